@@ -1,0 +1,26 @@
+//! One module per subcommand. Each returns `Result<(), Failure>`; `main` prints the failure
+//! as one line and exits with its code.
+
+pub(crate) mod inspect;
+pub(crate) mod testpki;
+
+/// A command failure: stable code, one-line message, process exit code.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    pub(crate) code: &'static str,
+    pub(crate) message: String,
+    pub(crate) exit_code: u8,
+}
+
+impl Failure {
+    /// Bad input or usage: exit 2.
+    pub(crate) fn input(code: &'static str, message: impl Into<String>) -> Self {
+        Failure { code, message: message.into(), exit_code: 2 }
+    }
+}
+
+impl From<jpki_verify::Error> for Failure {
+    fn from(e: jpki_verify::Error) -> Self {
+        Failure::input(e.code(), e.to_string())
+    }
+}

@@ -1,0 +1,144 @@
+//! Strict base64 (RFC 4648 §4) and hex, with byte offsets in errors.
+//!
+//! Hand-written rather than taken from a crate so that every rejected character can be
+//! reported at its offset in the caller's input (PEM bodies are decoded line by line).
+
+use crate::error::{Error, Result};
+
+fn value(c: u8) -> Option<u32> {
+    Some(u32::from(match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        b'/' => 63,
+        _ => return None,
+    }))
+}
+
+/// Decodes standard, padded base64 from `chunks`, each `(bytes, offset of those bytes in the
+/// caller's input)`; the chunks are concatenated (PEM lines). Padding may appear only at the
+/// very end, non-zero trailing bits are rejected (RFC 4648 §3.5 canonical encoding).
+pub(crate) fn decode_base64_chunks(chunks: &[(&[u8], usize)]) -> Result<Vec<u8>> {
+    let total: usize = chunks.iter().map(|(c, _)| c.len()).sum();
+    let mut out = Vec::with_capacity(total / 4 * 3);
+    let mut acc: u32 = 0;
+    let mut n = 0usize; // characters in the current quantum
+    let mut pad = 0usize;
+    let mut last_at = 0usize;
+    for (chunk, base) in chunks {
+        for (i, &c) in chunk.iter().enumerate() {
+            let at = base + i;
+            last_at = at;
+            if c == b'=' {
+                if n < 2 {
+                    return Err(Error::malformed("base64: misplaced padding", Some(at)));
+                }
+                pad += 1;
+                n += 1;
+                if n == 4 {
+                    finish_quantum(&mut out, acc, pad, at)?;
+                    acc = 0;
+                    n = 0;
+                }
+                continue;
+            }
+            if pad > 0 {
+                return Err(Error::malformed("base64: data after padding", Some(at)));
+            }
+            let v = value(c).ok_or_else(|| Error::malformed(format!("base64: invalid character 0x{c:02X}"), Some(at)))?;
+            acc = (acc << 6) | v;
+            n += 1;
+            if n == 4 {
+                out.extend_from_slice(&acc.to_be_bytes()[1..]);
+                acc = 0;
+                n = 0;
+            }
+        }
+    }
+    if n != 0 {
+        return Err(Error::malformed("base64: length is not a multiple of 4", Some(last_at)));
+    }
+    Ok(out)
+}
+
+fn finish_quantum(out: &mut Vec<u8>, acc: u32, pad: usize, at: usize) -> Result<()> {
+    // acc holds 4 - pad sextets.
+    match pad {
+        1 => {
+            let v = acc << 6;
+            if v & 0xFF != 0 {
+                return Err(Error::malformed("base64: non-zero padding bits", Some(at)));
+            }
+            out.extend_from_slice(&v.to_be_bytes()[1..3]);
+        }
+        2 => {
+            let v = acc << 12;
+            if v & 0xFFFF != 0 {
+                return Err(Error::malformed("base64: non-zero padding bits", Some(at)));
+            }
+            out.push(v.to_be_bytes()[1]);
+        }
+        _ => return Err(Error::malformed("base64: too much padding", Some(at))),
+    }
+    Ok(())
+}
+
+/// Lower-case hex with a separator-free layout.
+pub(crate) fn hex_lower(bytes: &[u8]) -> String {
+    crate::der::hex_upper(bytes).to_ascii_lowercase()
+}
+
+/// Parses hex (either case, optional `:` separators) into bytes.
+pub(crate) fn parse_hex(s: &str) -> Result<Vec<u8>> {
+    let digits: Vec<u8> = s.bytes().filter(|&b| b != b':').collect();
+    if digits.len() % 2 != 0 {
+        return Err(Error::malformed("hex: odd number of digits", None));
+    }
+    digits
+        .chunks_exact(2)
+        .map(|p| {
+            let h = (p[0] as char).to_digit(16);
+            let l = (p[1] as char).to_digit(16);
+            match (h, l) {
+                (Some(h), Some(l)) => u8::try_from(h * 16 + l).map_err(|_| Error::malformed("hex", None)),
+                _ => Err(Error::malformed("hex: invalid digit", None)),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dec(s: &str) -> Result<Vec<u8>> {
+        decode_base64_chunks(&[(s.as_bytes(), 0)])
+    }
+
+    #[test]
+    fn rfc4648_vectors() {
+        for (plain, enc) in [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("fooba", "Zm9vYmE="), ("foobar", "Zm9vYmFy")] {
+            assert_eq!(dec(enc).unwrap(), plain.as_bytes(), "{enc}");
+        }
+    }
+
+    #[test]
+    fn chunks_join_and_errors_locate() {
+        assert_eq!(decode_base64_chunks(&[(b"Zm9v", 10), (b"YmFy", 20)]).unwrap(), b"foobar");
+        let e = decode_base64_chunks(&[(b"Zm9v", 10), (b"Ym*y", 20)]).unwrap_err();
+        assert_eq!(e.offset(), Some(22));
+        assert!(dec("Zm9").is_err());
+        assert!(dec("Zg==Zg==").is_err());
+        assert!(dec("Zh==").is_err(), "non-zero padding bits");
+        assert!(dec("Z===").is_err());
+    }
+
+    #[test]
+    fn hex() {
+        assert_eq!(parse_hex("0a:FF").unwrap(), [0x0A, 0xFF]);
+        assert!(parse_hex("0g").is_err());
+        assert!(parse_hex("abc").is_err());
+        assert_eq!(hex_lower(&[0xAB, 0x01]), "ab01");
+    }
+}

@@ -1,0 +1,38 @@
+//! # jpki-verify
+//!
+//! Relying-party SDK for JPKI (公的個人認証サービス, the My Number Card's certificates):
+//! parse and classify JPKI certificates, read the 4 basic information from a signature
+//! certificate, and know the pinned J-LIS trust anchors — natively, in wasm (browsers, Node,
+//! Deno, Cloudflare workerd) and behind the `jpki-verify` server.
+//!
+//! | module | what it does |
+//! |---|---|
+//! | [`cert`] | DER/PEM certificate model: kind, token, environment, identity (基本4情報) |
+//! | [`trust`] | the six pinned J-LIS CA certificates, the test PKI, caller anchors |
+//! | [`error`] | the one error type; every variant has a stable `JPKI_*` code |
+//! | [`time`] | RFC 3339 ⇄ Unix seconds (the core never reads a clock) |
+//! | `wasm` | (wasm32 only) the JS API: `parseCertificate` |
+//!
+//! ## Limitations (this version)
+//! * Signature, path and revocation checks are not part of this release yet; `anchor` and
+//!   `caGeneration` in the model *name* the issuing CA by DN and key identifier, they do not
+//!   prove it.
+//! * Smartphone-certificate OIDs are not published by J-LIS; see `notes` in the model.
+//! * My Number is never read or accepted: JPKI certificates do not contain it.
+
+#![forbid(unsafe_code)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+pub mod cert;
+mod der;
+mod encoding;
+pub mod error;
+pub mod time;
+pub mod trust;
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
+
+pub use cert::{parse_certificate, Certificate, DateOfBirth, Environment, Era, Identity, Kind, Role, Sex, Token};
+pub use error::{Error, ErrorReport, Result};
+pub use trust::{AnchorRef, AnchorSource, TrustAnchor, TrustAnchors};

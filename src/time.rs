@@ -1,0 +1,145 @@
+//! Calendar arithmetic for UTC instants, without a clock.
+//!
+//! The core never reads the system time: validation times come in as Unix seconds (or an
+//! RFC 3339 string the caller parsed with [`parse_rfc3339`]). These helpers convert between the
+//! two using the proleptic Gregorian calendar (H. Hinnant's `days_from_civil` algorithm).
+
+use crate::error::{Error, Result};
+
+/// Days since 1970-01-01 of the civil date `y-m-d`.
+pub(crate) fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(m);
+    let mp = if m > 2 { m - 3 } else { m + 9 };
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The civil date of a day count since 1970-01-01.
+pub(crate) fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    // d is in 1..=31 and m in 1..=12 by construction.
+    (y, u32::try_from(m).unwrap_or(1), u32::try_from(d).unwrap_or(1))
+}
+
+/// Number of days in month `m` of year `y` (Gregorian).
+pub(crate) fn days_in_month(y: i64, m: u32) -> u32 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+/// Formats Unix seconds as `YYYY-MM-DDTHH:MM:SSZ`.
+pub fn to_rfc3339(unix: i64) -> String {
+    let days = unix.div_euclid(86_400);
+    let secs = unix.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        (secs / 60) % 60,
+        secs % 60
+    )
+}
+
+/// Parses an RFC 3339 timestamp (`2026-06-01T00:00:00Z`, `…+09:00`, optional fraction, which
+/// is truncated) into Unix seconds.
+pub fn parse_rfc3339(s: &str) -> Result<i64> {
+    let bad = || Error::malformed(format!("RFC 3339 time {s:?}"), None);
+    let b = s.as_bytes();
+    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't') || b[13] != b':' || b[16] != b':' {
+        return Err(bad());
+    }
+    let num = |r: core::ops::Range<usize>| -> Result<u32> {
+        let part = s.get(r).ok_or_else(bad)?;
+        if part.bytes().all(|c| c.is_ascii_digit()) {
+            part.parse().map_err(|_| bad())
+        } else {
+            Err(bad())
+        }
+    };
+    let (y, mo, d, h, mi, se) = (num(0..4)?, num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
+    let y = i64::from(y);
+    if !(1..=12).contains(&mo) || d == 0 || d > days_in_month(y, mo) || h > 23 || mi > 59 || se > 60 {
+        return Err(bad());
+    }
+    let mut rest = &s[19..];
+    if let Some(frac) = rest.strip_prefix('.') {
+        let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return Err(bad());
+        }
+        rest = &frac[digits..];
+    }
+    let offset = match rest {
+        "Z" | "z" => 0,
+        _ if rest.len() == 6 && matches!(&rest[..1], "+" | "-") && &rest[3..4] == ":" => {
+            let oh = num(s.len() - 5..s.len() - 3)?;
+            let om = num(s.len() - 2..s.len())?;
+            if oh > 23 || om > 59 {
+                return Err(bad());
+            }
+            let o = i64::from(oh * 3600 + om * 60);
+            if rest.starts_with('-') {
+                -o
+            } else {
+                o
+            }
+        }
+        _ => return Err(bad()),
+    };
+    let secs = i64::from(h * 3600 + mi * 60 + se.min(59));
+    Ok(days_from_civil(y, mo, d) * 86_400 + secs - offset)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips() {
+        for (t, s) in [
+            (0, "1970-01-01T00:00:00Z"),
+            (1_780_272_000, "2026-06-01T00:00:00Z"),
+            (951_782_400, "2000-02-29T00:00:00Z"),
+            (-86_400, "1969-12-31T00:00:00Z"),
+            (2_524_607_999, "2049-12-31T23:59:59Z"),
+        ] {
+            assert_eq!(to_rfc3339(t), s);
+            assert_eq!(parse_rfc3339(s).unwrap(), t);
+        }
+    }
+
+    #[test]
+    fn offsets_and_fractions() {
+        assert_eq!(parse_rfc3339("2026-06-01T09:00:00+09:00").unwrap(), 1_780_272_000);
+        assert_eq!(parse_rfc3339("2026-06-01T00:00:00.999Z").unwrap(), 1_780_272_000);
+        for bad in ["2026-02-30T00:00:00Z", "2026-06-01 00:00:00Z", "2026-06-01T00:00:00", "x", "2026-06-01T00:00:00+9:00"] {
+            assert!(parse_rfc3339(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn month_lengths() {
+        assert_eq!(days_in_month(1992, 2), 29);
+        assert_eq!(days_in_month(1900, 2), 28);
+        assert_eq!(days_in_month(2000, 2), 29);
+        assert_eq!(days_in_month(2026, 13), 0);
+    }
+}

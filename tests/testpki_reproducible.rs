@@ -1,0 +1,32 @@
+//! The committed test PKI is exactly what the generator produces today: regenerating gives
+//! the same bytes, and the folder holds nothing else.
+
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+#[test]
+fn committed_fixtures_match_a_fresh_run() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/testpki");
+    let fresh = jpki_verify_testpki::generate().expect("generator runs");
+    let again = jpki_verify_testpki::generate().expect("generator runs twice");
+    assert_eq!(fresh.len(), again.len());
+    let mut mismatched = Vec::new();
+    for (a, b) in fresh.iter().zip(&again) {
+        assert_eq!(a.name, b.name);
+        assert!(a.bytes == b.bytes, "{} differs between two runs", a.name);
+        match std::fs::read(dir.join(&a.name)) {
+            Ok(committed) if committed == a.bytes => {}
+            _ => mismatched.push(a.name.clone()),
+        }
+    }
+    assert!(
+        mismatched.is_empty(),
+        "committed fixtures differ from a fresh run (regenerate with `cargo run -p jpki-verify-server -- testpki tests/fixtures/testpki`): {mismatched:?}"
+    );
+    let generated: BTreeSet<String> = fresh.iter().map(|f| f.name.clone()).collect();
+    let on_disk: BTreeSet<String> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(on_disk, generated, "stray or missing files in {}", dir.display());
+    println!("{} fixture files match a fresh run", generated.len());
+}
