@@ -88,14 +88,20 @@ impl<'a> Reader<'a> {
         let tag = self.byte("DER tag")?;
         if tag & 0x1F == 0x1F {
             // High-tag-number form (X.690 §8.1.2.4): nothing in X.509, JWS or CMS uses it.
-            return Err(Error::malformed("DER tag: high tag number form is not accepted", Some(start)));
+            return Err(Error::malformed(
+                "DER tag: high tag number form is not accepted",
+                Some(start),
+            ));
         }
         let len_at = self.offset();
         let first = self.byte("DER length")?;
         let len = if first < 0x80 {
             usize::from(first)
         } else if first == 0x80 {
-            return Err(Error::malformed("DER length: indefinite length is not DER", Some(len_at)));
+            return Err(Error::malformed(
+                "DER length: indefinite length is not DER",
+                Some(len_at),
+            ));
         } else {
             let count = usize::from(first & 0x7F);
             if count > 4 {
@@ -218,7 +224,7 @@ pub(crate) fn decode_string(tlv: &Tlv<'_>) -> Option<Result<String>> {
         }
         tag::T61_STRING => Ok(tlv.value.iter().map(|&b| char::from(b)).collect()),
         tag::BMP_STRING => {
-            if tlv.value.len() % 2 != 0 {
+            if !tlv.value.len().is_multiple_of(2) {
                 Err(bad("BMPString"))
             } else {
                 let units = tlv.value.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]]));
@@ -228,7 +234,7 @@ pub(crate) fn decode_string(tlv: &Tlv<'_>) -> Option<Result<String>> {
             }
         }
         tag::UNIVERSAL_STRING => {
-            if tlv.value.len() % 4 != 0 {
+            if !tlv.value.len().is_multiple_of(4) {
                 Err(bad("UniversalString"))
             } else {
                 tlv.value
@@ -274,7 +280,11 @@ mod tests {
 
     #[test]
     fn rejects_ber_lengths() {
-        assert!(Reader::new(&[0x30, 0x80, 0, 0], 0).read().unwrap_err().to_string().contains("indefinite"));
+        assert!(Reader::new(&[0x30, 0x80, 0, 0], 0)
+            .read()
+            .unwrap_err()
+            .to_string()
+            .contains("indefinite"));
         // 0x81 0x05: long form for a length that fits the short form.
         let e = Reader::new(&[0x04, 0x81, 0x05, 1, 2, 3, 4, 5], 0).read().unwrap_err();
         assert!(e.to_string().contains("minimally"));
@@ -317,7 +327,15 @@ mod tests {
 
     #[test]
     fn decodes_every_directory_string() {
-        let s = |tag, v: &[u8]| decode_string(&Tlv { tag, value: v, offset: 0, value_offset: 2 }).unwrap();
+        let s = |tag, v: &[u8]| {
+            decode_string(&Tlv {
+                tag,
+                value: v,
+                offset: 0,
+                value_offset: 2,
+            })
+            .unwrap()
+        };
         assert_eq!(s(tag::UTF8_STRING, "山田".as_bytes()).unwrap(), "山田");
         assert_eq!(s(tag::PRINTABLE_STRING, b"319850412").unwrap(), "319850412");
         assert!(s(tag::PRINTABLE_STRING, b"a@b").is_err());
@@ -325,6 +343,12 @@ mod tests {
         assert!(s(tag::BMP_STRING, &[0x5C]).is_err());
         assert_eq!(s(tag::UNIVERSAL_STRING, &[0, 0, 0x5C, 0x71]).unwrap(), "山");
         assert!(s(tag::UTF8_STRING, &[0xFF]).is_err());
-        assert!(decode_string(&Tlv { tag: 0x04, value: b"", offset: 0, value_offset: 0 }).is_none());
+        assert!(decode_string(&Tlv {
+            tag: 0x04,
+            value: b"",
+            offset: 0,
+            value_offset: 0
+        })
+        .is_none());
     }
 }

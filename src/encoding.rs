@@ -46,7 +46,8 @@ pub(crate) fn decode_base64_chunks(chunks: &[(&[u8], usize)]) -> Result<Vec<u8>>
             if pad > 0 {
                 return Err(Error::malformed("base64: data after padding", Some(at)));
             }
-            let v = value(c).ok_or_else(|| Error::malformed(format!("base64: invalid character 0x{c:02X}"), Some(at)))?;
+            let v =
+                value(c).ok_or_else(|| Error::malformed(format!("base64: invalid character 0x{c:02X}"), Some(at)))?;
             acc = (acc << 6) | v;
             n += 1;
             if n == 4 {
@@ -92,7 +93,7 @@ pub(crate) fn hex_lower(bytes: &[u8]) -> String {
 /// Parses hex (either case, optional `:` separators) into bytes.
 pub(crate) fn parse_hex(s: &str) -> Result<Vec<u8>> {
     let digits: Vec<u8> = s.bytes().filter(|&b| b != b':').collect();
-    if digits.len() % 2 != 0 {
+    if !digits.len().is_multiple_of(2) {
         return Err(Error::malformed("hex: odd number of digits", None));
     }
     digits
@@ -118,14 +119,25 @@ mod tests {
 
     #[test]
     fn rfc4648_vectors() {
-        for (plain, enc) in [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("fooba", "Zm9vYmE="), ("foobar", "Zm9vYmFy")] {
+        for (plain, enc) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
             assert_eq!(dec(enc).unwrap(), plain.as_bytes(), "{enc}");
         }
     }
 
     #[test]
     fn chunks_join_and_errors_locate() {
-        assert_eq!(decode_base64_chunks(&[(b"Zm9v", 10), (b"YmFy", 20)]).unwrap(), b"foobar");
+        assert_eq!(
+            decode_base64_chunks(&[(b"Zm9v", 10), (b"YmFy", 20)]).unwrap(),
+            b"foobar"
+        );
         let e = decode_base64_chunks(&[(b"Zm9v", 10), (b"Ym*y", 20)]).unwrap_err();
         assert_eq!(e.offset(), Some(22));
         assert!(dec("Zm9").is_err());

@@ -101,19 +101,15 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Malformed {
-                what,
-                offset: Some(at),
-            } => write!(f, "malformed input: {what} at byte {at}"),
+            Error::Malformed { what, offset: Some(at) } => write!(f, "malformed input: {what} at byte {at}"),
             Error::Malformed { what, offset: None } => write!(f, "malformed input: {what}"),
             Error::InputTooLarge { len, limit } => {
                 write!(f, "input of {len} bytes exceeds the limit of {limit} bytes")
             }
             Error::UnsupportedAlgorithm { oid } => write!(f, "unsupported algorithm {oid}"),
-            Error::AnchorPinMismatch { expected, actual } => write!(
-                f,
-                "trust anchor SHA-256 {actual} does not match the pinned {expected}"
-            ),
+            Error::AnchorPinMismatch { expected, actual } => {
+                write!(f, "trust anchor SHA-256 {actual} does not match the pinned {expected}")
+            }
             Error::NotATrustAnchor { reason } => {
                 write!(f, "certificate cannot be a trust anchor: {reason}")
             }

@@ -74,7 +74,14 @@ pub fn parse_rfc3339(s: &str) -> Result<i64> {
             Err(bad())
         }
     };
-    let (y, mo, d, h, mi, se) = (num(0..4)?, num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
+    let (y, mo, d, h, mi, se) = (
+        num(0..4)?,
+        num(5..7)?,
+        num(8..10)?,
+        num(11..13)?,
+        num(14..16)?,
+        num(17..19)?,
+    );
     let y = i64::from(y);
     if !(1..=12).contains(&mo) || d == 0 || d > days_in_month(y, mo) || h > 23 || mi > 59 || se > 60 {
         return Err(bad());
@@ -130,7 +137,13 @@ mod tests {
     fn offsets_and_fractions() {
         assert_eq!(parse_rfc3339("2026-06-01T09:00:00+09:00").unwrap(), 1_780_272_000);
         assert_eq!(parse_rfc3339("2026-06-01T00:00:00.999Z").unwrap(), 1_780_272_000);
-        for bad in ["2026-02-30T00:00:00Z", "2026-06-01 00:00:00Z", "2026-06-01T00:00:00", "x", "2026-06-01T00:00:00+9:00"] {
+        for bad in [
+            "2026-02-30T00:00:00Z",
+            "2026-06-01 00:00:00Z",
+            "2026-06-01T00:00:00",
+            "x",
+            "2026-06-01T00:00:00+9:00",
+        ] {
             assert!(parse_rfc3339(bad).is_err(), "{bad}");
         }
     }

@@ -2,6 +2,8 @@
 //! Runs natively and in headless Chromium (like `cert_model.rs`); in the browser it also
 //! checks the JS side: the thrown value is an `Error` named `JpkiError` with `.code`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is the failure report
+
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 #[cfg(target_arch = "wasm32")]
@@ -9,7 +11,10 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use jpki_verify::{parse_certificate, Error};
 
-const TARO: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/testpki/taro-sign.der"));
+const TARO: &[u8] = include_bytes!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/testpki/taro-sign.der"
+));
 
 /// Deterministic pseudo-random bytes (xorshift64*), so failures reproduce.
 fn noise(len: usize, mut seed: u64) -> Vec<u8> {
@@ -27,7 +32,10 @@ fn pem(der: &[u8]) -> String {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut b64 = String::new();
     for chunk in der.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, &b)| acc | (u32::from(b) << (16 - 8 * i)));
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, &b)| acc | (u32::from(b) << (16 - 8 * i)));
         for i in 0..4 {
             if i <= chunk.len() {
                 b64.push(A[((n >> (18 - 6 * i)) & 63) as usize] as char);
@@ -36,8 +44,15 @@ fn pem(der: &[u8]) -> String {
             }
         }
     }
-    let lines: Vec<&str> = b64.as_bytes().chunks(64).map(|c| std::str::from_utf8(c).unwrap()).collect();
-    format!("-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n", lines.join("\n"))
+    let lines: Vec<&str> = b64
+        .as_bytes()
+        .chunks(64)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect();
+    format!(
+        "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
+        lines.join("\n")
+    )
 }
 
 fn code(input: &[u8]) -> (&'static str, Option<usize>, String) {
@@ -101,7 +116,10 @@ fn every_single_byte_corruption_is_handled() {
         v[i] ^= 0xFF;
         // Either a typed error or (for bytes inside the signature or a free-text field) a parse.
         if let Err(e) = parse_certificate(&v) {
-            assert!(matches!(e, Error::Malformed { .. } | Error::UnsupportedAlgorithm { .. }), "byte {i}: {e:?}");
+            assert!(
+                matches!(e, Error::Malformed { .. } | Error::UnsupportedAlgorithm { .. }),
+                "byte {i}: {e:?}"
+            );
         }
     }
 }
@@ -127,8 +145,14 @@ fn pem_with_garbage() {
     assert_eq!((c, at), ("JPKI_MALFORMED", Some(28)), "{msg}");
     let random_body = pem(&noise(900, 7));
     assert_eq!(code(random_body.as_bytes()).0, "JPKI_MALFORMED");
-    assert_eq!(code(b"-----BEGIN CERTIFICATE-----\nnot base64 at all\n").0, "JPKI_MALFORMED");
-    assert_eq!(code(b"-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n").0, "JPKI_MALFORMED");
+    assert_eq!(
+        code(b"-----BEGIN CERTIFICATE-----\nnot base64 at all\n").0,
+        "JPKI_MALFORMED"
+    );
+    assert_eq!(
+        code(b"-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n").0,
+        "JPKI_MALFORMED"
+    );
     // A PEM of a truncated certificate: the error says where in the DER.
     let (_, _, msg) = code(pem(&TARO[..100]).as_bytes());
     assert!(msg.contains("PEM body"), "{msg}");
@@ -166,19 +190,27 @@ mod js_errors {
         assert_eq!(prop(&e, "code").as_string().as_deref(), Some("JPKI_MALFORMED"));
         let e = thrown(Uint8Array::new_with_length(10 * 1024 * 1024).into());
         assert_eq!(prop(&e, "code").as_string().as_deref(), Some("JPKI_INPUT_TOO_LARGE"));
-        let e = thrown(JsValue::from_str("-----BEGIN CERTIFICATE-----\n!!\n-----END CERTIFICATE-----"));
+        let e = thrown(JsValue::from_str(
+            "-----BEGIN CERTIFICATE-----\n!!\n-----END CERTIFICATE-----",
+        ));
         assert_eq!(prop(&e, "code").as_string().as_deref(), Some("JPKI_MALFORMED"));
     }
 
     #[test]
     fn js_accepts_bytes_buffer_and_pem_string() {
         let ok = jpki_verify::wasm::parse_certificate(Uint8Array::from(super::TARO).into()).unwrap();
-        assert_eq!(Reflect::get(&ok, &"kind".into()).unwrap().as_string().as_deref(), Some("signature"));
+        assert_eq!(
+            Reflect::get(&ok, &"kind".into()).unwrap().as_string().as_deref(),
+            Some("signature")
+        );
         let buf = Uint8Array::from(super::TARO).buffer();
         assert!(jpki_verify::wasm::parse_certificate(buf.into()).is_ok());
         assert!(jpki_verify::wasm::parse_certificate(JsValue::from_str(&super::pem(super::TARO))).is_ok());
         let id = Reflect::get(&ok, &"identity".into()).unwrap();
         let dob = Reflect::get(&id, &"dateOfBirth".into()).unwrap();
-        assert_eq!(Reflect::get(&dob, &"gregorian".into()).unwrap().as_string().as_deref(), Some("1985-04-12"));
+        assert_eq!(
+            Reflect::get(&dob, &"gregorian".into()).unwrap().as_string().as_deref(),
+            Some("1985-04-12")
+        );
     }
 }

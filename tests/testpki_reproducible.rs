@@ -1,6 +1,7 @@
 //! The committed test PKI is exactly what the generator produces today: regenerating gives
 //! the same bytes, and the folder holds nothing else.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is the failure report
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::BTreeSet;
@@ -26,7 +27,10 @@ fn committed_fixtures_match_a_fresh_run() {
         "committed fixtures differ from a fresh run (regenerate with `cargo run -p jpki-verify-server -- testpki tests/fixtures/testpki`): {mismatched:?}"
     );
     let generated: BTreeSet<String> = fresh.iter().map(|f| f.name.clone()).collect();
-    let on_disk: BTreeSet<String> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let on_disk: BTreeSet<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     assert_eq!(on_disk, generated, "stray or missing files in {}", dir.display());
     println!("{} fixture files match a fresh run", generated.len());
 }

@@ -2,6 +2,7 @@
 //! copies in `../shared/vectors/jpki-ca/`, and their SHA-256 values are the pins listed in
 //! `anchors/README.md` (cross-checked against J-LIS's published fingerprints, see there).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is the failure report
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::path::PathBuf;
@@ -15,7 +16,10 @@ fn repo() -> PathBuf {
 #[test]
 fn six_jlis_anchors_with_pins() {
     let set = TrustAnchors::jlis();
-    let ids: Vec<_> = set.iter().map(|a| (a.reference.id.as_str(), a.reference.purpose, a.reference.generation)).collect();
+    let ids: Vec<_> = set
+        .iter()
+        .map(|a| (a.reference.id.as_str(), a.reference.purpose, a.reference.generation))
+        .collect();
     assert_eq!(
         ids,
         [
@@ -32,8 +36,18 @@ fn six_jlis_anchors_with_pins() {
         assert_eq!(a.reference.source, AnchorSource::Jlis);
         assert_eq!(a.reference.environment, Environment::Production);
         // The README lists each pin in colon-separated upper-case form, as J-LIS prints them.
-        let colon: Vec<String> = a.certificate.sha256_fingerprint.as_bytes().chunks(2).map(|c| String::from_utf8_lossy(c).to_uppercase()).collect();
-        assert!(readme.contains(&colon.join(":")), "README lacks the pin of {}", a.reference.id);
+        let colon: Vec<String> = a
+            .certificate
+            .sha256_fingerprint
+            .as_bytes()
+            .chunks(2)
+            .map(|c| String::from_utf8_lossy(c).to_uppercase())
+            .collect();
+        assert!(
+            readme.contains(&colon.join(":")),
+            "README lacks the pin of {}",
+            a.reference.id
+        );
     }
 }
 
@@ -63,16 +77,26 @@ fn test_anchors_are_a_separate_explicit_set() {
     assert!(jlis.iter().all(|a| a.reference.environment == Environment::Production));
     let test = TrustAnchors::test_pki();
     assert_eq!(test.len(), 2);
-    assert!(test.iter().all(|a| a.reference.source == AnchorSource::TestPki && a.reference.environment == Environment::Test));
+    assert!(test
+        .iter()
+        .all(|a| a.reference.source == AnchorSource::TestPki && a.reference.environment == Environment::Test));
     assert!(TrustAnchors::empty().is_empty());
 }
 
 #[test]
 fn identify_selects_the_generation_by_key_identifier() {
     let set = TrustAnchors::test_pki();
-    let taro = jpki_verify::parse_certificate(&std::fs::read(repo().join("tests/fixtures/testpki/taro-sign.der")).unwrap()).unwrap();
-    assert_eq!(set.identify(&taro).map(|a| a.reference.id.as_str()), Some("test-sign-ca"));
-    assert!(TrustAnchors::jlis().identify(&taro).is_none(), "a test certificate never names a J-LIS anchor");
+    let taro =
+        jpki_verify::parse_certificate(&std::fs::read(repo().join("tests/fixtures/testpki/taro-sign.der")).unwrap())
+            .unwrap();
+    assert_eq!(
+        set.identify(&taro).map(|a| a.reference.id.as_str()),
+        Some("test-sign-ca")
+    );
+    assert!(
+        TrustAnchors::jlis().identify(&taro).is_none(),
+        "a test certificate never names a J-LIS anchor"
+    );
 }
 
 #[test]
@@ -80,10 +104,19 @@ fn caller_anchor_is_refused_unless_it_is_a_pinned_ca() {
     let mut set = TrustAnchors::empty();
     let taro = std::fs::read(repo().join("tests/fixtures/testpki/taro-sign.der")).unwrap();
     let pin = jpki_verify::parse_certificate(&taro).unwrap().sha256_fingerprint;
-    assert_eq!(set.add_pinned("leaf", &taro, &pin).unwrap_err().code(), "JPKI_ANCHOR_INVALID");
+    assert_eq!(
+        set.add_pinned("leaf", &taro, &pin).unwrap_err().code(),
+        "JPKI_ANCHOR_INVALID"
+    );
     let ca = std::fs::read(repo().join("tests/fixtures/testpki/sign-ca.der")).unwrap();
     let ca_pin = jpki_verify::parse_certificate(&ca).unwrap().sha256_fingerprint;
-    assert_eq!(set.add_pinned("ca", &ca, &pin).unwrap_err().code(), "JPKI_ANCHOR_PIN_MISMATCH");
+    assert_eq!(
+        set.add_pinned("ca", &ca, &pin).unwrap_err().code(),
+        "JPKI_ANCHOR_PIN_MISMATCH"
+    );
     let added = set.add_pinned("my-test-ca", &ca, &ca_pin).unwrap();
-    assert_eq!((added.reference.purpose, added.reference.source), (Kind::Signature, AnchorSource::Caller));
+    assert_eq!(
+        (added.reference.purpose, added.reference.source),
+        (Kind::Signature, AnchorSource::Caller)
+    );
 }

@@ -1,6 +1,8 @@
 //! `jpki-verify inspect` end to end: the real binary on every test-PKI certificate and every
 //! J-LIS anchor, and on broken files (exit 2, one line, stable code, no panic).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is the failure report
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -11,12 +13,21 @@ fn repo() -> PathBuf {
 }
 
 fn inspect(path: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_jpki-verify")).arg("inspect").arg(path).output().expect("runs")
+    Command::new(env!("CARGO_BIN_EXE_jpki-verify"))
+        .arg("inspect")
+        .arg(path)
+        .output()
+        .expect("runs")
 }
 
 fn inspect_json(path: &Path) -> Value {
     let out = inspect(path);
-    assert!(out.status.success(), "{}: {}", path.display(), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}: {}",
+        path.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("JSON on stdout")
 }
 
@@ -40,7 +51,11 @@ fn every_test_pki_certificate() {
         }
         let j = inspect_json(&path);
         assert_eq!(j["environment"], "test", "{name}");
-        let want_kind = if name.contains("sign") { "signature" } else { "authentication" };
+        let want_kind = if name.contains("sign") {
+            "signature"
+        } else {
+            "authentication"
+        };
         assert_eq!(j["kind"], want_kind, "{name}");
         if name.ends_with("-auth.der") || name.ends_with("-ca.der") {
             assert!(j["identity"].is_null(), "{name}: no identity");
@@ -48,7 +63,9 @@ fn every_test_pki_certificate() {
             assert!(j["identity"]["name"].is_string(), "{name}: identity");
         }
         // The library's model, serialised the same way, is what the CLI printed.
-        let lib = jpki_verify::parse_certificate(&std::fs::read(&path).unwrap()).unwrap().to_json();
+        let lib = jpki_verify::parse_certificate(&std::fs::read(&path).unwrap())
+            .unwrap()
+            .to_json();
         assert_eq!(j, lib, "{name}");
         n += 1;
     }
@@ -60,11 +77,17 @@ fn identity_fields_in_cli_json() {
     let dir = repo().join("tests/fixtures/testpki");
     let kaoru = inspect_json(&dir.join("kaoru-sign.der"));
     let dob = &kaoru["identity"]["dateOfBirth"];
-    assert_eq!((dob["era"].as_str(), dob["eraCode"].as_u64(), dob["gregorian"].as_str()), (Some("unknown"), Some(0), Some("1945-08")));
+    assert_eq!(
+        (dob["era"].as_str(), dob["eraCode"].as_u64(), dob["gregorian"].as_str()),
+        (Some("unknown"), Some(0), Some("1945-08"))
+    );
     assert!(dob["day"].is_null() && dob.get("eraYear").is_none());
     assert_eq!(kaoru["identity"]["sex"], "unknown");
     let hanako = inspect_json(&dir.join("hanako-sign.der"));
-    assert_eq!(hanako["identity"]["nameSubstituted"], serde_json::json!([true, false, false, false, false]));
+    assert_eq!(
+        hanako["identity"]["nameSubstituted"],
+        serde_json::json!([true, false, false, false, false])
+    );
     assert_eq!(hanako["identity"]["dateOfBirth"]["eraName"], "平成");
     let taro = inspect_json(&dir.join("taro-sign.der"));
     assert_eq!(taro["serialNumber"], "10000000");
@@ -83,7 +106,11 @@ fn six_jlis_anchors_with_generation_and_purpose() {
         ("jpki-auth-ca-gen3-2023.cer", "authentication", 3),
     ] {
         let j = inspect_json(&repo().join("anchors/jlis").join(file));
-        assert_eq!((j["role"].as_str(), j["kind"].as_str(), j["caGeneration"].as_u64()), (Some("ca"), Some(purpose), Some(generation)), "{file}");
+        assert_eq!(
+            (j["role"].as_str(), j["kind"].as_str(), j["caGeneration"].as_u64()),
+            (Some("ca"), Some(purpose), Some(generation)),
+            "{file}"
+        );
         assert_eq!(j["anchor"]["id"], file.trim_end_matches(".cer"));
         assert_eq!(j["anchor"]["source"], "jlis");
         assert_eq!(j["environment"], "production");
@@ -94,7 +121,10 @@ fn six_jlis_anchors_with_generation_and_purpose() {
 fn pem_input() {
     let der = std::fs::read(repo().join("anchors/jlis/jpki-sign-ca-gen3-2023.cer")).unwrap();
     let b64 = base64_lines(&der);
-    let p = write_temp("gen3.pem", format!("-----BEGIN CERTIFICATE-----\n{b64}-----END CERTIFICATE-----\n").as_bytes());
+    let p = write_temp(
+        "gen3.pem",
+        format!("-----BEGIN CERTIFICATE-----\n{b64}-----END CERTIFICATE-----\n").as_bytes(),
+    );
     assert_eq!(inspect_json(&p)["caGeneration"], 3);
 }
 
@@ -102,12 +132,22 @@ fn base64_lines(der: &[u8]) -> String {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut s = String::new();
     for chunk in der.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, &b)| acc | (u32::from(b) << (16 - 8 * i)));
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, &b)| acc | (u32::from(b) << (16 - 8 * i)));
         for i in 0..4 {
-            s.push(if i <= chunk.len() { A[((n >> (18 - 6 * i)) & 63) as usize] as char } else { '=' });
+            s.push(if i <= chunk.len() {
+                A[((n >> (18 - 6 * i)) & 63) as usize] as char
+            } else {
+                '='
+            });
         }
     }
-    s.as_bytes().chunks(64).map(|l| format!("{}\n", std::str::from_utf8(l).unwrap())).collect()
+    s.as_bytes()
+        .chunks(64)
+        .map(|l| format!("{}\n", std::str::from_utf8(l).unwrap()))
+        .collect()
 }
 
 fn expect_refusal(path: &Path, code: &str) {
@@ -133,13 +173,42 @@ fn malformed_files_exit_2_with_a_code() {
     let mut big = vec![0x30u8; 10 * 1024 * 1024];
     big[1] = 0x84;
     expect_refusal(&write_temp("big.der", &big), "JPKI_INPUT_TOO_LARGE");
-    expect_refusal(&write_temp("garbage.pem", b"-----BEGIN CERTIFICATE-----\n%%%%\n-----END CERTIFICATE-----\n"), "JPKI_MALFORMED");
+    expect_refusal(
+        &write_temp(
+            "garbage.pem",
+            b"-----BEGIN CERTIFICATE-----\n%%%%\n-----END CERTIFICATE-----\n",
+        ),
+        "JPKI_MALFORMED",
+    );
     expect_refusal(&write_temp("empty.der", b""), "JPKI_MALFORMED");
     expect_refusal(Path::new("/nonexistent/cert.der"), "JPKI_IO");
 }
 
 #[test]
 fn usage_errors_exit_2() {
-    let out = Command::new(env!("CARGO_BIN_EXE_jpki-verify")).arg("inspect").output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_jpki-verify"))
+        .arg("inspect")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn closed_stdout_pipe_is_not_a_panic() {
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_jpki-verify"))
+        .arg("inspect")
+        .arg(repo().join("tests/fixtures/testpki/ichiro-sign.der"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader goes away, like `| head -0`
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("panicked"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(0));
 }

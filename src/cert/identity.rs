@@ -72,7 +72,10 @@ pub struct Identity {
 impl Identity {
     /// Whether any character of the name or the address is a substitute character.
     pub fn has_substitutions(&self) -> bool {
-        self.name_substituted.iter().chain(&self.address_substituted).any(|&f| f)
+        self.name_substituted
+            .iter()
+            .chain(&self.address_substituted)
+            .any(|&f| f)
     }
 }
 
@@ -146,7 +149,7 @@ impl Era {
     /// First and last Gregorian day of the era as `(year, month, day)`, the end `None` for
     /// the current era. Meiji is counted from 1868-01-01 (the era was applied retroactively
     /// to the whole year of the proclamation).
-    fn range(self) -> Option<((i64, u32, u32), Option<(i64, u32, u32)>)> {
+    fn range(self) -> Option<(Ymd, Option<Ymd>)> {
         Some(match self {
             Era::Unknown => return None,
             Era::Meiji => ((1868, 1, 1), Some((1912, 7, 29))),
@@ -157,6 +160,9 @@ impl Era {
         })
     }
 }
+
+/// A Gregorian `(year, month, day)`.
+type Ymd = (i64, u32, u32);
 
 /// 生年月日 decoded from `EYYYYMMDD`, where unknown parts are zeros.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -193,7 +199,10 @@ pub struct DateOfBirth {
 ///
 /// Returns `Ok(None)` when none of the six is present, an error when some are present but
 /// not all, when one is duplicated, or when a value breaks the profile.
-pub(crate) fn from_other_names(entries: &[(String, &[u8], Option<usize>)], warnings: &mut Vec<String>) -> Result<Option<Identity>> {
+pub(crate) fn from_other_names(
+    entries: &[(String, &[u8], Option<usize>)],
+    warnings: &mut Vec<String>,
+) -> Result<Option<Identity>> {
     let mut values: [Option<(String, Option<usize>)>; 6] = Default::default();
     let mut other_attributes = Vec::new();
     for (oid, raw, offset) in entries {
@@ -206,12 +215,18 @@ pub(crate) fn from_other_names(entries: &[(String, &[u8], Option<usize>)], warni
             OID_ADDRESS => 4,
             OID_ADDRESS_SUBSTITUTED => 5,
             _ => {
-                other_attributes.push(OtherAttribute { oid: oid.clone(), value: text });
+                other_attributes.push(OtherAttribute {
+                    oid: oid.clone(),
+                    value: text,
+                });
                 continue;
             }
         };
         if values[slot].is_some() {
-            return Err(Error::malformed(format!("subjectAltName: duplicate otherName {oid}"), *offset));
+            return Err(Error::malformed(
+                format!("subjectAltName: duplicate otherName {oid}"),
+                *offset,
+            ));
         }
         values[slot] = Some((text, *offset));
     }
@@ -219,9 +234,12 @@ pub(crate) fn from_other_names(entries: &[(String, &[u8], Option<usize>)], warni
         return Ok(None);
     }
     let take = |i: usize, oid: &str| {
-        values[i]
-            .clone()
-            .ok_or_else(|| Error::malformed(format!("subjectAltName: JPKI identity attribute {oid} is missing"), None))
+        values[i].clone().ok_or_else(|| {
+            Error::malformed(
+                format!("subjectAltName: JPKI identity attribute {oid} is missing"),
+                None,
+            )
+        })
     };
     let (name, _) = take(0, OID_NAME)?;
     let (name_flags, name_flags_at) = take(1, OID_NAME_SUBSTITUTED)?;
@@ -267,7 +285,10 @@ fn decode_other_name_value(raw: &[u8], offset: Option<usize>) -> Result<String> 
     inner.finish("otherName value")?;
     match decode_string(&value) {
         Some(Ok(s)) => Ok(s),
-        Some(Err(Error::Malformed { what, .. })) => Err(Error::malformed(format!("otherName value: {what}"), locate(value.value_offset))),
+        Some(Err(Error::Malformed { what, .. })) => Err(Error::malformed(
+            format!("otherName value: {what}"),
+            locate(value.value_offset),
+        )),
         Some(Err(e)) => Err(e),
         None => Err(Error::malformed(
             format!("otherName value: tag 0x{:02X} is not a string type", value.tag),
@@ -373,10 +394,16 @@ mod tests {
     #[test]
     fn full_dates_with_era_year() {
         let (d, w) = dob("319850412");
-        assert_eq!((d.era, d.era_year, d.gregorian.as_deref(), d.complete), (Era::Showa, Some(60), Some("1985-04-12"), true));
+        assert_eq!(
+            (d.era, d.era_year, d.gregorian.as_deref(), d.complete),
+            (Era::Showa, Some(60), Some("1985-04-12"), true)
+        );
         assert!(w.is_empty());
         let (d, _) = dob("419920229");
-        assert_eq!((d.era, d.era_year, d.gregorian.as_deref()), (Era::Heisei, Some(4), Some("1992-02-29")));
+        assert_eq!(
+            (d.era, d.era_year, d.gregorian.as_deref()),
+            (Era::Heisei, Some(4), Some("1992-02-29"))
+        );
         let (d, _) = dob("520190501");
         assert_eq!((d.era_name, d.era_year), (Some("令和"), Some(1)));
         // Showa 64 = 1989-01-07, last day of Showa.
@@ -388,11 +415,17 @@ mod tests {
     #[test]
     fn partial_dates() {
         let (d, w) = dob("119100000");
-        assert_eq!((d.era, d.year, d.month, d.day, d.gregorian.as_deref(), d.complete), (Era::Meiji, Some(1910), None, None, Some("1910"), false));
+        assert_eq!(
+            (d.era, d.year, d.month, d.day, d.gregorian.as_deref(), d.complete),
+            (Era::Meiji, Some(1910), None, None, Some("1910"), false)
+        );
         assert_eq!(d.era_year, Some(43));
         assert!(w.is_empty());
         let (d, _) = dob("019450800");
-        assert_eq!((d.era, d.era_name, d.era_year, d.gregorian.as_deref()), (Era::Unknown, None, None, Some("1945-08")));
+        assert_eq!(
+            (d.era, d.era_name, d.era_year, d.gregorian.as_deref()),
+            (Era::Unknown, None, None, Some("1945-08"))
+        );
         let (d, _) = dob("000000000");
         assert_eq!((d.year, d.gregorian), (None, None));
         // 1912 with unknown month is consistent with both Meiji and Taisho.
@@ -410,7 +443,15 @@ mod tests {
 
     #[test]
     fn rejects_impossible_dates() {
-        for raw in ["31985041", "3198504120", "619850412", "319851312", "319930229", "31985041a", "319850432"] {
+        for raw in [
+            "31985041",
+            "3198504120",
+            "619850412",
+            "319851312",
+            "319930229",
+            "31985041a",
+            "319850432",
+        ] {
             assert!(parse_date_of_birth(raw, Some(5), &mut Vec::new()).is_err(), "{raw}");
         }
     }
@@ -463,8 +504,14 @@ mod tests {
                 (OID_ADDRESS, utf8("X")),
                 (OID_ADDRESS_SUBSTITUTED, utf8("0")),
             ];
-            let entries: Vec<_> = vals.iter().map(|(o, v)| (o.to_string(), v.clone(), Some(100))).collect();
-            let refs: Vec<_> = entries.iter().map(|(o, v, at)| (o.clone(), v.as_slice(), *at)).collect();
+            let entries: Vec<_> = vals
+                .iter()
+                .map(|(o, v)| (o.to_string(), v.clone(), Some(100)))
+                .collect();
+            let refs: Vec<_> = entries
+                .iter()
+                .map(|(o, v, at)| (o.clone(), v.as_slice(), *at))
+                .collect();
             let mut w = Vec::new();
             from_other_names(&refs, &mut w).map(|_| w)
         };

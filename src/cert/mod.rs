@@ -29,8 +29,8 @@ use x509_parser::prelude::{FromDer, X509Certificate, X509Name};
 use x509_parser::public_key::PublicKey;
 
 pub use identity::{
-    DateOfBirth, Era, Identity, OtherAttribute, Sex, OID_ADDRESS, OID_ADDRESS_SUBSTITUTED, OID_DATE_OF_BIRTH,
-    OID_NAME, OID_NAME_SUBSTITUTED, OID_SEX, PERSONAL_DATA_ARC,
+    DateOfBirth, Era, Identity, OtherAttribute, Sex, OID_ADDRESS, OID_ADDRESS_SUBSTITUTED, OID_DATE_OF_BIRTH, OID_NAME,
+    OID_NAME_SUBSTITUTED, OID_SEX, PERSONAL_DATA_ARC,
 };
 pub use profile::{
     Environment, Kind, Role, Token, POLICY_ARC, POLICY_AUTH, POLICY_AUTH_TEST, POLICY_SIGN, POLICY_SIGN_SMARTPHONE,
@@ -202,14 +202,19 @@ pub(crate) fn parse_unlabelled(input: &[u8]) -> Result<Certificate> {
         let (der, body_offset) = pem::decode_certificate(input)?;
         parse_der(der, body_offset).map_err(|e| match e {
             // Offsets inside decoded PEM point into the DER, not the text: say so.
-            Error::Malformed { what, offset: Some(o) } => Error::malformed(format!("{what} (at DER byte {o} of the PEM body)"), None),
+            Error::Malformed { what, offset: Some(o) } => {
+                Error::malformed(format!("{what} (at DER byte {o} of the PEM body)"), None)
+            }
             other => other,
         })
     } else if input.is_empty() {
         Err(Error::malformed("certificate: empty input", Some(0)))
     } else {
         Err(Error::malformed(
-            format!("certificate: neither DER (first byte 0x{:02X}, expected 0x30) nor PEM", input[0]),
+            format!(
+                "certificate: neither DER (first byte 0x{:02X}, expected 0x30) nor PEM",
+                input[0]
+            ),
             Some(0),
         ))
     }
@@ -217,9 +222,13 @@ pub(crate) fn parse_unlabelled(input: &[u8]) -> Result<Certificate> {
 
 fn parse_der(der: Vec<u8>, _body_offset: usize) -> Result<Certificate> {
     der::check_structure(&der, "certificate")?;
-    let (rest, x509) = X509Certificate::from_der(&der).map_err(|e| Error::malformed(format!("certificate: {e}"), None))?;
+    let (rest, x509) =
+        X509Certificate::from_der(&der).map_err(|e| Error::malformed(format!("certificate: {e}"), None))?;
     if !rest.is_empty() {
-        return Err(Error::malformed("certificate: trailing data", Some(der.len() - rest.len())));
+        return Err(Error::malformed(
+            "certificate: trailing data",
+            Some(der.len() - rest.len()),
+        ));
     }
     let mut model = build_model(&der, &x509)?;
     model.raw.der = der.clone();
@@ -237,9 +246,13 @@ fn build_model(der: &[u8], x: &X509Certificate<'_>) -> Result<Certificate> {
 
     // RFC 5280 §4.1.1.2: signatureAlgorithm MUST equal tbsCertificate.signature.
     if x.signature_algorithm.algorithm != tbs.signature.algorithm
-        || x.signature_algorithm.parameters.as_ref().map(Any::as_bytes) != tbs.signature.parameters.as_ref().map(Any::as_bytes)
+        || x.signature_algorithm.parameters.as_ref().map(Any::as_bytes)
+            != tbs.signature.parameters.as_ref().map(Any::as_bytes)
     {
-        return Err(Error::malformed("certificate: signatureAlgorithm differs from tbsCertificate.signature", None));
+        return Err(Error::malformed(
+            "certificate: signatureAlgorithm differs from tbsCertificate.signature",
+            None,
+        ));
     }
     if x.signature_value.unused_bits != 0 {
         return Err(Error::malformed("certificate: signatureValue has unused bits", None));
@@ -302,7 +315,9 @@ fn build_model(der: &[u8], x: &X509Certificate<'_>) -> Result<Certificate> {
                 for gn in &san.general_names {
                     if let GeneralName::OtherName(oid, value) = gn {
                         let id = oid.to_id_string();
-                        if id.starts_with(PERSONAL_DATA_ARC) && id.as_bytes().get(PERSONAL_DATA_ARC.len()) == Some(&b'.') {
+                        if id.starts_with(PERSONAL_DATA_ARC)
+                            && id.as_bytes().get(PERSONAL_DATA_ARC.len()) == Some(&b'.')
+                        {
                             other_names.push((id, *value, offset_in(der, value)));
                         }
                     }
@@ -342,7 +357,9 @@ fn build_model(der: &[u8], x: &X509Certificate<'_>) -> Result<Certificate> {
             id
         }
         (_, Some(_)) => {
-            warnings.push("identity attributes ignored: only a signature certificate carries the 4 basic information".to_owned());
+            warnings.push(
+                "identity attributes ignored: only a signature certificate carries the 4 basic information".to_owned(),
+            );
             None
         }
         (_, None) => None,
@@ -449,10 +466,16 @@ fn key_info(spki: &x509_parser::x509::SubjectPublicKeyInfo<'_>) -> Result<(Strin
         OID_RSA_ENCRYPTION => match spki.parsed() {
             Ok(PublicKey::RSA(rsa)) => {
                 let m = rsa.modulus;
-                let start = m.iter().position(|&b| b != 0).ok_or_else(|| bad("RSA modulus is zero"))?;
+                let start = m
+                    .iter()
+                    .position(|&b| b != 0)
+                    .ok_or_else(|| bad("RSA modulus is zero"))?;
                 let m = &m[start..];
                 let bits = (m.len() - 1) * 8 + (8 - m[0].leading_zeros() as usize);
-                Ok(("rsa".to_owned(), u32::try_from(bits).map_err(|_| bad("RSA modulus too large"))?))
+                Ok((
+                    "rsa".to_owned(),
+                    u32::try_from(bits).map_err(|_| bad("RSA modulus too large"))?,
+                ))
             }
             _ => Err(bad("RSA public key does not parse")),
         },
@@ -528,7 +551,9 @@ fn format_name(name: &X509Name<'_>) -> Result<String> {
             let oid = atv.attr_type().to_id_string();
             let key = attribute_short_name(&oid).map_or(oid.clone(), str::to_owned);
             let value = match attribute_text(atv.attr_value()) {
-                Some(r) => escape_dn_value(&r.map_err(|e| Error::malformed(format!("Name attribute {oid}: {e}"), None))?),
+                Some(r) => {
+                    escape_dn_value(&r.map_err(|e| Error::malformed(format!("Name attribute {oid}: {e}"), None))?)
+                }
                 None => format!("#{}", hex_upper(atv.attr_value().data)),
             };
             parts.push(format!("{key}={value}"));

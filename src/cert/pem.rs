@@ -24,11 +24,16 @@ pub(crate) fn looks_like_pem(input: &[u8]) -> bool {
 /// Extracts and decodes the single `CERTIFICATE` block. Returns the DER and the offset of
 /// the block's first base64 byte.
 pub(crate) fn decode_certificate(input: &[u8]) -> Result<(Vec<u8>, usize)> {
-    let begin = find(input, BEGIN, 0).ok_or_else(|| Error::malformed("PEM: no '-----BEGIN CERTIFICATE-----' line", None))?;
+    let begin =
+        find(input, BEGIN, 0).ok_or_else(|| Error::malformed("PEM: no '-----BEGIN CERTIFICATE-----' line", None))?;
     let body_start = begin + BEGIN.len();
-    let end = find(input, END, body_start).ok_or_else(|| Error::malformed("PEM: no '-----END CERTIFICATE-----' line", Some(begin)))?;
+    let end = find(input, END, body_start)
+        .ok_or_else(|| Error::malformed("PEM: no '-----END CERTIFICATE-----' line", Some(begin)))?;
     if let Some(second) = find(input, BEGIN, end) {
-        return Err(Error::malformed("PEM: more than one certificate; pass one at a time", Some(second)));
+        return Err(Error::malformed(
+            "PEM: more than one certificate; pass one at a time",
+            Some(second),
+        ));
     }
     let mut chunks = Vec::new();
     let mut line_start = body_start;
@@ -61,7 +66,10 @@ fn push_line<'a>(input: &'a [u8], start: usize, end: usize, chunks: &mut Vec<(&'
 }
 
 fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
-    hay.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|p| p + from)
+    hay.get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| p + from)
 }
 
 #[cfg(test)]
@@ -70,7 +78,8 @@ mod tests {
 
     #[test]
     fn decodes_with_surrounding_text_and_crlf() {
-        let pem = b"Certificate:\n  dump\r\n-----BEGIN CERTIFICATE-----\r\nMAMC\r\nAQU=\r\n-----END CERTIFICATE-----\r\n";
+        let pem =
+            b"Certificate:\n  dump\r\n-----BEGIN CERTIFICATE-----\r\nMAMC\r\nAQU=\r\n-----END CERTIFICATE-----\r\n";
         let (der, at) = decode_certificate(pem).unwrap();
         assert_eq!(der, [0x30, 0x03, 0x02, 0x01, 0x05]);
         assert_eq!(&pem[at..at + 4], b"MAMC");
@@ -89,7 +98,10 @@ mod tests {
         assert!(decode_certificate(b"-----BEGIN CERTIFICATE-----\nMAMC\n").is_err());
         assert!(decode_certificate(b"-----BEGIN PUBLIC KEY-----\n").is_err());
         let two = b"-----BEGIN CERTIFICATE-----\nMAMCAQU=\n-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----\nMAMCAQU=\n-----END CERTIFICATE-----\n";
-        assert!(decode_certificate(two).unwrap_err().to_string().contains("more than one"));
+        assert!(decode_certificate(two)
+            .unwrap_err()
+            .to_string()
+            .contains("more than one"));
         assert!(decode_certificate(b"-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----").is_err());
         assert!(looks_like_pem(b"xx-----BEGIN X"));
     }

@@ -159,14 +159,19 @@ pub(crate) fn classify(f: &Facts<'_>) -> Classification {
             kind = k;
         } else if !f.is_ca && (f.non_repudiation || f.has_identity) {
             kind = Kind::Signature;
-            notes.push("kind 'signature' is inferred from key usage / identity attributes: no JPKI signature policy".to_owned());
+            notes.push(
+                "kind 'signature' is inferred from key usage / identity attributes: no JPKI signature policy"
+                    .to_owned(),
+            );
         } else if !f.is_ca && f.digital_signature {
             kind = Kind::Authentication;
             notes.push("kind 'authentication' is inferred from key usage: no JPKI authentication policy".to_owned());
         }
     } else if let Some(k) = ou_kind {
         if k != kind {
-            notes.push(format!("policy says {kind:?} but the issuer OU names the other JPKI CA"));
+            notes.push(format!(
+                "policy says {kind:?} but the issuer OU names the other JPKI CA"
+            ));
         }
     }
 
@@ -216,7 +221,10 @@ mod tests {
     fn production_policies() {
         let p = [POLICY_SIGN.to_owned()];
         let c = classify(&facts(&p, "JPKI", "JPKI for digital signature"));
-        assert_eq!((c.kind, c.token, c.environment), (Kind::Signature, Token::Card, Environment::Production));
+        assert_eq!(
+            (c.kind, c.token, c.environment),
+            (Kind::Signature, Token::Card, Environment::Production)
+        );
         let p = [POLICY_AUTH.to_owned()];
         let c = classify(&facts(&p, "JPKI", "JPKI for user authentication"));
         assert_eq!((c.kind, c.environment), (Kind::Authentication, Environment::Production));
@@ -241,7 +249,10 @@ mod tests {
         let mut f = facts(&[], "JPKI-TEST", "JPKI for digital signature");
         f.non_repudiation = true;
         let c = classify(&f);
-        assert_eq!((c.kind, c.token, c.environment), (Kind::Signature, Token::Unknown, Environment::Test));
+        assert_eq!(
+            (c.kind, c.token, c.environment),
+            (Kind::Signature, Token::Unknown, Environment::Test)
+        );
         assert!(c.notes[0].contains("inferred"));
     }
 

@@ -97,7 +97,9 @@ export interface Certificate {
 /// Parses a JPKI certificate (DER bytes as `Uint8Array`/`ArrayBuffer`, or PEM text) into the
 /// certificate model. Throws a `JpkiError` with a stable `code` on bad input.
 #[wasm_bindgen(js_name = parseCertificate, unchecked_return_type = "Certificate")]
-pub fn parse_certificate(#[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | string")] input: JsValue) -> Result<JsValue, JsValue> {
+pub fn parse_certificate(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | string")] input: JsValue,
+) -> Result<JsValue, JsValue> {
     let bytes = input_bytes(&input)?;
     let cert = crate::cert::parse_certificate(&bytes).map_err(|e| to_js_error(&e))?;
     to_js(&cert)
@@ -128,13 +130,18 @@ fn input_bytes(input: &JsValue) -> Result<Vec<u8>, JsValue> {
     if let Some(s) = input.as_string() {
         return Ok(s.into_bytes());
     }
-    Err(to_js_error(&Error::malformed("input must be a Uint8Array, an ArrayBuffer or a PEM string", None)))
+    Err(to_js_error(&Error::malformed(
+        "input must be a Uint8Array, an ArrayBuffer or a PEM string",
+        None,
+    )))
 }
 
 /// Serialises to plain JS objects (maps as objects, `None` as `null`).
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     let ser = serde_wasm_bindgen::Serializer::json_compatible();
-    value.serialize(&ser).map_err(|e| JsValue::from(js_sys::Error::new(&format!("internal: serialisation failed: {e}"))))
+    value
+        .serialize(&ser)
+        .map_err(|e| JsValue::from(js_sys::Error::new(&format!("internal: serialisation failed: {e}"))))
 }
 
 /// `Error` → JS `Error { name: "JpkiError", code, message, offset? }`.

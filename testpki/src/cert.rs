@@ -152,11 +152,7 @@ fn extension(oid: &[u64], critical: bool, value: &[u8]) -> Result<Vec<u8>, Error
 ///     pathLenConstraint  INTEGER (0..MAX) OPTIONAL }  -- absent
 /// ```
 pub(crate) fn basic_constraints_ca() -> Result<Vec<u8>, Error> {
-    extension(
-        oids::CE_BASIC_CONSTRAINTS,
-        true,
-        &der::sequence(&[&der::boolean(true)]),
-    )
+    extension(oids::CE_BASIC_CONSTRAINTS, true, &der::sequence(&[&der::boolean(true)]))
 }
 
 /// keyUsage, critical (RFC 5280 §4.2.1.3); `bits` are the KeyUsage bit
@@ -213,11 +209,7 @@ pub(crate) fn authority_key_identifier(key_id: &[u8]) -> Result<Vec<u8>, Error> 
 pub(crate) fn certificate_policies(policy: &[u64]) -> Result<Vec<u8>, Error> {
     let qualifier = der::sequence(&[&der::oid(oids::QT_CPS)?, &der::ia5_string(CPS_URI)?]);
     let info = der::sequence(&[&der::oid(policy)?, &der::sequence(&[&qualifier])]);
-    extension(
-        oids::CE_CERTIFICATE_POLICIES,
-        true,
-        &der::sequence(&[&info]),
-    )
+    extension(oids::CE_CERTIFICATE_POLICIES, true, &der::sequence(&[&info]))
 }
 
 /// One JPKI identity attribute as a GeneralName `otherName`:
@@ -248,21 +240,12 @@ pub(crate) fn jpki_subject_alt_name(identity: &Identity) -> Result<Vec<u8>, Erro
     let address_flags = identity.address_flags();
     let digits = identity.digits_kind;
     let names = [
-        other_name(
-            oids::JPKI_NAME,
-            Text::of_kind(identity.name_kind, identity.name),
-        )?,
+        other_name(oids::JPKI_NAME, Text::of_kind(identity.name_kind, identity.name))?,
         other_name(oids::JPKI_NAME_FLAGS, Text::of_kind(digits, &name_flags))?,
         other_name(oids::JPKI_SEX, Text::of_kind(digits, identity.sex))?,
-        other_name(
-            oids::JPKI_BIRTH_DATE,
-            Text::of_kind(digits, identity.birth_date),
-        )?,
+        other_name(oids::JPKI_BIRTH_DATE, Text::of_kind(digits, identity.birth_date))?,
         other_name(oids::JPKI_ADDRESS, Text::Utf8(identity.address))?,
-        other_name(
-            oids::JPKI_ADDRESS_FLAGS,
-            Text::of_kind(digits, &address_flags),
-        )?,
+        other_name(oids::JPKI_ADDRESS_FLAGS, Text::of_kind(digits, &address_flags))?,
     ];
     let refs: Vec<&[u8]> = names.iter().map(Vec::as_slice).collect();
     extension(oids::CE_SUBJECT_ALT_NAME, false, &der::sequence(&refs))
@@ -322,8 +305,7 @@ impl Tbs<'_> {
     /// ```
     fn encode(&self) -> Result<Vec<u8>, Error> {
         let version = der::explicit(0, &der::integer_u64(2));
-        let validity =
-            der::sequence(&[&der::time(&self.not_before)?, &der::time(&self.not_after)?]);
+        let validity = der::sequence(&[&der::time(&self.not_before)?, &der::time(&self.not_after)?]);
         let ext_refs: Vec<&[u8]> = self.extensions.iter().map(Vec::as_slice).collect();
         let extensions = der::explicit(3, &der::sequence(&ext_refs));
         Ok(der::sequence(&[

@@ -142,9 +142,7 @@ pub(crate) fn oid(arcs: &[u64]) -> Result<Vec<u8>, Error> {
     if first > 2 || (first < 2 && second >= 40) {
         return Err(Error::Der("invalid first OID arcs"));
     }
-    let head = (first * 40)
-        .checked_add(second)
-        .ok_or(Error::Der("OID arc overflow"))?;
+    let head = (first * 40).checked_add(second).ok_or(Error::Der("OID arc overflow"))?;
     let mut value = Vec::new();
     push_base128(&mut value, head);
     for arc in rest {
@@ -220,8 +218,7 @@ pub(crate) fn bmp_string(s: &str) -> Result<Vec<u8>, Error> {
     let mut value = Vec::with_capacity(s.len() * 2);
     for c in s.chars() {
         let code = u32::from(c);
-        let unit = u16::try_from(code)
-            .map_err(|_| Error::Der("character outside the BMP in BMPString"))?;
+        let unit = u16::try_from(code).map_err(|_| Error::Der("character outside the BMP in BMPString"))?;
         value.extend_from_slice(&unit.to_be_bytes());
     }
     Ok(universal(tag::BMP_STRING, &value))
@@ -326,10 +323,7 @@ impl DateTime {
         let day_of_year = (153 * month_index + 2) / 5 + i64::from(self.day) - 1;
         let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
         let days = era * 146_097 + day_of_era - 719_468;
-        days * 86_400
-            + i64::from(self.hour) * 3600
-            + i64::from(self.minute) * 60
-            + i64::from(self.second)
+        days * 86_400 + i64::from(self.hour) * 3600 + i64::from(self.minute) * 60 + i64::from(self.second)
     }
 
     /// RFC 3339 form, e.g. `2026-06-01T00:00:00Z`.
@@ -346,10 +340,7 @@ impl DateTime {
 /// GeneralizedTime `YYYYMMDDHHMMSSZ`.
 pub(crate) fn time(t: &DateTime) -> Result<Vec<u8>, Error> {
     t.check()?;
-    let tail = format!(
-        "{:02}{:02}{:02}{:02}{:02}Z",
-        t.month, t.day, t.hour, t.minute, t.second
-    );
+    let tail = format!("{:02}{:02}{:02}{:02}{:02}Z", t.month, t.day, t.hour, t.minute, t.second);
     if (1950..2050).contains(&t.year) {
         let text = format!("{:02}{tail}", t.year % 100);
         Ok(universal(tag::UTC_TIME, text.as_bytes()))
@@ -365,11 +356,7 @@ mod tests {
     use super::*;
 
     fn hex(bytes: &[u8]) -> String {
-        bytes
-            .iter()
-            .map(|b| format!("{b:02X}"))
-            .collect::<Vec<_>>()
-            .join(" ")
+        bytes.iter().map(|b| format!("{b:02X}")).collect::<Vec<_>>().join(" ")
     }
 
     #[test]
@@ -407,10 +394,7 @@ mod tests {
         assert_eq!(&octet_string(&[0; 128])[..3], &[0x04, 0x81, 0x80]);
         assert_eq!(&octet_string(&[0; 255])[..3], &[0x04, 0x81, 0xff]);
         assert_eq!(&octet_string(&[0; 256])[..4], &[0x04, 0x82, 0x01, 0x00]);
-        assert_eq!(
-            octet_string(&[0; 70_000])[..5],
-            [0x04, 0x83, 0x01, 0x11, 0x70]
-        );
+        assert_eq!(octet_string(&[0; 70_000])[..5], [0x04, 0x83, 0x01, 0x11, 0x70]);
     }
 
     #[test]
@@ -463,14 +447,8 @@ mod tests {
     #[test]
     fn unix_seconds() {
         assert_eq!(DateTime::new(1970, 1, 1, 0, 0, 0).unix_seconds(), 0);
-        assert_eq!(
-            DateTime::new(2000, 3, 1, 0, 0, 0).unix_seconds(),
-            951_868_800
-        );
-        assert_eq!(
-            DateTime::new(2026, 6, 1, 0, 0, 0).unix_seconds(),
-            1_780_272_000
-        );
+        assert_eq!(DateTime::new(2000, 3, 1, 0, 0, 0).unix_seconds(), 951_868_800);
+        assert_eq!(DateTime::new(2026, 6, 1, 0, 0, 0).unix_seconds(), 1_780_272_000);
         assert_eq!(DateTime::new(1969, 12, 31, 23, 59, 59).unix_seconds(), -1);
     }
 }

@@ -54,9 +54,7 @@ impl PrivateKey {
                     .map_err(|e| Error::Crypto(format!("RSA key generation for {name}: {e}")))?;
                 Ok(PrivateKey::Rsa(Box::new(key)))
             }
-            KeyType::P256 => Ok(PrivateKey::P256(p256::SecretKey::generate_from_rng(
-                &mut rng,
-            ))),
+            KeyType::P256 => Ok(PrivateKey::P256(p256::SecretKey::generate_from_rng(&mut rng))),
         }
     }
 
@@ -107,10 +105,7 @@ impl PrivateKey {
     pub(crate) fn spki(&self) -> Result<Vec<u8>, Error> {
         let algorithm = match self {
             PrivateKey::Rsa(_) => der::sequence(&[&der::oid(oids::RSA_ENCRYPTION)?, &der::null()]),
-            PrivateKey::P256(_) => der::sequence(&[
-                &der::oid(oids::EC_PUBLIC_KEY)?,
-                &der::oid(oids::PRIME256V1)?,
-            ]),
+            PrivateKey::P256(_) => der::sequence(&[&der::oid(oids::EC_PUBLIC_KEY)?, &der::oid(oids::PRIME256V1)?]),
         };
         Ok(der::sequence(&[
             &algorithm,

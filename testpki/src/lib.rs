@@ -157,9 +157,7 @@ pub(crate) struct CertSummary {
 
 fn build_ca(spec: &CaSpec, files: &mut Vec<GeneratedFile>) -> Result<(Ca, CertSummary), Error> {
     let key = PrivateKey::derive(spec.stem, KeyType::Rsa(2048))?;
-    let rsa = key
-        .as_rsa()
-        .ok_or(Error::Crypto("CA key must be RSA".to_string()))?;
+    let rsa = key.as_rsa().ok_or(Error::Crypto("CA key must be RSA".to_string()))?;
     let dn = spec.dn();
     let name_der = cert::name(&dn)?;
     let key_id = key.key_identifier();
@@ -200,14 +198,7 @@ fn build_ca(spec: &CaSpec, files: &mut Vec<GeneratedFile>) -> Result<(Ca, CertSu
         policy: None,
         key_id: key_id.clone(),
     };
-    Ok((
-        Ca {
-            key,
-            name_der,
-            key_id,
-        },
-        summary,
-    ))
+    Ok((Ca { key, name_der, key_id }, summary))
 }
 
 fn build_end_entity(
@@ -258,10 +249,7 @@ fn build_end_entity(
     let key_id = key.key_identifier();
     let spki = key.spki()?;
 
-    let mut extensions = vec![
-        cert::key_usage(ku_bits)?,
-        cert::certificate_policies(policy)?,
-    ];
+    let mut extensions = vec![cert::key_usage(ku_bits)?, cert::certificate_policies(policy)?];
     if kind == CertKind::Sign {
         extensions.push(cert::jpki_subject_alt_name(&persona.identity)?);
     }
@@ -281,10 +269,7 @@ fn build_end_entity(
         spki: &spki,
         extensions,
     };
-    let ca_key = ca
-        .key
-        .as_rsa()
-        .ok_or(Error::Crypto("CA key must be RSA".to_string()))?;
+    let ca_key = ca.key.as_rsa().ok_or(Error::Crypto("CA key must be RSA".to_string()))?;
     files.push(GeneratedFile {
         name: format!("{stem}.der"),
         bytes: tbs.sign(ca_key, &stem)?,
@@ -319,13 +304,7 @@ pub fn generate() -> Result<Vec<GeneratedFile>, Error> {
     for spec in &CAS {
         let (ca, summary) = build_ca(spec, &mut files)?;
         for persona in PERSONAS {
-            ee_summaries.push(build_end_entity(
-                persona,
-                spec.kind,
-                &ca,
-                &summary.subject,
-                &mut files,
-            )?);
+            ee_summaries.push(build_end_entity(persona, spec.kind, &ca, &summary.subject, &mut files)?);
         }
         ca_summaries.push(summary);
     }

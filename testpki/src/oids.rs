@@ -63,8 +63,5 @@ pub(crate) const JPKI_ADDRESS_FLAGS: &[u64] = &[1, 2, 392, 200_149, 8, 5, 5, 6];
 
 /// Dotted form, for the README.
 pub(crate) fn dotted(arcs: &[u64]) -> String {
-    arcs.iter()
-        .map(u64::to_string)
-        .collect::<Vec<_>>()
-        .join(".")
+    arcs.iter().map(u64::to_string).collect::<Vec<_>>().join(".")
 }

@@ -160,11 +160,7 @@ impl Persona {
     /// real JPKI CNs it identifies the certificate, never the person, and the
     /// signature and authentication certificates get unrelated values.
     pub fn common_name(&self, kind: CertKind) -> String {
-        let digest = Sha256::digest(format!(
-            "{}cn/{}",
-            crate::keys::SEED_PREFIX,
-            self.file_stem(kind)
-        ));
+        let digest = Sha256::digest(format!("{}cn/{}", crate::keys::SEED_PREFIX, self.file_stem(kind)));
         let hex: String = digest.iter().map(|b| format!("{b:02X}")).collect();
         format!("TEST{}", &hex[..19])
     }
@@ -176,12 +172,7 @@ impl Persona {
     }
 }
 
-const fn utf8(
-    name: &'static str,
-    sex: &'static str,
-    birth_date: &'static str,
-    address: &'static str,
-) -> Identity {
+const fn utf8(name: &'static str, sex: &'static str, birth_date: &'static str, address: &'static str) -> Identity {
     Identity {
         name,
         name_substituted: &[],
@@ -379,10 +370,7 @@ mod tests {
     fn numbering_and_ids() {
         for (i, p) in PERSONAS.iter().enumerate() {
             assert_eq!(p.number as usize, i, "{}", p.id);
-            assert!(p
-                .id
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+            assert!(p.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
         }
         let mut ids: Vec<_> = PERSONAS.iter().map(|p| p.id).collect();
         ids.sort_unstable();
@@ -395,18 +383,9 @@ mod tests {
         for p in PERSONAS {
             let id = &p.identity;
             assert_eq!(id.name_flags().chars().count(), id.name.chars().count());
-            assert_eq!(
-                id.address_flags().chars().count(),
-                id.address.chars().count()
-            );
-            assert!(id
-                .name_substituted
-                .iter()
-                .all(|i| *i < id.name.chars().count()));
-            assert!(id
-                .address_substituted
-                .iter()
-                .all(|i| *i < id.address.chars().count()));
+            assert_eq!(id.address_flags().chars().count(), id.address.chars().count());
+            assert!(id.name_substituted.iter().all(|i| *i < id.name.chars().count()));
+            assert!(id.address_substituted.iter().all(|i| *i < id.address.chars().count()));
             assert!(["1", "2", "3"].contains(&id.sex));
             assert_eq!(id.birth_date.len(), 9);
             assert!(id.birth_date.bytes().all(|b| b.is_ascii_digit()));

@@ -34,11 +34,7 @@ fn cell(s: &str) -> String {
 }
 
 /// Renders the README. `hashes` are (file name, SHA-256 hex) of every other file.
-pub(crate) fn render(
-    cas: &[CertSummary],
-    ees: &[CertSummary],
-    hashes: &[(String, String)],
-) -> String {
+pub(crate) fn render(cas: &[CertSummary], ees: &[CertSummary], hashes: &[(String, String)]) -> String {
     let mut o = String::new();
     // `write!` into a String cannot fail; the results are deliberately ignored.
     let _ = writeln!(o, "# jpki-verify test PKI");
@@ -63,10 +59,7 @@ pub(crate) fn render(
     let _ = writeln!(o, "```sh");
     let _ = writeln!(o, "jpki-verify testpki tests/fixtures/testpki");
     let _ = writeln!(o, "# or, from the workspace root:");
-    let _ = writeln!(
-        o,
-        "cargo run -p jpki-verify-server -- testpki tests/fixtures/testpki"
-    );
+    let _ = writeln!(o, "cargo run -p jpki-verify-server -- testpki tests/fixtures/testpki");
     let _ = writeln!(o, "```");
     let _ = writeln!(o);
     let _ = writeln!(
@@ -159,17 +152,17 @@ pub(crate) fn render(
     let _ = writeln!(o, "- **Signature certificate** (`<id>-sign.der`): subject `C=JP, L=Tokyo-to, L=Chiyoda-ku, CN=<opaque id>`; keyUsage (critical) digitalSignature, nonRepudiation; certificatePolicies (critical); subjectAltName with six `otherName`s `1.2.392.200149.8.5.5.1`–`.6` (name, name substitution flags, sex, date of birth, address, address substitution flags; value `[0] EXPLICIT`, UTF8String unless noted); issuerAltName; authorityKeyIdentifier; subjectKeyIdentifier.");
     let _ = writeln!(o, "- **User-authentication certificate** (`<id>-auth.der`): subject `C=JP, CN=<opaque id>`; keyUsage (critical) digitalSignature; certificatePolicies (critical); **no subjectAltName** (it carries no identity); issuerAltName; authorityKeyIdentifier; subjectKeyIdentifier.");
     let ian = cert::display_name(&cert::issuer_alt_name_attributes());
-    let _ = writeln!(
-        o,
-        "- issuerAltName is one directoryName `{ian}` (O in UTF8String)."
-    );
+    let _ = writeln!(o, "- issuerAltName is one directoryName `{ian}` (O in UTF8String).");
     let _ = writeln!(o, "- The CN is `TEST` + 19 upper-case hex digits of SHA-256(\"{SEED_PREFIX}cn/\" + file stem): opaque, and different for the two certificates of one persona, like real JPKI CNs.");
     let _ = writeln!(o, "- Date of birth is `EYYYYMMDD`, E = era (0 unknown, 1 Meiji, 2 Taisho, 3 Showa, 4 Heisei, 5 Reiwa), unknown month/day `00`. Sex: 1 male, 2 female, 3 unknown. Substitution flags: one digit per character, `1` = the registered character was replaced by a substitute.");
     let _ = writeln!(o);
 
     let _ = writeln!(o, "## Personas");
     let _ = writeln!(o);
-    let _ = writeln!(o, "| id | Exercises | Defect | Sign serial | Auth serial | notBefore | notAfter | Key | Signature |");
+    let _ = writeln!(
+        o,
+        "| id | Exercises | Defect | Sign serial | Auth serial | notBefore | notAfter | Key | Signature |"
+    );
     let _ = writeln!(o, "|---|---|---|---|---|---|---|---|---|");
     for p in PERSONAS {
         let find = |kind: CertKind| ees.iter().find(|e| e.stem == p.file_stem(kind));
@@ -223,10 +216,7 @@ pub(crate) fn render(
 
     let _ = writeln!(o, "## Certificates");
     let _ = writeln!(o);
-    let _ = writeln!(
-        o,
-        "| File | Serial | Subject | Issuer | keyUsage | Policy | Key |"
-    );
+    let _ = writeln!(o, "| File | Serial | Subject | Issuer | keyUsage | Policy | Key |");
     let _ = writeln!(o, "|---|---|---|---|---|---|---|");
     let mut by_serial: Vec<&CertSummary> = ees.iter().collect();
     by_serial.sort_by_key(|c| c.serial);

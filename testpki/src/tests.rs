@@ -17,19 +17,11 @@ use super::*;
 
 fn files() -> &'static BTreeMap<String, Vec<u8>> {
     static FILES: OnceLock<BTreeMap<String, Vec<u8>>> = OnceLock::new();
-    FILES.get_or_init(|| {
-        generate()
-            .unwrap()
-            .into_iter()
-            .map(|f| (f.name, f.bytes))
-            .collect()
-    })
+    FILES.get_or_init(|| generate().unwrap().into_iter().map(|f| (f.name, f.bytes)).collect())
 }
 
 fn file(name: &str) -> &'static [u8] {
-    files()
-        .get(name)
-        .unwrap_or_else(|| panic!("missing {name}"))
+    files().get(name).unwrap_or_else(|| panic!("missing {name}"))
 }
 
 fn parse(name: &str) -> X509Certificate<'static> {
@@ -43,21 +35,15 @@ fn ca_public(kind: CertKind) -> RsaPublicKey {
         CertKind::Sign => "sign-ca.key.der",
         CertKind::Auth => "auth-ca.key.der",
     };
-    RsaPrivateKey::from_pkcs8_der(file(name))
-        .unwrap()
-        .to_public_key()
+    RsaPrivateKey::from_pkcs8_der(file(name)).unwrap().to_public_key()
 }
 
 fn verify(cert: &X509Certificate<'_>, issuer: &RsaPublicKey) {
     let tbs = cert.tbs_certificate.as_ref();
     let sig = Signature::try_from(cert.signature_value.data.as_ref()).unwrap();
     match cert.signature_algorithm.algorithm.to_id_string().as_str() {
-        "1.2.840.113549.1.1.11" => VerifyingKey::<Sha256>::new(issuer.clone())
-            .verify(tbs, &sig)
-            .unwrap(),
-        "1.2.840.113549.1.1.5" => VerifyingKey::<Sha1>::new(issuer.clone())
-            .verify(tbs, &sig)
-            .unwrap(),
+        "1.2.840.113549.1.1.11" => VerifyingKey::<Sha256>::new(issuer.clone()).verify(tbs, &sig).unwrap(),
+        "1.2.840.113549.1.1.5" => VerifyingKey::<Sha1>::new(issuer.clone()).verify(tbs, &sig).unwrap(),
         other => panic!("unexpected signature algorithm {other}"),
     }
     assert_eq!(cert.signature_algorithm, cert.tbs_certificate.signature);
@@ -79,10 +65,7 @@ fn decode_string(tag: u8, value: &[u8]) -> String {
     match tag {
         0x0c | 0x13 => String::from_utf8(value.to_vec()).unwrap(),
         0x1e => {
-            let units: Vec<u16> = value
-                .chunks(2)
-                .map(|c| u16::from_be_bytes([c[0], c[1]]))
-                .collect();
+            let units: Vec<u16> = value.chunks(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
             String::from_utf16(&units).unwrap()
         }
         other => panic!("unexpected string tag {other:#x}"),
@@ -105,11 +88,7 @@ fn constants_agree() {
 
 #[test]
 fn deterministic() {
-    let again: BTreeMap<String, Vec<u8>> = generate()
-        .unwrap()
-        .into_iter()
-        .map(|f| (f.name, f.bytes))
-        .collect();
+    let again: BTreeMap<String, Vec<u8>> = generate().unwrap().into_iter().map(|f| (f.name, f.bytes)).collect();
     assert_eq!(&again, files());
 }
 
@@ -179,8 +158,7 @@ fn cas() {
     // The raw encodings of the fixed parts.
     let raw = file("sign-ca.der");
     let ku = [
-        0x30, 0x0e, 0x06, 0x03, 0x55, 0x1d, 0x0f, 0x01, 0x01, 0xff, 0x04, 0x04, 0x03, 0x02, 0x01,
-        0x06,
+        0x30, 0x0e, 0x06, 0x03, 0x55, 0x1d, 0x0f, 0x01, 0x01, 0xff, 0x04, 0x04, 0x03, 0x02, 0x01, 0x06,
     ];
     assert!(raw.windows(ku.len()).any(|w| w == ku));
 }
@@ -199,11 +177,7 @@ fn end_entities() {
             });
             assert_eq!(cert.version(), X509Version::V3);
             let serial = p.serial(kind);
-            assert_eq!(
-                cert.tbs_certificate.raw_serial(),
-                serial.to_be_bytes(),
-                "{stem}"
-            );
+            assert_eq!(cert.tbs_certificate.raw_serial(), serial.to_be_bytes(), "{stem}");
             serials.push(serial);
             assert_eq!(cert.issuer().as_raw(), ca.subject().as_raw(), "{stem}");
             verify(&cert, &ca_public(kind));
@@ -249,15 +223,9 @@ fn end_entities() {
             };
             assert_eq!(policies[0].policy_id.to_id_string(), expect_policy);
             let quals = policies[0].policy_qualifiers.as_ref().unwrap();
-            assert_eq!(
-                quals[0].policy_qualifier_id.to_id_string(),
-                "1.3.6.1.5.5.7.2.1"
-            );
+            assert_eq!(quals[0].policy_qualifier_id.to_id_string(), "1.3.6.1.5.5.7.2.1");
             let (tag, uri, _) = tlv(quals[0].qualifier);
-            assert_eq!(
-                (tag, uri),
-                (0x16, b"http://www.jpki.go.jp/cps.html".as_slice())
-            );
+            assert_eq!((tag, uri), (0x16, b"http://www.jpki.go.jp/cps.html".as_slice()));
 
             // Key type and pairing with the PKCS#8 file.
             let spki = cert.public_key();
@@ -270,37 +238,23 @@ fn end_entities() {
                     assert_eq!(spki.subject_public_key.data.as_ref(), point.as_bytes());
                 }
                 _ => {
-                    assert_eq!(
-                        spki.algorithm.algorithm.to_id_string(),
-                        "1.2.840.113549.1.1.1"
-                    );
+                    assert_eq!(spki.algorithm.algorithm.to_id_string(), "1.2.840.113549.1.1.1");
                     let key = RsaPrivateKey::from_pkcs8_der(key_file).unwrap();
-                    let bits = if p.defect == Defect::Rsa1024 {
-                        1024
-                    } else {
-                        2048
-                    };
+                    let bits = if p.defect == Defect::Rsa1024 { 1024 } else { 2048 };
                     assert_eq!(key.size() * 8, bits, "{stem}");
                     assert_eq!(key.e_bytes().as_ref(), &[1, 0, 1]);
                     let rsa_pub = match spki.parsed().unwrap() {
                         x509_parser::public_key::PublicKey::RSA(k) => k,
                         other => panic!("{other:?}"),
                     };
-                    let modulus: Vec<u8> = rsa_pub
-                        .modulus
-                        .iter()
-                        .copied()
-                        .skip_while(|b| *b == 0)
-                        .collect();
+                    let modulus: Vec<u8> = rsa_pub.modulus.iter().copied().skip_while(|b| *b == 0).collect();
                     assert_eq!(modulus, key.n_bytes().as_ref());
                 }
             }
 
             // Key identifiers.
             let ca_ski = match ca
-                .get_extension_unique(
-                    &x509_parser::oid_registry::OID_X509_EXT_SUBJECT_KEY_IDENTIFIER,
-                )
+                .get_extension_unique(&x509_parser::oid_registry::OID_X509_EXT_SUBJECT_KEY_IDENTIFIER)
                 .unwrap()
                 .unwrap()
                 .parsed_extension()
@@ -309,9 +263,7 @@ fn end_entities() {
                 other => panic!("{other:?}"),
             };
             let aki = cert
-                .get_extension_unique(
-                    &x509_parser::oid_registry::OID_X509_EXT_AUTHORITY_KEY_IDENTIFIER,
-                )
+                .get_extension_unique(&x509_parser::oid_registry::OID_X509_EXT_AUTHORITY_KEY_IDENTIFIER)
                 .unwrap()
                 .unwrap();
             let ParsedExtension::AuthorityKeyIdentifier(aki) = aki.parsed_extension() else {
@@ -319,18 +271,13 @@ fn end_entities() {
             };
             assert_eq!(aki.key_identifier.as_ref().unwrap().0, ca_ski.as_slice());
             let ski = cert
-                .get_extension_unique(
-                    &x509_parser::oid_registry::OID_X509_EXT_SUBJECT_KEY_IDENTIFIER,
-                )
+                .get_extension_unique(&x509_parser::oid_registry::OID_X509_EXT_SUBJECT_KEY_IDENTIFIER)
                 .unwrap()
                 .unwrap();
             let ParsedExtension::SubjectKeyIdentifier(ski) = ski.parsed_extension() else {
                 panic!()
             };
-            assert_eq!(
-                ski.0,
-                Sha1::digest(spki.subject_public_key.data.as_ref()).as_slice()
-            );
+            assert_eq!(ski.0, Sha1::digest(spki.subject_public_key.data.as_ref()).as_slice());
 
             // issuerAltName.
             let ian = cert
@@ -381,23 +328,11 @@ fn check_identity(names: &[GeneralName<'_>], identity: &Identity) {
     let address_flags = identity.address_flags();
     let expected = [
         ("1.2.392.200149.8.5.5.1", identity.name, identity.name_kind),
-        (
-            "1.2.392.200149.8.5.5.2",
-            name_flags.as_str(),
-            identity.digits_kind,
-        ),
+        ("1.2.392.200149.8.5.5.2", name_flags.as_str(), identity.digits_kind),
         ("1.2.392.200149.8.5.5.3", identity.sex, identity.digits_kind),
-        (
-            "1.2.392.200149.8.5.5.4",
-            identity.birth_date,
-            identity.digits_kind,
-        ),
+        ("1.2.392.200149.8.5.5.4", identity.birth_date, identity.digits_kind),
         ("1.2.392.200149.8.5.5.5", identity.address, StringKind::Utf8),
-        (
-            "1.2.392.200149.8.5.5.6",
-            address_flags.as_str(),
-            identity.digits_kind,
-        ),
+        ("1.2.392.200149.8.5.5.6", address_flags.as_str(), identity.digits_kind),
     ];
     assert_eq!(names.len(), expected.len());
     for (gn, (oid, value, kind)) in names.iter().zip(expected) {
@@ -445,10 +380,7 @@ fn readme_mentions_everything() {
     }
     for (name, bytes) in files() {
         if name != "README.md" {
-            let hash: String = Sha256::digest(bytes)
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
+            let hash: String = Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
             assert!(readme.contains(&hash), "{name}");
         }
     }

@@ -11,8 +11,19 @@ pub(crate) fn run(path: &Path) -> Result<(), Failure> {
     let bytes = read_limited(path, MAX_CERTIFICATE_INPUT)?;
     let cert = jpki_verify::parse_certificate(&bytes)?;
     let json = serde_json::to_string_pretty(&cert).map_err(|e| Failure::input("JPKI_INTERNAL", e.to_string()))?;
-    println!("{json}");
-    Ok(())
+    print_stdout(&json)
+}
+
+/// Writes `text` and a newline to stdout. A closed pipe (`inspect … | head`) is not an error;
+/// any other write failure is reported instead of panicking as `println!` would.
+pub(crate) fn print_stdout(text: &str) -> Result<(), Failure> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure::input("JPKI_IO", format!("stdout: {e}"))),
+    }
 }
 
 /// Reads at most `limit + 1` bytes, so a huge file is refused without reading it whole.

@@ -15,7 +15,11 @@ pub(crate) struct Failure {
 impl Failure {
     /// Bad input or usage: exit 2.
     pub(crate) fn input(code: &'static str, message: impl Into<String>) -> Self {
-        Failure { code, message: message.into(), exit_code: 2 }
+        Failure {
+            code,
+            message: message.into(),
+            exit_code: 2,
+        }
     }
 }
 

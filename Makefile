@@ -1,0 +1,57 @@
+# jpki-verify — the two commands a newcomer needs:
+#   make demo   set up the machine, build, and show the SDK on the test PKI
+#   make test   set up the machine and run every test (native, headless Chromium, Node)
+# Both run scripts/setup first (idempotent; a no-op on a machine that has everything).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+# node_modules/.bin first: its wasm-opt (npm binaryen 132) must win over any other.
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+# RUSTFLAGS would replace .cargo/config.toml's wasm cfg; make sure it is not inherited.
+unexport RUSTFLAGS
+unexport CARGO_ENCODED_RUSTFLAGS
+
+CLI := target/debug/jpki-verify
+FIXTURES := tests/fixtures/testpki
+
+.PHONY: demo test setup build pkg lint test-native test-browser test-node testpki
+
+setup:
+	scripts/setup
+
+build:
+	cargo build --workspace
+
+## The npm package: one wasm build (web target) shared by the Node and browser entry points.
+pkg:
+	wasm-pack --log-level warn build --release --target web --out-dir pkg/dist/web --out-name jpki_verify --no-pack
+
+lint:
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy -p jpki-verify --target wasm32-unknown-unknown -- -D warnings
+
+test-native:
+	cargo test --workspace
+
+test-browser:
+	scripts/test-browser
+
+test-node: build pkg
+	node --test tests/js/
+
+test: setup
+	$(MAKE) lint test-native test-browser test-node
+	@echo "make test: all suites passed"
+
+## Regenerate the deterministic test PKI (a test fails if the committed copy differs).
+testpki:
+	cargo run -q -p jpki-verify-server -- testpki $(FIXTURES)
+
+## Until the backend lands, the demo shows what the SDK reads from JPKI certificates.
+demo: setup build
+	@for f in $(FIXTURES)/taro-sign.der $(FIXTURES)/hanako-sign.der $(FIXTURES)/fumi-sign.der $(FIXTURES)/taro-auth.der anchors/jlis/jpki-sign-ca-gen3-2023.cer; do \
+	  echo; echo "=== jpki-verify inspect $$f"; $(CLI) inspect "$$f"; \
+	done
+	@echo; echo "=== a broken certificate is refused with a stable code:"
+	@head -c 300 $(FIXTURES)/taro-sign.der > target/truncated.der; $(CLI) inspect target/truncated.der || echo "(exit $$?)"
