@@ -214,3 +214,14 @@ mod js_errors {
         );
     }
 }
+
+#[test]
+fn keys_passed_as_certificates_are_named() {
+    let key = include_bytes!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/testpki/taro-sign.key.der"
+    ));
+    let (c, at, msg) = code(key);
+    assert_eq!((c, at), ("JPKI_MALFORMED", Some(0)));
+    assert!(msg.contains("PKCS#8 private key, not a certificate"), "{msg}");
+}

@@ -212,3 +212,23 @@ fn closed_stdout_pipe_is_not_a_panic() {
     );
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn every_file_in_the_fixture_folder_gets_json_or_a_named_refusal() {
+    for entry in std::fs::read_dir(repo().join("tests/fixtures/testpki")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let out = inspect(&path);
+        let err = String::from_utf8_lossy(&out.stderr);
+        if name.ends_with(".key.der") {
+            assert_eq!(out.status.code(), Some(2), "{name}");
+            assert!(err.contains("PKCS#8 private key, not a certificate"), "{name}: {err}");
+        } else if name.ends_with(".der") {
+            assert!(out.status.success(), "{name}: {err}");
+        } else {
+            assert_eq!(out.status.code(), Some(2), "{name}");
+            assert!(err.starts_with("jpki-verify: JPKI_MALFORMED: "), "{name}: {err}");
+        }
+        assert!(!err.contains("panicked"), "{name}");
+    }
+}

@@ -197,10 +197,10 @@ pub(crate) fn parse_unlabelled(input: &[u8]) -> Result<Certificate> {
         });
     }
     if input.first() == Some(&der::tag::SEQUENCE) {
-        parse_der(input.to_vec(), 0)
+        parse_der(input.to_vec())
     } else if pem::looks_like_pem(input) {
-        let (der, body_offset) = pem::decode_certificate(input)?;
-        parse_der(der, body_offset).map_err(|e| match e {
+        let der = pem::decode_certificate(input)?;
+        parse_der(der).map_err(|e| match e {
             // Offsets inside decoded PEM point into the DER, not the text: say so.
             Error::Malformed { what, offset: Some(o) } => {
                 Error::malformed(format!("{what} (at DER byte {o} of the PEM body)"), None)
@@ -220,10 +220,12 @@ pub(crate) fn parse_unlabelled(input: &[u8]) -> Result<Certificate> {
     }
 }
 
-fn parse_der(der: Vec<u8>, _body_offset: usize) -> Result<Certificate> {
+fn parse_der(der: Vec<u8>) -> Result<Certificate> {
     der::check_structure(&der, "certificate")?;
-    let (rest, x509) =
-        X509Certificate::from_der(&der).map_err(|e| Error::malformed(format!("certificate: {e}"), None))?;
+    let (rest, x509) = X509Certificate::from_der(&der).map_err(|e| match other_object_kind(&der) {
+        Some(kind) => Error::malformed(format!("certificate: this is {kind}, not a certificate"), Some(0)),
+        None => Error::malformed(format!("certificate: {e}"), None),
+    })?;
     if !rest.is_empty() {
         return Err(Error::malformed(
             "certificate: trailing data",
@@ -233,6 +235,27 @@ fn parse_der(der: Vec<u8>, _body_offset: usize) -> Result<Certificate> {
     let mut model = build_model(&der, &x509)?;
     model.raw.der = der.clone();
     Ok(model)
+}
+
+/// Recognises the DER objects most often passed by mistake, to say what they are.
+///
+/// ```text
+/// PrivateKeyInfo ::= SEQUENCE { version INTEGER, privateKeyAlgorithm AlgorithmIdentifier,
+///                               privateKey OCTET STRING, ... }                 -- RFC 5208
+/// SubjectPublicKeyInfo ::= SEQUENCE { algorithm AlgorithmIdentifier,
+///                                     subjectPublicKey BIT STRING }            -- RFC 5280
+/// ```
+fn other_object_kind(der: &[u8]) -> Option<&'static str> {
+    let mut outer = der::Reader::new(der, 0);
+    let top = outer.expect(der::tag::SEQUENCE, "object").ok()?;
+    let mut r = der::Reader::new(top.value, top.value_offset);
+    let tags: Vec<u8> = core::iter::from_fn(|| r.read().ok().map(|t| t.tag)).take(4).collect();
+    match tags.as_slice() {
+        [0x02, 0x30, 0x04, ..] => Some("a PKCS#8 private key"),
+        [0x30, 0x03] => Some("a SubjectPublicKeyInfo (public key)"),
+        [0x02, 0x02, ..] => Some("a PKCS#1 RSA key"),
+        _ => None,
+    }
 }
 
 fn offset_in(outer: &[u8], inner: &[u8]) -> Option<usize> {

@@ -21,9 +21,8 @@ pub(crate) fn looks_like_pem(input: &[u8]) -> bool {
     input.windows(11).any(|w| w == b"-----BEGIN ")
 }
 
-/// Extracts and decodes the single `CERTIFICATE` block. Returns the DER and the offset of
-/// the block's first base64 byte.
-pub(crate) fn decode_certificate(input: &[u8]) -> Result<(Vec<u8>, usize)> {
+/// Extracts and decodes the single `CERTIFICATE` block into DER.
+pub(crate) fn decode_certificate(input: &[u8]) -> Result<Vec<u8>> {
     let begin =
         find(input, BEGIN, 0).ok_or_else(|| Error::malformed("PEM: no '-----BEGIN CERTIFICATE-----' line", None))?;
     let body_start = begin + BEGIN.len();
@@ -52,7 +51,7 @@ pub(crate) fn decode_certificate(input: &[u8]) -> Result<(Vec<u8>, usize)> {
     if der.is_empty() {
         return Err(Error::malformed("PEM: empty certificate block", Some(body_start)));
     }
-    Ok((der, chunks.first().map_or(body_start, |c| c.1)))
+    Ok(der)
 }
 
 /// Adds the line `input[start..end]` without surrounding whitespace (CR, spaces, tabs).
@@ -80,9 +79,8 @@ mod tests {
     fn decodes_with_surrounding_text_and_crlf() {
         let pem =
             b"Certificate:\n  dump\r\n-----BEGIN CERTIFICATE-----\r\nMAMC\r\nAQU=\r\n-----END CERTIFICATE-----\r\n";
-        let (der, at) = decode_certificate(pem).unwrap();
+        let der = decode_certificate(pem).unwrap();
         assert_eq!(der, [0x30, 0x03, 0x02, 0x01, 0x05]);
-        assert_eq!(&pem[at..at + 4], b"MAMC");
     }
 
     #[test]

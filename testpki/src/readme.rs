@@ -129,7 +129,7 @@ pub(crate) fn render(cas: &[CertSummary], ees: &[CertSummary], hashes: &[(String
     );
     let _ = writeln!(
         o,
-        "| `{}` | J-LIS **test-environment** policy for user-authentication certificates | every `*-auth.der` except `wrongpolicy` |",
+        "| `{}` | Test-environment policy for user-authentication certificates — **inferred** by analogy with `.0.20`, not confirmed by a J-LIS source | every `*-auth.der` except `wrongpolicy` |",
         dotted(oids::JPKI_TEST_AUTH_POLICY)
     );
     let _ = writeln!(
