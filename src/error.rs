@@ -57,6 +57,117 @@ pub enum Error {
         /// Why it was refused.
         reason: String,
     },
+    /// An algorithm the SDK implements but the policy does not allow here (SHA-1 where
+    /// legacy algorithms are off; `none` / HMAC in a JWS). Code `JPKI_ALGORITHM_NOT_ALLOWED`.
+    AlgorithmNotAllowed {
+        /// The algorithm's name or OID.
+        algorithm: String,
+    },
+    /// A public key below the policy's minimum (RSA < 2048 bits). Code `JPKI_WEAK_KEY`.
+    WeakKey {
+        /// Key size found.
+        bits: u32,
+        /// Minimum the policy requires.
+        minimum: u32,
+    },
+    /// A signature does not verify (the assertion's, or the CA's over the certificate).
+    /// Deliberately carries no detail that could serve as an oracle. Code `JPKI_SIGNATURE_INVALID`.
+    SignatureInvalid {
+        /// Which signature: `"assertion"` or `"certificate"`.
+        what: &'static str,
+    },
+    /// No path from the certificate to a trusted anchor. Code `JPKI_CHAIN_UNTRUSTED`.
+    ChainUntrusted {
+        /// Why.
+        reason: String,
+    },
+    /// The certificate chains to the test PKI, but the caller did not ask for test anchors.
+    /// Code `JPKI_TEST_ANCHOR_REFUSED`.
+    TestAnchorRefused,
+    /// The certificate (or its CA) had expired at the verification time. Code `JPKI_CERT_EXPIRED`.
+    CertExpired {
+        /// notAfter (Unix seconds).
+        not_after: i64,
+        /// The time validity was checked at.
+        at: i64,
+    },
+    /// The certificate (or its CA) was not yet valid. Code `JPKI_CERT_NOT_YET_VALID`.
+    CertNotYetValid {
+        /// notBefore (Unix seconds).
+        not_before: i64,
+        /// The time validity was checked at.
+        at: i64,
+    },
+    /// The certificate is the wrong kind for the purpose (an authentication certificate for
+    /// account opening, …). Code `JPKI_WRONG_CERTIFICATE_KIND`.
+    WrongCertificateKind {
+        /// What the purpose needs.
+        expected: &'static str,
+        /// What the certificate is.
+        found: &'static str,
+    },
+    /// The certificate lacks the JPKI policy the purpose and trust setting require.
+    /// Code `JPKI_POLICY_MISMATCH`.
+    PolicyMismatch {
+        /// The policy OID required.
+        expected: String,
+    },
+    /// The certificate's keyUsage does not allow the purpose. Code `JPKI_KEY_USAGE`.
+    KeyUsage {
+        /// The bit that is required but absent (or the problem).
+        required: &'static str,
+    },
+    /// A critical extension the SDK does not process. Code `JPKI_UNKNOWN_CRITICAL_EXTENSION`.
+    UnknownCriticalExtension {
+        /// Its OID.
+        oid: String,
+    },
+    /// The assertion's audience is not the relying party's. Code `JPKI_AUDIENCE_MISMATCH`.
+    AudienceMismatch,
+    /// The assertion's nonce is not the challenge issued. Code `JPKI_NONCE_MISMATCH`.
+    NonceMismatch,
+    /// The assertion's `purpose` claim differs from the purpose being verified.
+    /// Code `JPKI_PURPOSE_MISMATCH`.
+    PurposeMismatch {
+        /// Purpose the caller verifies for.
+        expected: String,
+        /// Purpose the assertion claims.
+        found: String,
+    },
+    /// The assertion is past its `exp` (plus skew). Code `JPKI_ASSERTION_EXPIRED`.
+    AssertionExpired {
+        /// `exp` claim.
+        exp: i64,
+        /// Verification time.
+        at: i64,
+    },
+    /// The assertion's `iat` is in the future beyond the allowed skew.
+    /// Code `JPKI_ASSERTION_NOT_YET_VALID`.
+    AssertionNotYetValid {
+        /// `iat` claim.
+        iat: i64,
+        /// Verification time.
+        at: i64,
+    },
+    /// The certificate has been revoked. Code `JPKI_REVOKED`.
+    Revoked {
+        /// RFC 5280 reason, when known.
+        reason: Option<String>,
+    },
+    /// Revocation was not checked and the policy requires it. Code `JPKI_REVOCATION_UNCHECKED`.
+    RevocationUnchecked,
+    /// Hostile input exhausted the work budget (too many certificates or signature checks).
+    /// Code `JPKI_BUDGET_EXCEEDED`.
+    BudgetExceeded {
+        /// Which budget.
+        what: &'static str,
+    },
+    /// The caller's options are invalid (missing audience, unknown purpose, …). API misuse, not
+    /// untrusted input. Code `JPKI_INVALID_OPTIONS`.
+    InvalidOptions {
+        /// What is wrong.
+        reason: String,
+    },
 }
 
 impl Error {
@@ -68,6 +179,26 @@ impl Error {
             Error::UnsupportedAlgorithm { .. } => "JPKI_UNSUPPORTED_ALGORITHM",
             Error::AnchorPinMismatch { .. } => "JPKI_ANCHOR_PIN_MISMATCH",
             Error::NotATrustAnchor { .. } => "JPKI_ANCHOR_INVALID",
+            Error::AlgorithmNotAllowed { .. } => "JPKI_ALGORITHM_NOT_ALLOWED",
+            Error::WeakKey { .. } => "JPKI_WEAK_KEY",
+            Error::SignatureInvalid { .. } => "JPKI_SIGNATURE_INVALID",
+            Error::ChainUntrusted { .. } => "JPKI_CHAIN_UNTRUSTED",
+            Error::TestAnchorRefused => "JPKI_TEST_ANCHOR_REFUSED",
+            Error::CertExpired { .. } => "JPKI_CERT_EXPIRED",
+            Error::CertNotYetValid { .. } => "JPKI_CERT_NOT_YET_VALID",
+            Error::WrongCertificateKind { .. } => "JPKI_WRONG_CERTIFICATE_KIND",
+            Error::PolicyMismatch { .. } => "JPKI_POLICY_MISMATCH",
+            Error::KeyUsage { .. } => "JPKI_KEY_USAGE",
+            Error::UnknownCriticalExtension { .. } => "JPKI_UNKNOWN_CRITICAL_EXTENSION",
+            Error::AudienceMismatch => "JPKI_AUDIENCE_MISMATCH",
+            Error::NonceMismatch => "JPKI_NONCE_MISMATCH",
+            Error::PurposeMismatch { .. } => "JPKI_PURPOSE_MISMATCH",
+            Error::AssertionExpired { .. } => "JPKI_ASSERTION_EXPIRED",
+            Error::AssertionNotYetValid { .. } => "JPKI_ASSERTION_NOT_YET_VALID",
+            Error::Revoked { .. } => "JPKI_REVOKED",
+            Error::RevocationUnchecked => "JPKI_REVOCATION_UNCHECKED",
+            Error::BudgetExceeded { .. } => "JPKI_BUDGET_EXCEEDED",
+            Error::InvalidOptions { .. } => "JPKI_INVALID_OPTIONS",
         }
     }
 
@@ -113,6 +244,58 @@ impl fmt::Display for Error {
             Error::NotATrustAnchor { reason } => {
                 write!(f, "certificate cannot be a trust anchor: {reason}")
             }
+            Error::AlgorithmNotAllowed { algorithm } => write!(f, "algorithm {algorithm} is not allowed by policy"),
+            Error::WeakKey { bits, minimum } => {
+                write!(f, "{bits}-bit key is below the policy minimum of {minimum} bits")
+            }
+            Error::SignatureInvalid { what } => write!(f, "the {what} signature does not verify"),
+            Error::ChainUntrusted { reason } => write!(f, "certificate does not chain to a trusted anchor: {reason}"),
+            Error::TestAnchorRefused => write!(
+                f,
+                "certificate chains to the test PKI, which is accepted only when test anchors are requested"
+            ),
+            Error::CertExpired { not_after, at } => write!(
+                f,
+                "certificate expired at {} (checked at {})",
+                crate::time::to_rfc3339(*not_after),
+                crate::time::to_rfc3339(*at)
+            ),
+            Error::CertNotYetValid { not_before, at } => write!(
+                f,
+                "certificate is valid only from {} (checked at {})",
+                crate::time::to_rfc3339(*not_before),
+                crate::time::to_rfc3339(*at)
+            ),
+            Error::WrongCertificateKind { expected, found } => {
+                write!(f, "this purpose needs a {expected} certificate, got a {found} certificate")
+            }
+            Error::PolicyMismatch { expected } => {
+                write!(f, "certificate lacks the required certificate policy {expected}")
+            }
+            Error::KeyUsage { required } => write!(f, "certificate keyUsage lacks {required}"),
+            Error::UnknownCriticalExtension { oid } => write!(f, "unknown critical extension {oid}"),
+            Error::AudienceMismatch => write!(f, "assertion audience does not match this relying party"),
+            Error::NonceMismatch => write!(f, "assertion nonce does not match the challenge"),
+            Error::PurposeMismatch { expected, found } => {
+                write!(f, "assertion purpose is {found:?}, expected {expected:?}")
+            }
+            Error::AssertionExpired { exp, at } => write!(
+                f,
+                "assertion expired at {} (checked at {})",
+                crate::time::to_rfc3339(*exp),
+                crate::time::to_rfc3339(*at)
+            ),
+            Error::AssertionNotYetValid { iat, at } => write!(
+                f,
+                "assertion issued in the future at {} (checked at {})",
+                crate::time::to_rfc3339(*iat),
+                crate::time::to_rfc3339(*at)
+            ),
+            Error::Revoked { reason: Some(r) } => write!(f, "certificate is revoked ({r})"),
+            Error::Revoked { reason: None } => write!(f, "certificate is revoked"),
+            Error::RevocationUnchecked => write!(f, "revocation status was not checked and the policy requires it"),
+            Error::BudgetExceeded { what } => write!(f, "work budget exceeded: {what}"),
+            Error::InvalidOptions { reason } => write!(f, "invalid options: {reason}"),
         }
     }
 }

@@ -24,6 +24,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod cert;
+pub mod crypto;
 mod der;
 mod encoding;
 pub mod error;

@@ -1,0 +1,96 @@
+//! Signature checks, reached only through the [`CryptoProvider`] trait.
+//!
+//! The core never calls a cryptographic library directly. Verification first computes the list
+//! of [`SignatureCheck`]s a verdict depends on (the CA's signature over the certificate, the
+//! holder's signature over the assertion); a provider answers each one; the verdict is then
+//! finished from the answers. The same policy code therefore runs with the synchronous
+//! RustCrypto provider ([`RustCrypto`], every target) and with the asynchronous WebCrypto
+//! provider of the wasm adapter (`crypto.subtle.verify`), and the verdicts are identical.
+//!
+//! Providers do crypto only. Policy — which algorithms are allowed, the minimum RSA size,
+//! SHA-1 — is decided by the caller of the provider before a check is ever built.
+
+mod rustcrypto;
+
+pub use rustcrypto::RustCrypto;
+
+use crate::error::Result;
+
+/// A signature algorithm the SDK can check, with every parameter fixed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SignatureAlgorithm {
+    /// RSASSA-PKCS1-v1_5 with SHA-1 (legacy certificates and CMS, only where policy allows).
+    RsaPkcs1Sha1,
+    /// RSASSA-PKCS1-v1_5 with SHA-256 (`sha256WithRSAEncryption`, JWS `RS256`; what the card makes).
+    RsaPkcs1Sha256,
+    /// RSASSA-PKCS1-v1_5 with SHA-384.
+    RsaPkcs1Sha384,
+    /// RSASSA-PKCS1-v1_5 with SHA-512.
+    RsaPkcs1Sha512,
+    /// RSASSA-PSS with SHA-256, MGF1-SHA-256 and a 32-byte salt (JWS `PS256`).
+    RsaPssSha256,
+    /// ECDSA on P-256 with SHA-256, signature DER `Ecdsa-Sig-Value` (X.509, CMS).
+    EcdsaP256Sha256Der,
+    /// ECDSA on P-256 with SHA-256, signature raw `r ‖ s`, 64 bytes (JWS `ES256`, WebCrypto).
+    EcdsaP256Sha256Raw,
+}
+
+impl SignatureAlgorithm {
+    /// Whether the key must be RSA.
+    pub fn is_rsa(self) -> bool {
+        !matches!(self, Self::EcdsaP256Sha256Der | Self::EcdsaP256Sha256Raw)
+    }
+
+    /// Short name used in messages and JS (`"RS256"`-style where one exists).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::RsaPkcs1Sha1 => "RSA-PKCS1-SHA1",
+            Self::RsaPkcs1Sha256 => "RS256",
+            Self::RsaPkcs1Sha384 => "RS384",
+            Self::RsaPkcs1Sha512 => "RS512",
+            Self::RsaPssSha256 => "PS256",
+            Self::EcdsaP256Sha256Der => "ECDSA-P256-SHA256-DER",
+            Self::EcdsaP256Sha256Raw => "ES256",
+        }
+    }
+}
+
+/// One signature to check: `signature` over `message` by the key in `spki`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SignatureCheck {
+    /// The algorithm, fully parameterised.
+    pub algorithm: SignatureAlgorithm,
+    /// DER `SubjectPublicKeyInfo` of the signer's key (rsaEncryption, id-RSASSA-PSS or
+    /// id-ecPublicKey/prime256v1).
+    pub spki: Vec<u8>,
+    /// The signed bytes (the provider hashes them).
+    pub message: Vec<u8>,
+    /// The signature as transmitted.
+    pub signature: Vec<u8>,
+}
+
+impl SignatureCheck {
+    /// Builds a check.
+    pub fn new(algorithm: SignatureAlgorithm, spki: Vec<u8>, message: Vec<u8>, signature: Vec<u8>) -> Self {
+        SignatureCheck {
+            algorithm,
+            spki,
+            message,
+            signature,
+        }
+    }
+}
+
+/// Answers signature checks. Implementations must be pure functions of the check: no policy,
+/// no clock, no state that changes the answer.
+pub trait CryptoProvider {
+    /// `Ok(())` if the signature verifies. `Err(Error::SignatureInvalid)` if it does not;
+    /// `Err(Error::Malformed)` / `Err(Error::UnsupportedAlgorithm)` if the key or signature
+    /// cannot be used with the algorithm.
+    fn verify(&self, check: &SignatureCheck) -> Result<()>;
+
+    /// Name for diagnostics and benchmarks (`"rustcrypto"`, `"webcrypto"`, …).
+    fn name(&self) -> &'static str;
+}
