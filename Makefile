@@ -44,9 +44,10 @@ test: setup
 	$(MAKE) lint test-native test-browser test-node
 	@echo "make test: all suites passed"
 
-## Regenerate the deterministic test PKI (a test fails if the committed copy differs).
+## Regenerate the deterministic test PKI and assertion fixtures (tests fail if the committed copies differ).
 testpki:
 	cargo run -q -p jpki-verify-server -- testpki $(FIXTURES)
+	cargo run -q -p jpki-verify-testpki --example write-assertions -- tests/fixtures/assertions
 
 ## Until the backend lands, the demo shows what the SDK reads from JPKI certificates.
 demo: setup build

@@ -4,4 +4,4 @@ import init from "./dist/web/jpki_verify.js";
 
 await init({ module_or_path: new URL("./dist/web/jpki_verify_bg.wasm", import.meta.url) });
 
-export { parseCertificate, sdkVersion } from "./dist/web/jpki_verify.js";
+export * from "./api.js";

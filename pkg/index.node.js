@@ -5,4 +5,4 @@ import { initSync } from "./dist/web/jpki_verify.js";
 
 initSync({ module: readFileSync(new URL("./dist/web/jpki_verify_bg.wasm", import.meta.url)) });
 
-export { parseCertificate, sdkVersion } from "./dist/web/jpki_verify.js";
+export * from "./api.js";

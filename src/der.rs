@@ -253,6 +253,47 @@ fn is_printable(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b" '()+,-./:=?".contains(&b)
 }
 
+/// Dotted form of an OBJECT IDENTIFIER's contents (X.690 §8.19), strict: no leading 0x80
+/// padding octets, no arc over 64 bits, not empty.
+pub(crate) fn oid_to_string(value: &[u8], offset: usize) -> Result<String> {
+    let bad = || Error::malformed("OBJECT IDENTIFIER is not valid", Some(offset));
+    if value.is_empty() || value.last().is_some_and(|b| b & 0x80 != 0) {
+        return Err(bad());
+    }
+    let mut arcs: Vec<u64> = Vec::new();
+    let mut acc: u64 = 0;
+    let mut first_octet = true;
+    for &b in value {
+        if first_octet && b == 0x80 {
+            return Err(bad());
+        }
+        first_octet = false;
+        if acc > (u64::MAX >> 7) {
+            return Err(bad());
+        }
+        acc = (acc << 7) | u64::from(b & 0x7F);
+        if b & 0x80 == 0 {
+            arcs.push(acc);
+            acc = 0;
+            first_octet = true;
+        }
+    }
+    let first = arcs[0];
+    let (a, b) = if first < 40 {
+        (0, first)
+    } else if first < 80 {
+        (1, first - 40)
+    } else {
+        (2, first - 80)
+    };
+    let mut s = format!("{a}.{b}");
+    for arc in &arcs[1..] {
+        s.push('.');
+        s.push_str(&arc.to_string());
+    }
+    Ok(s)
+}
+
 /// Upper-case hex without separators.
 pub(crate) fn hex_upper(bytes: &[u8]) -> String {
     use core::fmt::Write;
@@ -323,6 +364,19 @@ mod tests {
             v = outer;
         }
         assert!(check_structure(&v, "x").unwrap_err().to_string().contains("nesting"));
+    }
+
+    #[test]
+    fn oids() {
+        assert_eq!(
+            oid_to_string(&[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x0B], 0).unwrap(),
+            "1.2.840.113549.1.1.11"
+        );
+        assert_eq!(oid_to_string(&[0x55, 0x1D, 0x20, 0x00], 0).unwrap(), "2.5.29.32.0");
+        assert_eq!(oid_to_string(&[0x88, 0x37, 0x01], 0).unwrap(), "2.999.1");
+        assert!(oid_to_string(&[], 0).is_err());
+        assert!(oid_to_string(&[0x2A, 0x86], 0).is_err());
+        assert!(oid_to_string(&[0x2A, 0x80, 0x01], 0).is_err());
     }
 
     #[test]

@@ -267,7 +267,10 @@ impl fmt::Display for Error {
                 crate::time::to_rfc3339(*at)
             ),
             Error::WrongCertificateKind { expected, found } => {
-                write!(f, "this purpose needs a {expected} certificate, got a {found} certificate")
+                write!(
+                    f,
+                    "this purpose needs a {expected} certificate, got a {found} certificate"
+                )
             }
             Error::PolicyMismatch { expected } => {
                 write!(f, "certificate lacks the required certificate policy {expected}")

@@ -23,17 +23,21 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod assertion;
 pub mod cert;
 pub mod crypto;
 mod der;
 mod encoding;
 pub mod error;
+mod path;
 pub mod time;
 pub mod trust;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
+pub use assertion::{verify, Format, Purpose, Verdict, VerifyOptions};
 pub use cert::{parse_certificate, Certificate, DateOfBirth, Environment, Era, Identity, Kind, Role, Sex, Token};
+pub use crypto::{CryptoProvider, RustCrypto, SignatureAlgorithm, SignatureCheck};
 pub use error::{Error, ErrorReport, Result};
 pub use trust::{AnchorRef, AnchorSource, TrustAnchor, TrustAnchors};

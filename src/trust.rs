@@ -293,12 +293,24 @@ impl TrustAnchors {
     }
 }
 
+/// The J-LIS set, built and pin-checked once per process.
+pub(crate) fn jlis_static() -> &'static TrustAnchors {
+    static SET: OnceLock<TrustAnchors> = OnceLock::new();
+    SET.get_or_init(TrustAnchors::jlis)
+}
+
+/// The test PKI set, built once per process.
+pub(crate) fn test_static() -> &'static TrustAnchors {
+    static SET: OnceLock<TrustAnchors> = OnceLock::new();
+    SET.get_or_init(TrustAnchors::test_pki)
+}
+
 /// J-LIS and test anchors together, used only to *label* parsed certificates.
 fn labelling_set() -> &'static TrustAnchors {
     static SET: OnceLock<TrustAnchors> = OnceLock::new();
     SET.get_or_init(|| {
-        let mut all = TrustAnchors::jlis();
-        all.extend(TrustAnchors::test_pki());
+        let mut all = jlis_static().clone();
+        all.extend(test_static().clone());
         all
     })
 }

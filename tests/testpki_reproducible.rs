@@ -34,3 +34,21 @@ fn committed_fixtures_match_a_fresh_run() {
     assert_eq!(on_disk, generated, "stray or missing files in {}", dir.display());
     println!("{} fixture files match a fresh run", generated.len());
 }
+
+#[test]
+fn committed_assertion_fixtures_match_a_fresh_run() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/assertions");
+    let fresh = jpki_verify_testpki::generate_assertions().expect("generator runs");
+    let mismatched: Vec<&str> = fresh
+        .iter()
+        .filter(|f| std::fs::read(dir.join(&f.name)).ok().as_deref() != Some(f.bytes.as_slice()))
+        .map(|f| f.name.as_str())
+        .collect();
+    assert!(mismatched.is_empty(), "regenerate with `make testpki`: {mismatched:?}");
+    let generated: BTreeSet<String> = fresh.iter().map(|f| f.name.clone()).collect();
+    let on_disk: BTreeSet<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(on_disk, generated, "stray or missing files in {}", dir.display());
+}

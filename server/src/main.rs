@@ -3,9 +3,11 @@
 //! | command | what it does |
 //! |---|---|
 //! | `inspect FILE` | parse a certificate (DER or PEM) and print the JPKI model as JSON |
+//! | `verify FILE --audience A --nonce N` | verify a JWS/CMS assertion, print the verdict as JSON |
 //! | `testpki DIR` | regenerate the deterministic test PKI into DIR |
 //!
-//! Exit codes: 0 success, 2 bad input or usage (one line on stderr: `jpki-verify: CODE: message`).
+//! Exit codes: 0 success (for `verify`: valid), 1 `verify`: invalid, 2 bad input or usage
+//! (one line on stderr: `jpki-verify: CODE: message`).
 
 #![forbid(unsafe_code)]
 
@@ -30,6 +32,8 @@ enum Command {
         /// Certificate file (DER or PEM).
         file: std::path::PathBuf,
     },
+    /// Verify an assertion (JWS or CMS) and print the verdict as JSON (exit 0 valid, 1 invalid).
+    Verify(cli::verify::VerifyArgs),
     /// Regenerate the deterministic test PKI (same bytes every run) into DIR.
     Testpki {
         /// Output folder, normally tests/fixtures/testpki.
@@ -40,11 +44,13 @@ enum Command {
 fn main() -> ExitCode {
     let args = Args::parse();
     let result = match args.command {
-        Command::Inspect { file } => cli::inspect::run(&file),
-        Command::Testpki { dir } => cli::testpki::run(&dir),
+        Command::Inspect { file } => cli::inspect::run(&file).map(|()| true),
+        Command::Verify(v) => cli::verify::run(&v),
+        Command::Testpki { dir } => cli::testpki::run(&dir).map(|()| true),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
         Err(failure) => {
             eprintln!("jpki-verify: {}: {}", failure.code, failure.message.replace('\n', " "));
             ExitCode::from(failure.exit_code)

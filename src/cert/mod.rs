@@ -23,7 +23,7 @@ mod profile;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use x509_parser::der_parser::asn1_rs::{Any, Class, Tag};
+use x509_parser::der_parser::asn1_rs::{Any, Class, Tag, ToDer};
 use x509_parser::extensions::{GeneralName, ParsedExtension};
 use x509_parser::prelude::{FromDer, X509Certificate, X509Name};
 use x509_parser::public_key::PublicKey;
@@ -220,8 +220,50 @@ pub(crate) fn parse_unlabelled(input: &[u8]) -> Result<Certificate> {
     }
 }
 
+/// The outer shape, checked byte-exactly before x509-parser (which is lenient about some tags):
+///
+/// ```text
+/// Certificate ::= SEQUENCE { tbsCertificate SEQUENCE, signatureAlgorithm SEQUENCE, signatureValue BIT STRING }
+/// TBSCertificate ::= SEQUENCE { version [0] EXPLICIT OPTIONAL, serialNumber INTEGER, signature SEQUENCE, ... }
+/// ```
+///
+/// and `signatureAlgorithm` must be byte-identical to `tbsCertificate.signature` (RFC 5280
+/// §4.1.1.2), since only the latter is covered by the CA's signature.
+fn check_outer_shape(der: &[u8]) -> Result<()> {
+    let mut top = der::Reader::new(der, 0);
+    let cert = top.expect(der::tag::SEQUENCE, "Certificate")?;
+    let mut c = der::Reader::new(cert.value, cert.value_offset);
+    let tbs = c.expect(der::tag::SEQUENCE, "tbsCertificate")?;
+    let outer_alg = c.expect(der::tag::SEQUENCE, "signatureAlgorithm")?;
+    c.expect(0x03, "signatureValue")?;
+    c.finish("Certificate")?;
+    let mut t = der::Reader::new(tbs.value, tbs.value_offset);
+    let mut first = t.read()?;
+    if first.tag == der::tag::CONTEXT_0_CONSTRUCTED {
+        first = t.read()?;
+    }
+    if first.tag != 0x02 {
+        return Err(Error::malformed(
+            "tbsCertificate: serialNumber INTEGER expected",
+            Some(first.offset),
+        ));
+    }
+    let inner_alg = t.expect(der::tag::SEQUENCE, "tbsCertificate.signature")?;
+    if inner_alg.value != outer_alg.value {
+        return Err(Error::malformed(
+            "certificate: signatureAlgorithm differs from tbsCertificate.signature",
+            Some(outer_alg.offset),
+        ));
+    }
+    Ok(())
+}
+
 fn parse_der(der: Vec<u8>) -> Result<Certificate> {
     der::check_structure(&der, "certificate")?;
+    check_outer_shape(&der).map_err(|e| match other_object_kind(&der) {
+        Some(kind) => Error::malformed(format!("certificate: this is {kind}, not a certificate"), Some(0)),
+        None => e,
+    })?;
     let (rest, x509) = X509Certificate::from_der(&der).map_err(|e| match other_object_kind(&der) {
         Some(kind) => Error::malformed(format!("certificate: this is {kind}, not a certificate"), Some(0)),
         None => Error::malformed(format!("certificate: {e}"), None),
@@ -432,7 +474,11 @@ fn build_model(der: &[u8], x: &X509Certificate<'_>) -> Result<Certificate> {
             subject: tbs.subject.as_raw().to_vec(),
             spki: tbs.subject_pki.raw.to_vec(),
             signature_algorithm_oid: sig_oid,
-            signature_algorithm_params: x.signature_algorithm.parameters.as_ref().map(|p| p.as_bytes().to_vec()),
+            signature_algorithm_params: x
+                .signature_algorithm
+                .parameters
+                .as_ref()
+                .and_then(|p| p.to_der_vec().ok()),
             signature: x.signature_value.data.to_vec(),
             ski,
             aki,

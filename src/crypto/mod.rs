@@ -11,6 +11,7 @@
 //! SHA-1 — is decided by the caller of the provider before a check is ever built.
 
 mod rustcrypto;
+pub(crate) mod spki;
 
 pub use rustcrypto::RustCrypto;
 
@@ -93,4 +94,35 @@ pub trait CryptoProvider {
 
     /// Name for diagnostics and benchmarks (`"rustcrypto"`, `"webcrypto"`, …).
     fn name(&self) -> &'static str;
+}
+
+/// Normalises a check for WebCrypto: returns the SPKI to import (id-RSASSA-PSS keys become
+/// rsaEncryption keys after their parameters were checked) and the signature in WebCrypto's
+/// form (strict DER ECDSA signatures become `r ‖ s`). Refuses key/algorithm mismatches exactly
+/// as the RustCrypto provider does.
+pub fn spki_for_webcrypto(check: &SignatureCheck) -> Result<(Vec<u8>, Vec<u8>)> {
+    use crate::error::Error;
+    use spki::KeyKind;
+    let parsed = spki::parse(&check.spki)?;
+    let mismatch = || Error::UnsupportedAlgorithm {
+        oid: format!("{} with a {:?} key", check.algorithm.name(), parsed.kind),
+    };
+    match (&parsed.kind, check.algorithm) {
+        (KeyKind::Rsa, a) if a.is_rsa() => Ok((check.spki.clone(), check.signature.clone())),
+        (KeyKind::RsaPss { .. }, SignatureAlgorithm::RsaPssSha256) => {
+            Ok((spki::rsa_encryption_spki(parsed.key), check.signature.clone()))
+        }
+        (KeyKind::EcP256, SignatureAlgorithm::EcdsaP256Sha256Raw) => {
+            if check.signature.len() != 64 {
+                return Err(Error::SignatureInvalid { what: "signature" });
+            }
+            Ok((check.spki.clone(), check.signature.clone()))
+        }
+        (KeyKind::EcP256, SignatureAlgorithm::EcdsaP256Sha256Der) => {
+            let sig = p256::ecdsa::Signature::from_der(&check.signature)
+                .map_err(|_| Error::SignatureInvalid { what: "signature" })?;
+            Ok((check.spki.clone(), sig.to_bytes().to_vec()))
+        }
+        _ => Err(mismatch()),
+    }
 }

@@ -3,18 +3,85 @@
 //! stable `JPKI_*` string (`offset` is set when the byte position is known). No verification
 //! logic lives here.
 
+mod webcrypto;
+
 use js_sys::{ArrayBuffer, Reflect, Uint8Array};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+use crate::assertion::{self, VerifyOptions};
+use crate::crypto::{CryptoProvider, RustCrypto, SignatureAlgorithm, SignatureCheck};
 use crate::error::Error;
+use crate::trust::TrustAnchors;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
 /** Stable error codes thrown by jpki-verify (see docs/error-codes.md). */
 export type JpkiErrorCode =
   | "JPKI_MALFORMED" | "JPKI_INPUT_TOO_LARGE" | "JPKI_UNSUPPORTED_ALGORITHM"
-  | "JPKI_ANCHOR_PIN_MISMATCH" | "JPKI_ANCHOR_INVALID";
+  | "JPKI_ANCHOR_PIN_MISMATCH" | "JPKI_ANCHOR_INVALID" | "JPKI_ALGORITHM_NOT_ALLOWED"
+  | "JPKI_WEAK_KEY" | "JPKI_SIGNATURE_INVALID" | "JPKI_CHAIN_UNTRUSTED" | "JPKI_TEST_ANCHOR_REFUSED"
+  | "JPKI_CERT_EXPIRED" | "JPKI_CERT_NOT_YET_VALID" | "JPKI_WRONG_CERTIFICATE_KIND"
+  | "JPKI_POLICY_MISMATCH" | "JPKI_KEY_USAGE" | "JPKI_UNKNOWN_CRITICAL_EXTENSION"
+  | "JPKI_AUDIENCE_MISMATCH" | "JPKI_NONCE_MISMATCH" | "JPKI_PURPOSE_MISMATCH"
+  | "JPKI_ASSERTION_EXPIRED" | "JPKI_ASSERTION_NOT_YET_VALID" | "JPKI_REVOKED"
+  | "JPKI_REVOCATION_UNCHECKED" | "JPKI_BUDGET_EXCEEDED" | "JPKI_INVALID_OPTIONS";
+
+export type Purpose = "account-opening" | "login" | "sign";
+
+/** A caller-supplied trust anchor, pinned by the SHA-256 of its DER. */
+export interface ExtraAnchor {
+  id: string;
+  certificate: Uint8Array | ArrayBuffer | string;
+  sha256: string;
+}
+
+/** Options of verifyAssertion / verifyAssertionSync (safe defaults where optional). */
+export interface VerifyOptions {
+  /** Relying party origin; compared exactly with the `aud` claim. */
+  audience: string;
+  /** The challenge the server issued (base64url of >= 32 random bytes). */
+  nonce: string;
+  purpose: Purpose;
+  /** Verification time: Unix seconds, RFC 3339 string or Date. Default: now. */
+  time?: number | string | Date;
+  /** "jlis" (default) or "test" (the project's test PKI; never in production). */
+  trust?: "jlis" | "test";
+  /** Your own pinned anchors, added to `trust`. */
+  extraAnchors?: ExtraAnchor[];
+  format?: "jws" | "cms";
+  /** iat/exp skew in seconds (default 60, max 600). */
+  skewSeconds?: number;
+  /** Unchecked revocation: "error" (default for account-opening and sign) or "warning". */
+  revocationUnchecked?: "error" | "warning";
+  allowLegacyAlgorithms?: boolean;
+  minRsaBits?: number;
+  cmsValidityAt?: "verificationTime" | "signingTime";
+  /** The signed content of a detached CMS signature. */
+  detachedContent?: Uint8Array | ArrayBuffer | string;
+}
+
+export interface ErrorReport { code: JpkiErrorCode; message: string; offset?: number }
+
+export interface Claims { aud: string; nonce: string; iat: number; exp: number; purpose: string; txn?: Record<string, unknown> }
+
+/** The one verdict: identical from every provider and runtime. */
+export interface Verdict {
+  valid: boolean;
+  format: "jws" | "cms" | null;
+  purpose: Purpose;
+  certificate: Certificate | null;
+  /** Present only when valid. */
+  identity: Identity | null;
+  anchor: AnchorRef | null;
+  claims: Claims | null;
+  revocation: { status: "good" | "revoked" | "unchecked" | "unknown"; reason?: string; source?: string; checkedAt?: string };
+  verifiedAt: string;
+  errors: ErrorReport[];
+  warnings: ErrorReport[];
+}
+
+export type SignatureAlgorithmName = "RS256" | "RS384" | "RS512" | "RSA-PKCS1-SHA1" | "PS256" | "ES256" | "ECDSA-P256-SHA256-DER";
 
 /** An Error thrown by jpki-verify: `name` is "JpkiError", `code` is stable. */
 export interface JpkiError extends Error {
@@ -153,4 +220,167 @@ pub(crate) fn to_js_error(e: &Error) -> JsValue {
         let _ = Reflect::set(&err, &JsValue::from_str("offset"), &JsValue::from_f64(offset as f64));
     }
     err.into()
+}
+
+/// Verifies a JPKI assertion (JWS string or CMS bytes) with the WebCrypto provider.
+/// Resolves to a `Verdict`; rejects with a `JpkiError` only for invalid options.
+#[wasm_bindgen(js_name = verifyAssertion, unchecked_return_type = "Promise<Verdict>")]
+pub async fn verify_assertion(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")] assertion: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "VerifyOptions")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let (input, options, extra, detached) = read_verify_args(&assertion, &options)?;
+    let prepared = assertion::prepare(&input, &options, extra.as_ref(), detached.as_deref());
+    let mut results = Vec::with_capacity(prepared.checks().len());
+    for check in prepared.checks() {
+        results.push(webcrypto::verify_check(check).await);
+    }
+    to_js(&prepared.finish(&results))
+}
+
+/// The same verification with the Rust (RustCrypto) provider, synchronously.
+#[wasm_bindgen(js_name = verifyAssertionSync, unchecked_return_type = "Verdict")]
+pub fn verify_assertion_sync(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")] assertion: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "VerifyOptions")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let (input, options, extra, detached) = read_verify_args(&assertion, &options)?;
+    let verdict = assertion::verify(&input, &options, extra.as_ref(), detached.as_deref(), &RustCrypto);
+    to_js(&verdict)
+}
+
+/// Checks one signature with WebCrypto (low level; used by the Wycheproof tests).
+#[wasm_bindgen(js_name = verifySignature, unchecked_return_type = "Promise<boolean>")]
+pub async fn verify_signature(
+    #[wasm_bindgen(unchecked_param_type = "SignatureAlgorithmName")] algorithm: String,
+    spki: Vec<u8>,
+    message: Vec<u8>,
+    signature: Vec<u8>,
+) -> Result<JsValue, JsValue> {
+    let check = SignatureCheck::new(algorithm_from_name(&algorithm)?, spki, message, signature);
+    Ok(JsValue::from_bool(webcrypto::verify_check(&check).await.is_ok()))
+}
+
+/// Checks one signature with the Rust provider (low level; used by the Wycheproof tests).
+#[wasm_bindgen(js_name = verifySignatureSync)]
+pub fn verify_signature_sync(
+    #[wasm_bindgen(unchecked_param_type = "SignatureAlgorithmName")] algorithm: String,
+    spki: Vec<u8>,
+    message: Vec<u8>,
+    signature: Vec<u8>,
+) -> Result<bool, JsValue> {
+    let check = SignatureCheck::new(algorithm_from_name(&algorithm)?, spki, message, signature);
+    Ok(RustCrypto.verify(&check).is_ok())
+}
+
+/// The bytes a card must sign for a JWS: `{ signingInput, digestInfo }` where `digestInfo` is
+/// the 51-byte SHA-256 DigestInfo of the ASCII signing input.
+#[wasm_bindgen(js_name = jwsSigningInput, unchecked_return_type = "{ signingInput: string; digestInfo: Uint8Array }")]
+pub fn jws_signing_input(header_json: &str, claims_json: &str) -> JsValue {
+    let input = assertion::jws_signing_input(header_json, claims_json);
+    let digest_info = assertion::digest_info_sha256(input.as_bytes());
+    let o = js_sys::Object::new();
+    let _ = Reflect::set(&o, &"signingInput".into(), &JsValue::from_str(&input));
+    let _ = Reflect::set(&o, &"digestInfo".into(), &Uint8Array::from(&digest_info[..]).into());
+    o.into()
+}
+
+fn algorithm_from_name(name: &str) -> Result<SignatureAlgorithm, JsValue> {
+    Ok(match name {
+        "RS256" => SignatureAlgorithm::RsaPkcs1Sha256,
+        "RS384" => SignatureAlgorithm::RsaPkcs1Sha384,
+        "RS512" => SignatureAlgorithm::RsaPkcs1Sha512,
+        "RSA-PKCS1-SHA1" => SignatureAlgorithm::RsaPkcs1Sha1,
+        "PS256" => SignatureAlgorithm::RsaPssSha256,
+        "ES256" => SignatureAlgorithm::EcdsaP256Sha256Raw,
+        "ECDSA-P256-SHA256-DER" => SignatureAlgorithm::EcdsaP256Sha256Der,
+        other => {
+            return Err(to_js_error(&Error::InvalidOptions {
+                reason: format!("unknown signature algorithm {other:?}"),
+            }))
+        }
+    })
+}
+
+type VerifyArgs = (Vec<u8>, VerifyOptions, Option<TrustAnchors>, Option<Vec<u8>>);
+
+fn invalid(reason: impl Into<String>) -> JsValue {
+    to_js_error(&Error::InvalidOptions { reason: reason.into() })
+}
+
+/// Reads `(assertion, options)` from JS: bytes of the assertion, the options (the same JSON
+/// shape as Rust's `VerifyOptions`, plus `time` as number/string/Date defaulting to now,
+/// `extraAnchors` and `detachedContent`).
+fn read_verify_args(assertion: &JsValue, options: &JsValue) -> Result<VerifyArgs, JsValue> {
+    let input = if let Some(s) = assertion.as_string() {
+        s.into_bytes()
+    } else if let Some(a) = assertion.dyn_ref::<Uint8Array>() {
+        let len = usize::try_from(a.length()).unwrap_or(usize::MAX);
+        if len > 1024 * 1024 {
+            // Far above any limit; the core reports JPKI_INPUT_TOO_LARGE without copying it all.
+            a.subarray(0, 1024 * 1024 + 1).to_vec()
+        } else {
+            a.to_vec()
+        }
+    } else if let Some(b) = assertion.dyn_ref::<ArrayBuffer>() {
+        Uint8Array::new(b).to_vec()
+    } else {
+        return Err(invalid("assertion must be a string, Uint8Array or ArrayBuffer"));
+    };
+    if !options.is_object() {
+        return Err(invalid("options must be an object"));
+    }
+    let copy = js_sys::Object::assign(&js_sys::Object::new(), options.unchecked_ref());
+    let take = |key: &str| -> JsValue {
+        let v = Reflect::get(&copy, &key.into()).unwrap_or(JsValue::UNDEFINED);
+        let _ = Reflect::delete_property(&copy, &key.into());
+        v
+    };
+    let time = take("time");
+    let extra = take("extraAnchors");
+    let detached = take("detachedContent");
+    let unix = if time.is_undefined() || time.is_null() {
+        (js_sys::Date::now() / 1000.0).floor() as i64
+    } else if let Some(n) = time.as_f64() {
+        if !n.is_finite() || n.fract() != 0.0 {
+            return Err(invalid("time must be whole Unix seconds"));
+        }
+        n as i64
+    } else if let Some(s) = time.as_string() {
+        crate::time::parse_rfc3339(&s).map_err(|e| invalid(e.to_string()))?
+    } else if let Some(d) = time.dyn_ref::<js_sys::Date>() {
+        (d.get_time() / 1000.0).floor() as i64
+    } else {
+        return Err(invalid("time must be Unix seconds, an RFC 3339 string or a Date"));
+    };
+    let _ = Reflect::set(&copy, &"time".into(), &JsValue::from_f64(unix as f64));
+    let json = js_sys::JSON::stringify(&copy)
+        .map_err(|_| invalid("options are not serialisable"))?
+        .as_string()
+        .unwrap_or_default();
+    let parsed = VerifyOptions::from_json(&json).map_err(|e| to_js_error(&e))?;
+    let extra = if extra.is_undefined() || extra.is_null() {
+        None
+    } else {
+        let list: js_sys::Array = extra.dyn_into().map_err(|_| invalid("extraAnchors must be an array"))?;
+        let mut anchors = TrustAnchors::empty();
+        for item in list.iter() {
+            let get = |k: &str| Reflect::get(&item, &k.into()).unwrap_or(JsValue::UNDEFINED);
+            let id = get("id")
+                .as_string()
+                .ok_or_else(|| invalid("extraAnchors[].id must be a string"))?;
+            let sha = get("sha256")
+                .as_string()
+                .ok_or_else(|| invalid("extraAnchors[].sha256 must be a string"))?;
+            let der = input_bytes(&get("certificate"))?;
+            anchors.add_pinned(&id, &der, &sha).map_err(|e| to_js_error(&e))?;
+        }
+        Some(anchors)
+    };
+    let detached = if detached.is_undefined() || detached.is_null() {
+        None
+    } else {
+        Some(input_bytes(&detached)?)
+    };
+    Ok((input, parsed, extra, detached))
 }

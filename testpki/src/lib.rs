@@ -12,10 +12,15 @@
 //! dates are constants and RSASSA-PKCS1-v1_5 signatures are deterministic,
 //! so [`generate`] returns byte-identical output on every run.
 //!
+//! [`generate_assertions`] builds, from the same keys, signed JWS and CMS
+//! assertion fixtures with a `manifest.json` of the expected verification
+//! results; [`sign_jws`] signs further JWS on the fly.
+//!
 //! These keys are published test material. Never trust them in production.
 
 #![forbid(unsafe_code)]
 
+mod assertions;
 mod cert;
 mod der;
 mod keys;
@@ -28,6 +33,9 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+pub use assertions::{
+    assertion_nonce, generate_assertions, sign_jws, write_assertions_to, ASSERTION_AUDIENCE, ASSERTION_TYP,
+};
 use cert::{Attribute, SigAlg, Tbs, Text};
 pub use der::DateTime;
 use keys::{KeyType, PrivateKey};

@@ -3,6 +3,7 @@
 
 pub(crate) mod inspect;
 pub(crate) mod testpki;
+pub(crate) mod verify;
 
 /// A command failure: stable code, one-line message, process exit code.
 #[derive(Debug)]

@@ -1,0 +1,117 @@
+//! `jpki-verify verify FILE --audience A --nonce N [--purpose P] [--trust jlis|test] [--at T]`:
+//! verify a JWS (or CMS) assertion file and print the verdict as JSON.
+//! Exit 0 valid, 1 invalid, 2 usage or unreadable input.
+
+use std::path::PathBuf;
+
+use jpki_verify::assertion::{self, Format, Purpose, Severity, Trust, ValidityAt};
+use jpki_verify::RustCrypto;
+
+use super::inspect::{print_stdout, read_limited};
+use super::Failure;
+
+/// Arguments of `verify`.
+#[derive(clap::Args)]
+pub(crate) struct VerifyArgs {
+    /// Assertion file: JWS compact (text) or CMS SignedData (DER).
+    file: PathBuf,
+    /// Relying party origin expected in `aud`.
+    #[arg(long)]
+    audience: String,
+    /// The challenge issued (base64url), expected in `nonce`.
+    #[arg(long)]
+    nonce: String,
+    /// What the assertion is verified for.
+    #[arg(long, value_enum, default_value = "account-opening")]
+    purpose: PurposeArg,
+    /// Trust anchors: the pinned J-LIS CAs, or the test PKI (never in production).
+    #[arg(long, value_enum, default_value = "jlis")]
+    trust: TrustArg,
+    /// Verification time (RFC 3339). Default: now.
+    #[arg(long)]
+    at: Option<String>,
+    /// Assertion format; detected when absent.
+    #[arg(long, value_enum)]
+    format: Option<FormatArg>,
+    /// Signed content of a detached CMS signature.
+    #[arg(long)]
+    detached: Option<PathBuf>,
+    /// Allowed iat/exp skew in seconds.
+    #[arg(long, default_value_t = 60)]
+    skew: u32,
+    /// Treat unchecked revocation as an error or a warning (default: error for
+    /// account-opening and sign, warning for login).
+    #[arg(long, value_enum)]
+    revocation_unchecked: Option<SeverityArg>,
+    /// CMS: check certificate validity at the signingTime attribute.
+    #[arg(long)]
+    at_signing_time: bool,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum PurposeArg {
+    AccountOpening,
+    Login,
+    Sign,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum TrustArg {
+    Jlis,
+    Test,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum FormatArg {
+    Jws,
+    Cms,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum SeverityArg {
+    Error,
+    Warning,
+}
+
+pub(crate) fn run(a: &VerifyArgs) -> Result<bool, Failure> {
+    let input = read_limited(&a.file, 1024 * 1024)?;
+    let detached = a
+        .detached
+        .as_ref()
+        .map(|p| read_limited(p, 16 * 1024 * 1024))
+        .transpose()?;
+    let time = match &a.at {
+        Some(t) => jpki_verify::time::parse_rfc3339(t)?,
+        None => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+            .map_err(|e| Failure::input("JPKI_INTERNAL", e.to_string()))?,
+    };
+    let purpose = match a.purpose {
+        PurposeArg::AccountOpening => Purpose::AccountOpening,
+        PurposeArg::Login => Purpose::Login,
+        PurposeArg::Sign => Purpose::Sign,
+    };
+    let mut options = assertion::VerifyOptions::new(&a.audience, &a.nonce, purpose, time);
+    options.trust = match a.trust {
+        TrustArg::Jlis => Trust::Jlis,
+        TrustArg::Test => Trust::Test,
+    };
+    options.format = a.format.map(|f| match f {
+        FormatArg::Jws => Format::Jws,
+        FormatArg::Cms => Format::Cms,
+    });
+    options.skew_seconds = a.skew;
+    options.revocation_unchecked = a.revocation_unchecked.map(|s| match s {
+        SeverityArg::Error => Severity::Error,
+        SeverityArg::Warning => Severity::Warning,
+    });
+    if a.at_signing_time {
+        options.cms_validity_at = ValidityAt::SigningTime;
+    }
+    options.validate()?;
+    let verdict = assertion::verify(&input, &options, None, detached.as_deref(), &RustCrypto);
+    let json = serde_json::to_string_pretty(&verdict).map_err(|e| Failure::input("JPKI_INTERNAL", e.to_string()))?;
+    print_stdout(&json)?;
+    Ok(verdict.valid)
+}

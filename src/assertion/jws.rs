@@ -1,0 +1,271 @@
+//! JWS compact serialisation (RFC 7515 §7.1) as the card makes it in the browser.
+//!
+//! ```text
+//! BASE64URL(UTF8(header)) "." BASE64URL(payload) "." BASE64URL(signature)
+//! header  = {"alg":"RS256","typ":"jpki-assertion+jwt","x5c":["<base64 DER leaf>", ...]}
+//! payload = {"aud":…,"nonce":…,"iat":…,"exp":…,"purpose":…,"txn":{…}?}
+//! ```
+//!
+//! Parsing is strict: base64url without padding and with canonical trailing bits; header and
+//! payload are JSON objects without duplicate member names (RFC 7515 §4 and RFC 8725 §3.11 say
+//! duplicates must be rejected or handled safely — we reject); `typ` must be
+//! `jpki-assertion+jwt` (explicit typing, RFC 8725 §3.11) so that no other JWT can be replayed as
+//! an assertion; `crit` is not supported and is refused; `x5c` entries are standard base64
+//! (RFC 7515 §4.1.6). The algorithm is taken from `alg` and then checked against the allow-list
+//! and the key type — never the other way round.
+
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use crate::encoding::decode_base64_chunks;
+use crate::error::{Error, Result};
+
+/// Largest assertion accepted (bytes). A JPKI assertion with its leaf certificate is ~3 KB.
+pub const MAX_ASSERTION_SIZE: usize = 64 * 1024;
+/// Most certificates accepted in `x5c` (leaf, optionally its CA; anything else is ignored but
+/// bounded). More is treated as hostile: `JPKI_BUDGET_EXCEEDED`.
+pub const MAX_X5C: usize = 4;
+/// The `typ` every assertion must carry.
+pub const ASSERTION_TYP: &str = "jpki-assertion+jwt";
+
+/// A parsed compact JWS, before any signature or policy check.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct CompactJws {
+    /// The `alg` header parameter.
+    pub alg: String,
+    /// Decoded header object.
+    pub header: Map<String, Value>,
+    /// Decoded payload bytes.
+    pub payload: Vec<u8>,
+    /// The ASCII signing input `header.payload` (what the signature covers).
+    pub signing_input: String,
+    /// Decoded signature bytes.
+    pub signature: Vec<u8>,
+}
+
+impl CompactJws {
+    /// Parses `h.p.s` strictly (see the module docs). Does not look at `typ` or `x5c`.
+    pub fn parse(input: &str) -> Result<Self> {
+        if input.len() > MAX_ASSERTION_SIZE {
+            return Err(Error::InputTooLarge {
+                len: input.len(),
+                limit: MAX_ASSERTION_SIZE,
+            });
+        }
+        let parts: Vec<&str> = input.split('.').collect();
+        if parts.len() != 3 {
+            return Err(Error::malformed(
+                format!("JWS: expected 3 dot-separated parts, found {}", parts.len()),
+                None,
+            ));
+        }
+        let header_at = 0;
+        let payload_at = parts[0].len() + 1;
+        let signature_at = payload_at + parts[1].len() + 1;
+        let header_bytes = decode_base64url(parts[0], header_at, "JWS header")?;
+        let payload = decode_base64url(parts[1], payload_at, "JWS payload")?;
+        let signature = decode_base64url(parts[2], signature_at, "JWS signature")?;
+        let header = parse_object(&header_bytes, "JWS header")?;
+        let alg = match header.get("alg") {
+            Some(Value::String(a)) => a.clone(),
+            Some(_) => return Err(Error::malformed("JWS header: alg is not a string", None)),
+            None => return Err(Error::malformed("JWS header: alg is missing", None)),
+        };
+        if header.contains_key("crit") {
+            return Err(Error::malformed(
+                "JWS header: crit is not supported (RFC 7515 §4.1.11)",
+                None,
+            ));
+        }
+        Ok(CompactJws {
+            alg,
+            header,
+            payload,
+            signing_input: input[..signature_at - 1].to_owned(),
+            signature,
+        })
+    }
+
+    /// The `x5c` certificates (DER), checked for count and encoding.
+    pub fn x5c(&self) -> Result<Vec<Vec<u8>>> {
+        let list = match self.header.get("x5c") {
+            Some(Value::Array(list)) if !list.is_empty() => list,
+            Some(_) => return Err(Error::malformed("JWS header: x5c is not a non-empty array", None)),
+            None => return Err(Error::malformed("JWS header: x5c is missing", None)),
+        };
+        if list.len() > MAX_X5C {
+            return Err(Error::BudgetExceeded {
+                what: "more than 4 certificates in x5c",
+            });
+        }
+        list.iter()
+            .enumerate()
+            .map(|(i, v)| match v {
+                Value::String(s) => decode_base64_chunks(&[(s.as_bytes(), 0)])
+                    .map_err(|e| Error::malformed(format!("JWS header: x5c[{i}]: {e}"), None)),
+                _ => Err(Error::malformed(format!("JWS header: x5c[{i}] is not a string"), None)),
+            })
+            .collect()
+    }
+
+    /// Checks `typ`.
+    pub fn check_typ(&self) -> Result<()> {
+        match self.header.get("typ") {
+            Some(Value::String(t)) if t == ASSERTION_TYP => Ok(()),
+            Some(Value::String(t)) => Err(Error::malformed(
+                format!("JWS header: typ {t:?} is not {ASSERTION_TYP:?}"),
+                None,
+            )),
+            _ => Err(Error::malformed(
+                format!("JWS header: typ must be {ASSERTION_TYP:?}"),
+                None,
+            )),
+        }
+    }
+}
+
+/// Strict base64url (RFC 4648 §5) without padding; offsets are into the compact string.
+pub(crate) fn decode_base64url(part: &str, offset: usize, what: &str) -> Result<Vec<u8>> {
+    let mut std_alphabet = Vec::with_capacity(part.len() + 2);
+    for (i, b) in part.bytes().enumerate() {
+        std_alphabet.push(match b {
+            b'-' => b'+',
+            b'_' => b'/',
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' => b,
+            _ => {
+                return Err(Error::malformed(
+                    format!("{what}: invalid base64url character 0x{b:02X}"),
+                    Some(offset + i),
+                ))
+            }
+        });
+    }
+    match std_alphabet.len() % 4 {
+        0 => {}
+        2 => std_alphabet.extend_from_slice(b"=="),
+        3 => std_alphabet.push(b'='),
+        _ => {
+            return Err(Error::malformed(
+                format!("{what}: impossible base64url length"),
+                Some(offset),
+            ))
+        }
+    }
+    decode_base64_chunks(&[(&std_alphabet, offset)]).map_err(|e| match e {
+        Error::Malformed { what: w, offset } => Error::malformed(format!("{what}: {w}"), offset),
+        other => other,
+    })
+}
+
+/// Base64url without padding.
+pub fn encode_base64url(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, &b)| acc | (u32::from(b) << (16 - 8 * i)));
+        for i in 0..=chunk.len() {
+            out.push(char::from(A[((n >> (18 - 6 * i)) & 63) as usize]));
+        }
+    }
+    out
+}
+
+/// A JSON object that refuses duplicate member names.
+struct StrictObject(Map<String, Value>);
+
+impl<'de> Deserialize<'de> for StrictObject {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> core::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = StrictObject;
+            fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> core::result::Result<StrictObject, A::Error> {
+                let mut out = Map::new();
+                while let Some((k, v)) = map.next_entry::<String, Value>()? {
+                    if out.contains_key(&k) {
+                        return Err(de::Error::custom(format!("duplicate member {k:?}")));
+                    }
+                    out.insert(k, v);
+                }
+                Ok(StrictObject(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// Parses a UTF-8 JSON object with no duplicate top-level names.
+pub(crate) fn parse_object(bytes: &[u8], what: &str) -> Result<Map<String, Value>> {
+    serde_json::from_slice::<StrictObject>(bytes)
+        .map(|o| o.0)
+        .map_err(|e| Error::malformed(format!("{what}: not a JSON object ({e})"), None))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn jws(h: &str, p: &str, s: &[u8]) -> String {
+        format!(
+            "{}.{}.{}",
+            encode_base64url(h.as_bytes()),
+            encode_base64url(p.as_bytes()),
+            encode_base64url(s)
+        )
+    }
+
+    #[test]
+    fn parses_and_keeps_signing_input() {
+        let s = jws(
+            r#"{"alg":"RS256","typ":"jpki-assertion+jwt","x5c":["MAMCAQU="]}"#,
+            "{}",
+            &[1, 2, 3],
+        );
+        let j = CompactJws::parse(&s).unwrap();
+        assert_eq!(j.alg, "RS256");
+        assert_eq!(j.signature, [1, 2, 3]);
+        assert_eq!(j.signing_input, s[..s.rfind('.').unwrap()]);
+        assert_eq!(j.x5c().unwrap(), [vec![0x30, 3, 2, 1, 5]]);
+        j.check_typ().unwrap();
+    }
+
+    #[test]
+    fn strictness() {
+        let h = encode_base64url(br#"{"alg":"RS256"}"#);
+        assert!(CompactJws::parse(&format!("{h}.e30")).is_err(), "two parts");
+        assert!(CompactJws::parse(&format!("{h}.e30=.AA")).is_err(), "padding");
+        assert!(CompactJws::parse(&format!("{h}.e30.A+")).is_err(), "std alphabet");
+        assert!(CompactJws::parse(&format!("{h}.e30.AB")).is_err(), "non-canonical bits");
+        let dup = jws(r#"{"alg":"none","alg":"RS256"}"#, "{}", b"");
+        assert!(CompactJws::parse(&dup).unwrap_err().to_string().contains("duplicate"));
+        let crit = jws(r#"{"alg":"RS256","crit":["x"]}"#, "{}", b"");
+        assert!(CompactJws::parse(&crit).is_err());
+        let arr = jws(r#"["alg"]"#, "{}", b"");
+        assert!(CompactJws::parse(&arr).is_err());
+        let big = "a".repeat(MAX_ASSERTION_SIZE + 1);
+        assert_eq!(CompactJws::parse(&big).unwrap_err().code(), "JPKI_INPUT_TOO_LARGE");
+    }
+
+    #[test]
+    fn x5c_budget_and_typ() {
+        let many = format!(r#"{{"alg":"RS256","x5c":[{}]}}"#, [r#""MAMCAQU=""#; 5].join(","));
+        let j = CompactJws::parse(&jws(&many, "{}", b"x")).unwrap();
+        assert_eq!(j.x5c().unwrap_err().code(), "JPKI_BUDGET_EXCEEDED");
+        assert!(j.check_typ().is_err());
+    }
+
+    #[test]
+    fn base64url_round_trip() {
+        for n in 0..20u8 {
+            let v: Vec<u8> = (0..n).map(|i| i.wrapping_mul(37)).collect();
+            assert_eq!(decode_base64url(&encode_base64url(&v), 0, "x").unwrap(), v);
+        }
+    }
+}

@@ -1,0 +1,760 @@
+//! Assertions bound to a server challenge: JWS compact ([`jws`]) and CMS SignedData ([`cms`]),
+//! verified into one [`Verdict`].
+//!
+//! Checks run in the order `../shared/docs/architecture.md` fixes, and the verdict reports the
+//! first failure: structure → algorithm allow-list → leaf certificate → path to a trusted anchor
+//! at the verification time → kind, keyUsage and policy for the purpose → signature → `aud` →
+//! `nonce` (constant time) → `purpose` → `iat`/`exp` with bounded skew → revocation policy.
+//!
+//! Verification is two-phase so that one policy implementation serves every crypto provider:
+//! [`prepare`] parses and plans and lists the [`SignatureCheck`]s the verdict depends on;
+//! [`Prepared::finish`] takes one answer per check and produces the verdict. [`verify`] does
+//! both with a synchronous [`CryptoProvider`]; the wasm adapter answers the checks with
+//! WebCrypto in between.
+
+pub mod cms;
+pub mod jws;
+mod signing;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+pub use signing::{digest_info_sha256, jws_signing_input, SHA256_DIGEST_INFO_PREFIX};
+
+use crate::cert::{parse_certificate, Certificate, Identity, Kind};
+use crate::crypto::{CryptoProvider, SignatureAlgorithm, SignatureCheck};
+use crate::error::{Error, ErrorReport, Result};
+use crate::path::{self, PathPlan, PathPolicy};
+use crate::trust::{AnchorRef, TrustAnchors};
+
+/// What the assertion is for; decides which certificate it must be signed with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Purpose {
+    /// Account opening (犯収法 method ワ): the signature certificate.
+    AccountOpening,
+    /// Login: the user-authentication certificate.
+    Login,
+    /// Signing a transaction or document: the signature certificate.
+    Sign,
+}
+
+impl Purpose {
+    /// The certificate kind this purpose needs.
+    pub fn required_kind(self) -> Kind {
+        match self {
+            Purpose::Login => Kind::Authentication,
+            Purpose::AccountOpening | Purpose::Sign => Kind::Signature,
+        }
+    }
+
+    /// The claim value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Purpose::AccountOpening => "account-opening",
+            Purpose::Login => "login",
+            Purpose::Sign => "sign",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Purpose> {
+        Some(match s {
+            "account-opening" => Purpose::AccountOpening,
+            "login" => Purpose::Login,
+            "sign" => Purpose::Sign,
+            _ => return None,
+        })
+    }
+}
+
+/// The assertion encoding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum Format {
+    /// JWS compact serialisation.
+    Jws,
+    /// CMS SignedData (DER).
+    Cms,
+}
+
+/// Which anchors to trust.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum Trust {
+    /// The six pinned J-LIS CAs (default).
+    #[default]
+    Jlis,
+    /// The project's test PKI only. Never in production.
+    Test,
+}
+
+/// Whether a condition is an error (the verdict is invalid) or a warning.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum Severity {
+    /// Invalidates the verdict.
+    Error,
+    /// Reported in `warnings`.
+    Warning,
+}
+
+/// Which time certificate validity is checked at for CMS.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub enum ValidityAt {
+    /// The verification time (default).
+    #[default]
+    VerificationTime,
+    /// The CMS signingTime attribute (for documents signed in the past).
+    SigningTime,
+}
+
+/// Verification options: explicit data with safe defaults. The same JSON shape (camelCase) is
+/// accepted by the JS API, the CLI and the fixture manifest.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
+pub struct VerifyOptions {
+    /// `jws` or `cms`; detected from the input when absent.
+    #[serde(default)]
+    pub format: Option<Format>,
+    /// Anchors to trust: `jlis` (default) or `test`.
+    #[serde(default)]
+    pub trust: Trust,
+    /// The relying party's origin, compared exactly with `aud`.
+    pub audience: String,
+    /// The challenge the server issued (base64url), compared in constant time with `nonce`.
+    pub nonce: String,
+    /// What the assertion is verified for.
+    pub purpose: Purpose,
+    /// Verification time, Unix seconds. The core has no clock.
+    pub time: i64,
+    /// Allowed clock skew for `iat`/`exp`, seconds (default 60, at most 600).
+    #[serde(default = "default_skew")]
+    pub skew_seconds: u32,
+    /// Whether unchecked revocation is an error or a warning. Default: error for
+    /// account-opening and sign, warning for login.
+    #[serde(default)]
+    pub revocation_unchecked: Option<Severity>,
+    /// Accept SHA-1 certificate and CMS signatures (legacy documents only). Default false.
+    #[serde(default)]
+    pub allow_legacy_algorithms: bool,
+    /// Minimum RSA modulus (default 2048; lower values are refused).
+    #[serde(default = "default_min_rsa")]
+    pub min_rsa_bits: u32,
+    /// CMS only: check certificate validity at the verification time (default) or at the
+    /// signed signingTime.
+    #[serde(default)]
+    pub cms_validity_at: ValidityAt,
+}
+
+fn default_skew() -> u32 {
+    60
+}
+
+fn default_min_rsa() -> u32 {
+    2048
+}
+
+/// Largest skew accepted in options.
+pub const MAX_SKEW_SECONDS: u32 = 600;
+
+impl VerifyOptions {
+    /// Options with the safe defaults for the required fields given.
+    pub fn new(audience: &str, nonce: &str, purpose: Purpose, time: i64) -> Self {
+        VerifyOptions {
+            format: None,
+            trust: Trust::Jlis,
+            audience: audience.to_owned(),
+            nonce: nonce.to_owned(),
+            purpose,
+            time,
+            skew_seconds: default_skew(),
+            revocation_unchecked: None,
+            allow_legacy_algorithms: false,
+            min_rsa_bits: default_min_rsa(),
+            cms_validity_at: ValidityAt::VerificationTime,
+        }
+    }
+
+    /// Parses options from their JSON form (camelCase).
+    pub fn from_json(json: &str) -> Result<Self> {
+        let o: VerifyOptions =
+            serde_json::from_str(json).map_err(|e| Error::InvalidOptions { reason: e.to_string() })?;
+        o.validate()?;
+        Ok(o)
+    }
+
+    /// Rejects unsafe or meaningless settings.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |r: &str| Err(Error::InvalidOptions { reason: r.to_owned() });
+        if self.audience.is_empty() {
+            return bad("audience is empty");
+        }
+        if self.nonce.len() < 43 {
+            return bad("nonce must be the base64url of at least 32 random bytes (43 characters)");
+        }
+        if self.skew_seconds > MAX_SKEW_SECONDS {
+            return bad("skewSeconds above 600");
+        }
+        if self.min_rsa_bits < 2048 {
+            return bad("minRsaBits below 2048 is not allowed");
+        }
+        Ok(())
+    }
+
+    fn unchecked_severity(&self) -> Severity {
+        self.revocation_unchecked.unwrap_or(match self.purpose {
+            Purpose::Login => Severity::Warning,
+            Purpose::AccountOpening | Purpose::Sign => Severity::Error,
+        })
+    }
+}
+
+/// The claims of an assertion.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Claims {
+    /// Relying party origin.
+    pub aud: String,
+    /// The challenge.
+    pub nonce: String,
+    /// Issued at (Unix seconds).
+    pub iat: i64,
+    /// Expires (Unix seconds).
+    pub exp: i64,
+    /// Purpose claimed.
+    pub purpose: String,
+    /// Transaction details the person agreed to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub txn: Option<Value>,
+}
+
+impl Claims {
+    /// Reads the claims object (strict: no duplicate names, right JSON types).
+    pub fn parse(bytes: &[u8]) -> Result<Claims> {
+        let obj = jws::parse_object(bytes, "claims")?;
+        let string = |k: &str| match obj.get(k) {
+            Some(Value::String(s)) => Ok(s.clone()),
+            Some(_) => Err(Error::malformed(format!("claims: {k} is not a string"), None)),
+            None => Err(Error::malformed(format!("claims: {k} is missing"), None)),
+        };
+        let int = |k: &str| match obj.get(k) {
+            Some(Value::Number(n)) => n
+                .as_i64()
+                .ok_or_else(|| Error::malformed(format!("claims: {k} is not an integer"), None)),
+            Some(_) => Err(Error::malformed(format!("claims: {k} is not a number"), None)),
+            None => Err(Error::malformed(format!("claims: {k} is missing"), None)),
+        };
+        let purpose = string("purpose")?;
+        if Purpose::parse(&purpose).is_none() {
+            return Err(Error::malformed(format!("claims: unknown purpose {purpose:?}"), None));
+        }
+        let txn = match obj.get("txn") {
+            None => None,
+            Some(v @ Value::Object(_)) => Some(v.clone()),
+            Some(_) => return Err(Error::malformed("claims: txn is not an object", None)),
+        };
+        Ok(Claims {
+            aud: string("aud")?,
+            nonce: string("nonce")?,
+            iat: int("iat")?,
+            exp: int("exp")?,
+            purpose,
+            txn,
+        })
+    }
+}
+
+/// Revocation status slot of a verdict.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum RevocationStatus {
+    /// A fresh source said good.
+    Good,
+    /// Revoked.
+    Revoked,
+    /// No revocation source was consulted.
+    Unchecked,
+    /// A source answered "unknown".
+    Unknown,
+}
+
+/// Revocation part of a verdict.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Revocation {
+    /// Status.
+    pub status: RevocationStatus,
+    /// RFC 5280 reason, if revoked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The source consulted (CRL, OCSP, platform operator).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// When the source's answer was produced.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checked_at: Option<String>,
+}
+
+/// The one verdict type: the same in Rust, JS and the server.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Verdict {
+    /// True only when no error is present.
+    pub valid: bool,
+    /// The assertion encoding.
+    pub format: Option<Format>,
+    /// The purpose verified for.
+    pub purpose: Purpose,
+    /// The signer's certificate, when it could be parsed (not proof of anything unless `valid`).
+    pub certificate: Option<Certificate>,
+    /// The 4 basic information — present only when `valid` and the certificate carries it.
+    pub identity: Option<Identity>,
+    /// The anchor the path was validated to.
+    pub anchor: Option<AnchorRef>,
+    /// The claims, when they could be parsed.
+    pub claims: Option<Claims>,
+    /// Revocation status.
+    pub revocation: Revocation,
+    /// Verification time used (RFC 3339).
+    pub verified_at: String,
+    /// Errors, first failure first. Empty iff `valid`.
+    pub errors: Vec<ErrorReport>,
+    /// Warnings (e.g. unchecked revocation where policy allows it).
+    pub warnings: Vec<ErrorReport>,
+}
+
+impl Verdict {
+    /// The first error's code, if any.
+    pub fn code(&self) -> Option<&'static str> {
+        self.errors.first().map(|e| e.code)
+    }
+}
+
+/// Everything [`prepare`] learned, waiting for signature answers.
+#[derive(Debug)]
+pub struct Prepared {
+    options: VerifyOptions,
+    format: Option<Format>,
+    checks: Vec<SignatureCheck>,
+    state: State,
+}
+
+#[derive(Debug)]
+enum State {
+    /// Failed before anything needed crypto.
+    Failed {
+        error: Error,
+        certificate: Option<Box<Certificate>>,
+        claims: Option<Claims>,
+    },
+    Planned(Box<Plan>),
+}
+
+#[derive(Debug)]
+struct Plan {
+    leaf: Certificate,
+    claims: Claims,
+    anchors: AnchorSet,
+    path: PathPlan,
+    policy: PathPolicy,
+    /// Index of the assertion-signature check (the last one).
+    assertion_check: usize,
+    /// CMS: messageDigest did not match the content (a signature failure, reported in order).
+    digest_mismatch: bool,
+}
+
+impl Prepared {
+    /// The signature checks the verdict depends on, in order; answer each one.
+    pub fn checks(&self) -> &[SignatureCheck] {
+        &self.checks
+    }
+
+    /// Finishes the verdict from one answer per check (`results[i]` answers `checks()[i]`).
+    /// A missing answer counts as a failed signature.
+    pub fn finish(self, results: &[Result<()>]) -> Verdict {
+        let options = self.options;
+        let mut verdict = Verdict {
+            valid: false,
+            format: self.format,
+            purpose: options.purpose,
+            certificate: None,
+            identity: None,
+            anchor: None,
+            claims: None,
+            revocation: Revocation {
+                status: RevocationStatus::Unchecked,
+                reason: None,
+                source: None,
+                checked_at: None,
+            },
+            verified_at: crate::time::to_rfc3339(options.time),
+            errors: Vec::new(),
+            warnings: Vec::new(),
+        };
+        let plan = match self.state {
+            State::Failed {
+                error,
+                certificate,
+                claims,
+            } => {
+                verdict.certificate = certificate.map(|c| *c);
+                verdict.claims = claims;
+                verdict.errors.push(error.report());
+                return verdict;
+            }
+            State::Planned(plan) => plan,
+        };
+        let outcome = evaluate(&plan, results, &options);
+        verdict.claims = Some(plan.claims.clone());
+        match outcome {
+            Ok(anchor) => {
+                verdict.anchor = Some(anchor);
+                match options.unchecked_severity() {
+                    Severity::Error => verdict.errors.push(Error::RevocationUnchecked.report()),
+                    Severity::Warning => verdict.warnings.push(Error::RevocationUnchecked.report()),
+                }
+            }
+            Err(e) => verdict.errors.push(e.report()),
+        }
+        verdict.valid = verdict.errors.is_empty();
+        if verdict.valid {
+            verdict.identity = plan.leaf.identity.clone();
+        }
+        verdict.certificate = Some(plan.leaf);
+        verdict
+    }
+}
+
+/// The ordered checks after crypto.
+fn evaluate(plan: &Plan, results: &[Result<()>], options: &VerifyOptions) -> Result<AnchorRef> {
+    let anchor = path::evaluate(&plan.path, results, &plan.leaf, plan.anchors.get(), &plan.policy)?;
+    if plan.digest_mismatch {
+        return Err(Error::SignatureInvalid { what: "assertion" });
+    }
+    match results.get(plan.assertion_check) {
+        Some(Ok(())) => {}
+        _ => return Err(Error::SignatureInvalid { what: "assertion" }),
+    }
+    let c = &plan.claims;
+    if c.aud != options.audience {
+        return Err(Error::AudienceMismatch);
+    }
+    if !constant_time_eq(c.nonce.as_bytes(), options.nonce.as_bytes()) {
+        return Err(Error::NonceMismatch);
+    }
+    if c.purpose != options.purpose.as_str() {
+        return Err(Error::PurposeMismatch {
+            expected: options.purpose.as_str().to_owned(),
+            found: c.purpose.clone(),
+        });
+    }
+    let skew = i64::from(options.skew_seconds);
+    if c.iat > options.time.saturating_add(skew) {
+        return Err(Error::AssertionNotYetValid {
+            iat: c.iat,
+            at: options.time,
+        });
+    }
+    if c.exp < options.time.saturating_sub(skew) || c.exp < c.iat {
+        return Err(Error::AssertionExpired {
+            exp: c.exp,
+            at: options.time,
+        });
+    }
+    Ok(anchor.reference.clone())
+}
+
+/// Compares without an early exit on the first differing byte.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The anchors an options object asks for (plus the caller's extra pinned anchors), and the
+/// set whose use is refused with `JPKI_TEST_ANCHOR_REFUSED`.
+fn anchors_for(trust: Trust, extra: Option<&TrustAnchors>) -> (AnchorSet, Option<&'static TrustAnchors>) {
+    let (base, refused) = match trust {
+        Trust::Jlis => (crate::trust::jlis_static(), Some(crate::trust::test_static())),
+        Trust::Test => (crate::trust::test_static(), None),
+    };
+    match extra {
+        Some(e) if !e.is_empty() => {
+            let mut all = base.clone();
+            all.extend(e.clone());
+            (AnchorSet::Owned(all), refused)
+        }
+        _ => (AnchorSet::Static(base), refused),
+    }
+}
+
+/// Anchors used by one verification: a process-wide set, or one extended by the caller.
+#[derive(Debug)]
+enum AnchorSet {
+    Static(&'static TrustAnchors),
+    Owned(TrustAnchors),
+}
+
+impl AnchorSet {
+    fn get(&self) -> &TrustAnchors {
+        match self {
+            AnchorSet::Static(a) => a,
+            AnchorSet::Owned(a) => a,
+        }
+    }
+}
+
+/// Detects the format: a JWS is ASCII starting with `ey` (base64url of `{"`), CMS is DER.
+pub fn detect_format(input: &[u8]) -> Option<Format> {
+    match input.first() {
+        Some(b'e') => Some(Format::Jws),
+        Some(0x30) => Some(Format::Cms),
+        _ => None,
+    }
+}
+
+/// Parses and plans (no crypto). `extra_anchors` are the caller's own pinned anchors, added to
+/// those `options.trust` selects. `detached` is the content of a detached CMS signature.
+pub fn prepare(
+    input: &[u8],
+    options: &VerifyOptions,
+    extra_anchors: Option<&TrustAnchors>,
+    detached: Option<&[u8]>,
+) -> Prepared {
+    let format = options.format.or_else(|| detect_format(input));
+    let mut checks = Vec::new();
+    let state = match plan(input, format, options, extra_anchors, detached, &mut checks) {
+        Ok(p) => State::Planned(Box::new(p)),
+        Err(failure) => {
+            let (error, certificate, claims) = *failure;
+            checks.clear();
+            State::Failed {
+                error,
+                certificate: certificate.map(Box::new),
+                claims,
+            }
+        }
+    };
+    Prepared {
+        options: options.clone(),
+        format,
+        checks,
+        state,
+    }
+}
+
+/// A planning failure with whatever was parsed before it (boxed: it is the cold path).
+type PlanFailure = Box<(Error, Option<Certificate>, Option<Claims>)>;
+
+/// What the format parsers hand to the common pipeline.
+pub(crate) struct Parsed {
+    alg: SignatureAlgorithm,
+    leaf_der: Vec<u8>,
+    claims: Claims,
+    signed: Vec<u8>,
+    signature: Vec<u8>,
+    /// CMS signingTime, when present.
+    signing_time: Option<i64>,
+    digest_mismatch: bool,
+}
+
+fn plan(
+    input: &[u8],
+    format: Option<Format>,
+    options: &VerifyOptions,
+    anchors: Option<&TrustAnchors>,
+    detached: Option<&[u8]>,
+    checks: &mut Vec<SignatureCheck>,
+) -> core::result::Result<Plan, PlanFailure> {
+    let plain = |e: Error| Box::new((e, None, None));
+    options.validate().map_err(plain)?;
+    let parsed = match format {
+        Some(Format::Jws) => parse_jws(input, options).map_err(plain)?,
+        Some(Format::Cms) => cms::parse_for_verification(input, detached, options).map_err(plain)?,
+        None => {
+            if input.len() > jws::MAX_ASSERTION_SIZE {
+                return Err(plain(Error::InputTooLarge {
+                    len: input.len(),
+                    limit: jws::MAX_ASSERTION_SIZE,
+                }));
+            }
+            return Err(plain(Error::malformed("assertion is neither a JWS nor CMS", Some(0))));
+        }
+    };
+    let leaf = parse_certificate(&parsed.leaf_der).map_err(|e| (e, None, Some(parsed.claims.clone())))?;
+    let fail = |e: Error, leaf: &Certificate, claims: &Claims| Box::new((e, Some(leaf.clone()), Some(claims.clone())));
+    // The algorithm must fit the key type (RS256 with an EC key is an attack, not a typo).
+    let key_is_rsa = leaf.key_algorithm == "rsa";
+    if parsed.alg.is_rsa() != key_is_rsa {
+        return Err(fail(
+            Error::AlgorithmNotAllowed {
+                algorithm: format!("{} with a {} key", parsed.alg.name(), leaf.key_algorithm),
+            },
+            &leaf,
+            &parsed.claims,
+        ));
+    }
+    let (trusted, refused) = anchors_for(options.trust, anchors);
+    let time = match (options.cms_validity_at, parsed.signing_time) {
+        (ValidityAt::SigningTime, Some(t)) if format == Some(Format::Cms) => t,
+        _ => options.time,
+    };
+    let policy = PathPolicy {
+        required_kind: options.purpose.required_kind(),
+        time,
+        min_rsa_bits: options.min_rsa_bits,
+        allow_sha1: options.allow_legacy_algorithms,
+    };
+    let path = path::plan(&leaf, trusted.get(), refused, &policy, checks);
+    let assertion_check = checks.len();
+    checks.push(SignatureCheck::new(
+        parsed.alg,
+        leaf.raw.spki.clone(),
+        parsed.signed,
+        parsed.signature,
+    ));
+    Ok(Plan {
+        leaf,
+        claims: parsed.claims,
+        anchors: trusted,
+        path,
+        policy,
+        assertion_check,
+        digest_mismatch: parsed.digest_mismatch,
+    })
+}
+
+/// The JWS algorithm allow-list: RS256 and ES256. Registered JWA algorithms are refused by
+/// policy (`JPKI_ALGORITHM_NOT_ALLOWED`, including `none` and HMAC, RFC 8725 §3.1–3.2);
+/// anything else is unknown (`JPKI_UNSUPPORTED_ALGORITHM`).
+pub(crate) fn jws_algorithm(alg: &str) -> Result<SignatureAlgorithm> {
+    match alg {
+        "RS256" => Ok(SignatureAlgorithm::RsaPkcs1Sha256),
+        "ES256" => Ok(SignatureAlgorithm::EcdsaP256Sha256Raw),
+        "none" | "HS256" | "HS384" | "HS512" | "RS384" | "RS512" | "PS256" | "PS384" | "PS512" | "ES384" | "ES512"
+        | "ES256K" | "EdDSA" | "Ed25519" | "Ed448" => Err(Error::AlgorithmNotAllowed {
+            algorithm: alg.to_owned(),
+        }),
+        _ => Err(Error::UnsupportedAlgorithm { oid: alg.to_owned() }),
+    }
+}
+
+fn parse_jws(input: &[u8], _options: &VerifyOptions) -> Result<Parsed> {
+    if input.len() > jws::MAX_ASSERTION_SIZE {
+        return Err(Error::InputTooLarge {
+            len: input.len(),
+            limit: jws::MAX_ASSERTION_SIZE,
+        });
+    }
+    let text = core::str::from_utf8(input).map_err(|e| Error::malformed("JWS: not ASCII", Some(e.valid_up_to())))?;
+    let text = text.trim_end_matches(['\r', '\n']);
+    let j = jws::CompactJws::parse(text)?;
+    j.check_typ()?;
+    let x5c = j.x5c()?;
+    let claims = Claims::parse(&j.payload)?;
+    let alg = jws_algorithm(&j.alg)?;
+    let leaf_der = x5c
+        .into_iter()
+        .next()
+        .ok_or_else(|| Error::malformed("JWS header: x5c is empty", None))?;
+    Ok(Parsed {
+        alg,
+        leaf_der,
+        claims,
+        signed: j.signing_input.into_bytes(),
+        signature: j.signature,
+        signing_time: None,
+        digest_mismatch: false,
+    })
+}
+
+/// Verifies an assertion with a synchronous provider: [`prepare`], answer every check,
+/// [`Prepared::finish`].
+pub fn verify(
+    input: &[u8],
+    options: &VerifyOptions,
+    extra_anchors: Option<&TrustAnchors>,
+    detached: Option<&[u8]>,
+    provider: &dyn CryptoProvider,
+) -> Verdict {
+    let prepared = prepare(input, options, extra_anchors, detached);
+    let results: Vec<Result<()>> = prepared.checks().iter().map(|c| provider.verify(c)).collect();
+    prepared.finish(&results)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jws_allow_list() {
+        assert_eq!(jws_algorithm("RS256").unwrap(), SignatureAlgorithm::RsaPkcs1Sha256);
+        assert_eq!(jws_algorithm("ES256").unwrap(), SignatureAlgorithm::EcdsaP256Sha256Raw);
+        for a in ["none", "HS256", "PS256", "RS512"] {
+            assert_eq!(
+                jws_algorithm(a).unwrap_err().code(),
+                "JPKI_ALGORITHM_NOT_ALLOWED",
+                "{a}"
+            );
+        }
+        assert_eq!(jws_algorithm("RS999").unwrap_err().code(), "JPKI_UNSUPPORTED_ALGORITHM");
+        assert_eq!(jws_algorithm("rs256").unwrap_err().code(), "JPKI_UNSUPPORTED_ALGORITHM");
+    }
+
+    #[test]
+    fn options_json_and_validation() {
+        let n = "A".repeat(43);
+        let o = VerifyOptions::from_json(&format!(
+            r#"{{"audience":"https://a","nonce":"{n}","purpose":"login","time":5,"trust":"test"}}"#
+        ))
+        .unwrap();
+        assert_eq!(
+            (o.trust, o.skew_seconds, o.unchecked_severity()),
+            (Trust::Test, 60, Severity::Warning)
+        );
+        assert!(VerifyOptions::from_json(r#"{"audience":"a","nonce":"short","purpose":"login","time":5}"#).is_err());
+        assert!(VerifyOptions::from_json(&format!(
+            r#"{{"audience":"a","nonce":"{n}","purpose":"login","time":5,"bogus":1}}"#
+        ))
+        .is_err());
+        let mut o = VerifyOptions::new("a", &n, Purpose::Sign, 0);
+        assert_eq!(o.unchecked_severity(), Severity::Error);
+        o.min_rsa_bits = 1024;
+        assert_eq!(o.validate().unwrap_err().code(), "JPKI_INVALID_OPTIONS");
+    }
+
+    #[test]
+    fn claims_are_strict() {
+        let ok = br#"{"aud":"a","nonce":"n","iat":1,"exp":2,"purpose":"sign"}"#;
+        assert_eq!(Claims::parse(ok).unwrap().purpose, "sign");
+        for bad in [
+            &br#"{"aud":"a","nonce":"n","iat":1.5,"exp":2,"purpose":"sign"}"#[..],
+            br#"{"aud":"a","iat":1,"exp":2,"purpose":"sign"}"#,
+            br#"{"aud":"a","nonce":"n","iat":1,"exp":2,"purpose":"pay"}"#,
+            br#"{"aud":"a","aud":"b","nonce":"n","iat":1,"exp":2,"purpose":"sign"}"#,
+            br#"{"aud":["a"],"nonce":"n","iat":1,"exp":2,"purpose":"sign"}"#,
+            br#"{"aud":"a","nonce":"n","iat":1,"exp":2,"purpose":"sign","txn":3}"#,
+        ] {
+            assert_eq!(Claims::parse(bad).unwrap_err().code(), "JPKI_MALFORMED");
+        }
+    }
+
+    #[test]
+    fn constant_time_comparison() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+    }
+}

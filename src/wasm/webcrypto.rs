@@ -1,0 +1,113 @@
+//! The WebCrypto provider: answers [`SignatureCheck`]s with `crypto.subtle.verify`
+//! (browsers, Cloudflare workerd, Deno, Node ≥ 19). Asynchronous, so it is not a
+//! [`crate::CryptoProvider`]; [`verify_check`] is awaited once per check and the core finishes
+//! the verdict from the answers (see `crate::assertion`).
+//!
+//! Inputs are normalised in Rust first so that WebCrypto sees exactly what RustCrypto sees:
+//! DER ECDSA signatures are parsed strictly (p256's DER decoder) and converted to the `r ‖ s`
+//! form WebCrypto takes; RSASSA-PSS keys are accepted only with the parameters we allow and
+//! handed to `importKey` as plain rsaEncryption keys (Chromium refuses id-RSASSA-PSS SPKI).
+
+use js_sys::{Object, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::crypto::{spki_for_webcrypto, SignatureAlgorithm, SignatureCheck};
+use crate::error::{Error, Result};
+
+fn js_err(what: &str) -> Error {
+    Error::Malformed {
+        what: format!("WebCrypto: {what}"),
+        offset: None,
+    }
+}
+
+fn subtle() -> Result<JsValue> {
+    let global = js_sys::global();
+    let crypto = Reflect::get(&global, &"crypto".into()).map_err(|_| js_err("no global crypto"))?;
+    let subtle = Reflect::get(&crypto, &"subtle".into()).map_err(|_| js_err("no crypto.subtle"))?;
+    if subtle.is_undefined() {
+        return Err(Error::UnsupportedAlgorithm {
+            oid: "WebCrypto (crypto.subtle) is not available in this runtime".to_owned(),
+        });
+    }
+    Ok(subtle)
+}
+
+fn object(pairs: &[(&str, JsValue)]) -> JsValue {
+    let o = Object::new();
+    for (k, v) in pairs {
+        let _ = Reflect::set(&o, &(*k).into(), v);
+    }
+    o.into()
+}
+
+async fn call(subtle: &JsValue, method: &str, args: &[JsValue]) -> core::result::Result<JsValue, JsValue> {
+    let f: js_sys::Function = Reflect::get(subtle, &method.into())?.dyn_into()?;
+    let arr = js_sys::Array::new();
+    for a in args {
+        arr.push(a);
+    }
+    let promise: js_sys::Promise = f.apply(subtle, &arr)?.dyn_into()?;
+    JsFuture::from(promise).await
+}
+
+/// Answers one check with WebCrypto.
+pub(crate) async fn verify_check(check: &SignatureCheck) -> Result<()> {
+    let subtle = subtle()?;
+    let (spki, signature) = spki_for_webcrypto(check)?;
+    let (import_alg, verify_alg) = match check.algorithm {
+        SignatureAlgorithm::RsaPkcs1Sha1
+        | SignatureAlgorithm::RsaPkcs1Sha256
+        | SignatureAlgorithm::RsaPkcs1Sha384
+        | SignatureAlgorithm::RsaPkcs1Sha512 => {
+            let hash = match check.algorithm {
+                SignatureAlgorithm::RsaPkcs1Sha1 => "SHA-1",
+                SignatureAlgorithm::RsaPkcs1Sha384 => "SHA-384",
+                SignatureAlgorithm::RsaPkcs1Sha512 => "SHA-512",
+                _ => "SHA-256",
+            };
+            let a = object(&[("name", "RSASSA-PKCS1-v1_5".into()), ("hash", hash.into())]);
+            (a.clone(), a)
+        }
+        SignatureAlgorithm::RsaPssSha256 => (
+            object(&[("name", "RSA-PSS".into()), ("hash", "SHA-256".into())]),
+            object(&[("name", "RSA-PSS".into()), ("saltLength", JsValue::from_f64(32.0))]),
+        ),
+        SignatureAlgorithm::EcdsaP256Sha256Der | SignatureAlgorithm::EcdsaP256Sha256Raw => (
+            object(&[("name", "ECDSA".into()), ("namedCurve", "P-256".into())]),
+            object(&[("name", "ECDSA".into()), ("hash", "SHA-256".into())]),
+        ),
+    };
+    let usages = js_sys::Array::of1(&"verify".into());
+    let key = call(
+        &subtle,
+        "importKey",
+        &[
+            "spki".into(),
+            Uint8Array::from(spki.as_slice()).into(),
+            import_alg,
+            JsValue::FALSE,
+            usages.into(),
+        ],
+    )
+    .await
+    .map_err(|_| Error::SignatureInvalid { what: "signature" })?;
+    let ok = call(
+        &subtle,
+        "verify",
+        &[
+            verify_alg,
+            key,
+            Uint8Array::from(signature.as_slice()).into(),
+            Uint8Array::from(check.message.as_slice()).into(),
+        ],
+    )
+    .await
+    .map_err(|_| Error::SignatureInvalid { what: "signature" })?;
+    if ok.as_bool() == Some(true) {
+        Ok(())
+    } else {
+        Err(Error::SignatureInvalid { what: "signature" })
+    }
+}

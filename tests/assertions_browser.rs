@@ -1,0 +1,112 @@
+//! The assertion fixture manifest in headless Chromium (`wasm-pack test --headless --chrome`),
+//! through the JS-facing functions: `verifyAssertion` (WebCrypto provider, async) and
+//! `verifyAssertionSync` (Rust provider). Every case must give the manifest's verdict and code.
+
+#![cfg(target_arch = "wasm32")]
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is the failure report
+
+use js_sys::{Reflect, Uint8Array};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::{wasm_bindgen_test as test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+include!(concat!(env!("OUT_DIR"), "/assertion_fixtures.rs"));
+
+fn file(name: &str) -> &'static [u8] {
+    ASSERTION_FIXTURES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, b)| *b)
+        .unwrap_or_else(|| panic!("no fixture {name}"))
+}
+
+struct Case {
+    name: String,
+    input: JsValue,
+    options: JsValue,
+    valid: bool,
+    code: Option<String>,
+}
+
+fn cases() -> Vec<Case> {
+    let manifest: serde_json::Value = serde_json::from_slice(file("manifest.json")).unwrap();
+    manifest["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let bytes = file(c["file"].as_str().unwrap());
+            let input: JsValue = if c["format"] == "jws" {
+                JsValue::from_str(std::str::from_utf8(bytes).unwrap())
+            } else {
+                Uint8Array::from(bytes).into()
+            };
+            let options = js_sys::JSON::parse(&c["options"].to_string()).unwrap();
+            if let Some(d) = c.get("detachedContent").and_then(|d| d.as_str()) {
+                Reflect::set(&options, &"detachedContent".into(), &Uint8Array::from(file(d)).into()).unwrap();
+            }
+            Case {
+                name: c["name"].as_str().unwrap().to_owned(),
+                input,
+                options,
+                valid: c["expect"]["valid"].as_bool().unwrap(),
+                code: c["expect"]["code"].as_str().map(str::to_owned),
+            }
+        })
+        .collect()
+}
+
+fn outcome(verdict: &JsValue) -> (bool, Option<String>) {
+    let valid = Reflect::get(verdict, &"valid".into()).unwrap().as_bool().unwrap();
+    let errors = Reflect::get(verdict, &"errors".into()).unwrap();
+    let first = Reflect::get(&errors, &0.into()).unwrap();
+    let code = if first.is_undefined() {
+        None
+    } else {
+        Reflect::get(&first, &"code".into()).unwrap().as_string()
+    };
+    (valid, code)
+}
+
+#[test]
+async fn manifest_with_webcrypto_in_chromium() {
+    let cases = cases();
+    let mut failed = Vec::new();
+    for c in &cases {
+        let v = jpki_verify::wasm::verify_assertion(c.input.clone(), c.options.clone())
+            .await
+            .unwrap();
+        if outcome(&v) != (c.valid, c.code.clone()) {
+            failed.push(format!("{}: got {:?}", c.name, outcome(&v)));
+        }
+    }
+    assert!(failed.is_empty(), "{failed:#?}");
+    assert!(cases.len() >= 40);
+}
+
+#[test]
+fn manifest_with_rust_provider_in_chromium() {
+    let cases = cases();
+    let mut failed = Vec::new();
+    for c in &cases {
+        let v = jpki_verify::wasm::verify_assertion_sync(c.input.clone(), c.options.clone()).unwrap();
+        if outcome(&v) != (c.valid, c.code.clone()) {
+            failed.push(format!("{}: got {:?}", c.name, outcome(&v)));
+        }
+    }
+    assert!(failed.is_empty(), "{failed:#?}");
+}
+
+#[test]
+fn invalid_options_throw_a_coded_error() {
+    let err = jpki_verify::wasm::verify_assertion_sync(
+        JsValue::from_str("x"),
+        js_sys::JSON::parse(r#"{"audience":"a"}"#).unwrap(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        Reflect::get(&err, &"code".into()).unwrap().as_string().as_deref(),
+        Some("JPKI_INVALID_OPTIONS")
+    );
+}

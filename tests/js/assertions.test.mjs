@@ -1,0 +1,118 @@
+// The assertion fixture manifest through the npm package in Node, with both providers:
+// verifyAssertion (WebCrypto) and verifyAssertionSync (Rust). Then every fixture truncated at
+// every byte and with random bit flips, through the JS API: a coded error every time.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+
+import { verifyAssertion, verifyAssertionSync, jwsSigningInput } from "jpki-verify";
+
+const dir = fileURLToPath(new URL("../fixtures/assertions/", import.meta.url));
+const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
+
+function load(c) {
+  const bytes = readFileSync(join(dir, c.file));
+  const input = c.format === "jws" ? bytes.toString("utf8") : new Uint8Array(bytes);
+  const options = { ...c.options };
+  if (c.detachedContent) options.detachedContent = new Uint8Array(readFileSync(join(dir, c.detachedContent)));
+  return { input, options };
+}
+
+const outcome = (v) => ({ valid: v.valid, code: v.errors[0]?.code ?? null });
+
+test("manifest: at least 40 cases", () => {
+  assert.ok(manifest.cases.length >= 40, `${manifest.cases.length} cases`);
+});
+
+test("manifest: WebCrypto provider (verifyAssertion)", async () => {
+  const failures = [];
+  for (const c of manifest.cases) {
+    const { input, options } = load(c);
+    const got = outcome(await verifyAssertion(input, options));
+    if (got.valid !== c.expect.valid || got.code !== c.expect.code) failures.push(`${c.name}: ${JSON.stringify(got)}`);
+  }
+  assert.deepEqual(failures, []);
+});
+
+test("manifest: Rust provider (verifyAssertionSync)", () => {
+  const failures = [];
+  for (const c of manifest.cases) {
+    const { input, options } = load(c);
+    const got = outcome(verifyAssertionSync(input, options));
+    if (got.valid !== c.expect.valid || got.code !== c.expect.code) failures.push(`${c.name}: ${JSON.stringify(got)}`);
+  }
+  assert.deepEqual(failures, []);
+});
+
+test("both providers give identical verdicts", async () => {
+  for (const c of manifest.cases) {
+    const { input, options } = load(c);
+    assert.deepStrictEqual(await verifyAssertion(input, options), verifyAssertionSync(input, options), c.name);
+  }
+});
+
+test("a valid account opening carries the verified identity", async () => {
+  const c = manifest.cases.find((x) => x.name === "jws-account-opening-taro");
+  const { input, options } = load(c);
+  const v = await verifyAssertion(input, options);
+  assert.equal(v.valid, true);
+  assert.equal(v.identity.name, "山田\u3000太郎");
+  assert.equal(v.revocation.status, "unchecked");
+  assert.equal(v.warnings[0].code, "JPKI_REVOCATION_UNCHECKED");
+  assert.equal(v.anchor.id, "test-sign-ca");
+});
+
+test("time accepts seconds, RFC 3339 and Date", () => {
+  const c = manifest.cases.find((x) => x.name === "jws-account-opening-taro");
+  const { input, options } = load(c);
+  for (const time of [options.time, new Date(options.time * 1000).toISOString(), new Date(options.time * 1000)]) {
+    assert.equal(verifyAssertionSync(input, { ...options, time }).valid, true);
+  }
+});
+
+test("invalid options throw JpkiError JPKI_INVALID_OPTIONS", () => {
+  const c = manifest.cases[0];
+  const { input, options } = load(c);
+  for (const bad of [{ ...options, audience: "" }, { ...options, purpose: "pay" }, { ...options, nonce: "short" }, { ...options, typo: 1 }, null]) {
+    assert.throws(() => verifyAssertionSync(input, bad), (e) => e.name === "JpkiError" && e.code === "JPKI_INVALID_OPTIONS");
+  }
+});
+
+test("jwsSigningInput gives the card's DigestInfo", () => {
+  const { signingInput, digestInfo } = jwsSigningInput("{}", "{}");
+  assert.equal(signingInput, "e30.e30");
+  assert.equal(digestInfo.length, 51);
+  assert.deepEqual([...digestInfo.subarray(0, 4)], [0x30, 0x31, 0x30, 0x0d]);
+});
+
+test("every fixture truncated at every byte and bit-flipped: a coded error each time (JS API)", async () => {
+  let runs = 0;
+  let seed = 0x2545f491;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0), seed);
+  for (const c of manifest.cases) {
+    const { input, options } = load(c);
+    const bytes = typeof input === "string" ? new TextEncoder().encode(input) : input;
+    const asInput = (b) => (c.format === "jws" ? new TextDecoder().decode(b) : b);
+    // A prefix of an invalid case may be valid (jws-four-parts without its 4th part); a prefix
+    // or bit flip of a valid case never is.
+    const strict = c.expect.valid;
+    const ok = (v) => v.valid === (v.errors.length === 0) && (!strict || (!v.valid && v.errors[0].code.startsWith("JPKI_")));
+    for (let n = 0; n < bytes.length; n++) {
+      const v = verifyAssertionSync(asInput(bytes.subarray(0, n)), options);
+      assert.ok(ok(v), `${c.name} truncated at ${n}`);
+      runs++;
+    }
+    for (let k = 0; k < 50; k++) {
+      const m = new Uint8Array(bytes);
+      const i = rand() % m.length;
+      m[i] ^= 1 << rand() % 8;
+      const sync = verifyAssertionSync(asInput(m), options);
+      assert.ok(ok(sync), `${c.name} bit flip at ${i}`);
+      if (k % 10 === 0) assert.deepStrictEqual(await verifyAssertion(asInput(m), options), sync);
+      runs++;
+    }
+  }
+  assert.ok(runs > 10000, `${runs} runs`);
+});

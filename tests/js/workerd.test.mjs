@@ -1,0 +1,108 @@
+// The assertion manifest in a real workerd process (npm `workerd`, loopback only): a worker
+// imports the package through its "workerd" export condition and verifies every case with
+// WebCrypto and with the Rust provider.
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const fixtures = join(root, "tests/fixtures/assertions");
+const manifest = JSON.parse(readFileSync(join(fixtures, "manifest.json"), "utf8"));
+
+const freePort = () =>
+  new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+
+// Lay out the worker's modules as a bundler would: the package entry chosen by the
+// "workerd" condition of pkg/package.json, its relative imports, and the worker itself.
+function layOut(dir) {
+  const pkg = JSON.parse(readFileSync(join(root, "pkg/package.json"), "utf8"));
+  const entry = pkg.exports["."].workerd;
+  const files = [entry, "./api.js", "./dist/web/jpki_verify.js", "./dist/web/jpki_verify_bg.wasm"];
+  const modules = [`(name = "worker.js", esModule = embed "worker.js")`];
+  copyFileSync(join(root, "tests/js/workerd/worker.js"), join(dir, "worker.js"));
+  for (const f of files) {
+    const rel = f.replace(/^\.\//, "");
+    mkdirSync(dirname(join(dir, "pkg", rel)), { recursive: true });
+    copyFileSync(join(root, "pkg", rel), join(dir, "pkg", rel));
+    const name = f === entry ? "jpki-verify" : rel;
+    const kind = rel.endsWith(".wasm") ? "wasm" : "esModule";
+    modules.push(`(name = "${name}", ${kind} = embed "pkg/${rel}")`);
+  }
+  return modules;
+}
+
+let child;
+let workdir;
+after(() => {
+  if (child) child.kill("SIGKILL");
+  if (workdir) rmSync(workdir, { recursive: true, force: true });
+});
+
+test("manifest in workerd: every case gives the expected verdict with both providers", { timeout: 120_000 }, async () => {
+  workdir = mkdtempSync(join(tmpdir(), "jpki-workerd-"));
+  const port = await freePort();
+  const modules = layOut(workdir);
+  writeFileSync(
+    join(workdir, "config.capnp"),
+    `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [ (name = "main", worker = .worker) ],
+  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
+);
+const worker :Workerd.Worker = (
+  modules = [ ${modules.join(",\n    ")} ],
+  compatibilityDate = "2025-01-01",
+);
+`,
+  );
+  const bin = join(root, "node_modules/.bin/workerd");
+  child = spawn(bin, ["serve", join(workdir, "config.capnp")], { stdio: ["ignore", "inherit", "inherit"] });
+  const body = JSON.stringify(
+    manifest.cases.map((c) => {
+      const bytes = readFileSync(join(fixtures, c.file));
+      return {
+        name: c.name,
+        format: c.format,
+        input: c.format === "jws" ? bytes.toString("utf8") : bytes.toString("base64"),
+        options: c.options,
+        detachedContent: c.detachedContent ? readFileSync(join(fixtures, c.detachedContent)).toString("base64") : undefined,
+      };
+    }),
+  );
+  let response;
+  for (let i = 0; i < 100 && !response; i++) {
+    try {
+      response = await fetch(`http://127.0.0.1:${port}/`, { method: "POST", body });
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  assert.ok(response, "workerd answered");
+  assert.equal(response.status, 200, await response.clone().text());
+  const { results, parseError } = await response.json();
+  assert.equal(results.length, manifest.cases.length);
+  const failures = [];
+  for (const [i, c] of manifest.cases.entries()) {
+    const r = results[i];
+    for (const provider of ["webcrypto", "rust"]) {
+      if (r[provider].valid !== c.expect.valid || r[provider].code !== c.expect.code) {
+        failures.push(`${c.name} (${provider}): ${JSON.stringify(r[provider])}`);
+      }
+    }
+    if (!r.identical) failures.push(`${c.name}: providers disagree`);
+  }
+  assert.deepEqual(failures, []);
+  assert.deepEqual(parseError, { name: "JpkiError", code: "JPKI_MALFORMED" });
+  console.log(`workerd: ${results.length} cases, 2 providers each`);
+});

@@ -1,0 +1,34 @@
+// A Cloudflare worker that imports the npm package the way a deployed worker does (through the
+// package's "workerd" export condition, wasm imported as a module) and verifies the posted
+// assertion cases with both providers.
+import { verifyAssertion, verifyAssertionSync, parseCertificate } from "jpki-verify";
+
+const fromBase64 = (s) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+
+export default {
+  async fetch(request) {
+    if (request.method !== "POST") return new Response("POST a JSON array of cases", { status: 405 });
+    const cases = await request.json();
+    const results = [];
+    for (const c of cases) {
+      const input = c.format === "jws" ? c.input : fromBase64(c.input);
+      const options = { ...c.options };
+      if (c.detachedContent) options.detachedContent = fromBase64(c.detachedContent);
+      const webcrypto = await verifyAssertion(input, options);
+      const rust = verifyAssertionSync(input, options);
+      results.push({
+        name: c.name,
+        webcrypto: { valid: webcrypto.valid, code: webcrypto.errors[0]?.code ?? null },
+        rust: { valid: rust.valid, code: rust.errors[0]?.code ?? null },
+        identical: JSON.stringify(webcrypto) === JSON.stringify(rust),
+      });
+    }
+    let parseError = null;
+    try {
+      parseCertificate(new Uint8Array([0x30, 0x82, 0x10]));
+    } catch (e) {
+      parseError = { name: e.name, code: e.code };
+    }
+    return Response.json({ results, parseError });
+  },
+};
