@@ -7,8 +7,13 @@
 //!
 //! The core (`run_file`, the exception bookkeeping, the report) knows nothing about signatures:
 //! a vector file is run by one function `fn(&Group, &Case) -> Answer` listed in [`FILES`], so
-//! adding another Wycheproof file (e.g. `json_web_signature_test.json`) is one function and one
-//! row in that table.
+//! adding another Wycheproof file is one function and one row in that table.
+//!
+//! Six files are raw signature checks (`publicKeyDer`, `msg`, `sig`). The seventh,
+//! `json_web_signature_test.json`, runs the JWS/JWA layer: `CompactJws::parse` (strict
+//! base64url, no duplicate header names, no `crit`, compact serialisation only), the RS256/ES256
+//! allow-list, then the provider over the signing input with a key built from the group's JWK
+//! (see [`jws_compact`]).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is the failure report
 
@@ -16,6 +21,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
 
+use jpki_verify::assertion::jws::CompactJws;
 use jpki_verify::crypto::{CryptoProvider, RustCrypto, SignatureAlgorithm, SignatureCheck};
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -70,6 +76,11 @@ const FILES: &[VectorFile] = &[
         schema: "ecdsa_p1363_verify_schema_v1.json",
         run: ecdsa_p256_sha256_raw,
     },
+    VectorFile {
+        name: "json_web_signature_test.json",
+        schema: "json_web_signature_schema_v1.json",
+        run: jws_compact,
+    },
 ];
 
 fn rsa_pkcs1_sha256(group: &Group, case: &Case) -> Answer {
@@ -94,6 +105,171 @@ fn ecdsa_p256_sha256_raw(group: &Group, case: &Case) -> Answer {
 fn signature_case(group: &Group, case: &Case, algorithm: SignatureAlgorithm) -> Answer {
     let check = SignatureCheck::new(algorithm, group.hex("publicKeyDer"), case.hex("msg"), case.hex("sig"));
     RustCrypto.verify(&check).map_err(|e| e.code().to_owned())
+}
+
+// ---------------------------------------------------------------------------------------------
+// json_web_signature_test.json: the JWS/JWA layer.
+// ---------------------------------------------------------------------------------------------
+
+/// One JWS vector, as the SDK's assertion path handles a JWS minus the JPKI-specific header
+/// rules (`typ` = `jpki-assertion+jwt` and `x5c` are *not* required here: Wycheproof's tokens
+/// have neither, and this file tests the JWS/JWA layer):
+///
+/// 1. `CompactJws::parse`: exactly three parts, strict base64url (no padding, no other
+///    characters, canonical trailing bits), header a JSON object without duplicate names,
+///    `alg` a string, no `crit`. The JSON-serialised token is refused here.
+/// 2. The SDK's algorithm allow-list ([`jws_algorithm`]): RS256 and ES256 only.
+/// 3. The key: the group's `public` JWK, imported by [`jwk_spki`] (the SDK has no JWK import;
+///    in production the key comes from the `x5c` certificate). HMAC groups have no public key
+///    and are refused at step 2 anyway.
+/// 4. `RustCrypto.verify` over the ASCII signing input `header.payload`; the provider refuses a
+///    key whose type does not match the algorithm (RS256 needs RSA, ES256 a P-256 key).
+fn jws_compact(group: &Group, case: &Case) -> Answer {
+    let jws = CompactJws::parse(case.str("jws")).map_err(|e| e.code().to_owned())?;
+    let algorithm = jws_algorithm(&jws.alg)?;
+    let jwk = group
+        .object("public")
+        .ok_or_else(|| "harness JWK missing: the group has no public key".to_owned())?;
+    let spki = jwk_spki(jwk, &jws.alg)?;
+    let check = SignatureCheck::new(algorithm, spki, jws.signing_input.into_bytes(), jws.signature);
+    RustCrypto.verify(&check).map_err(|e| e.code().to_owned())
+}
+
+/// The JWS algorithm allow-list. `jpki_verify::assertion::jws_algorithm` is `pub(crate)`, so
+/// this replicates it (same mapping, same error codes); switch to the SDK function once it is
+/// public.
+fn jws_algorithm(alg: &str) -> Result<SignatureAlgorithm, String> {
+    match alg {
+        "RS256" => Ok(SignatureAlgorithm::RsaPkcs1Sha256),
+        "ES256" => Ok(SignatureAlgorithm::EcdsaP256Sha256Raw),
+        "none" | "HS256" | "HS384" | "HS512" | "RS384" | "RS512" | "PS256" | "PS384" | "PS512" | "ES384" | "ES512"
+        | "ES256K" | "EdDSA" | "Ed25519" | "Ed448" => Err("JPKI_ALGORITHM_NOT_ALLOWED".to_owned()),
+        _ => Err("JPKI_UNSUPPORTED_ALGORITHM".to_owned()),
+    }
+}
+
+/// Imports a public JWK (RFC 7517, RFC 7518 §6) as a DER SubjectPublicKeyInfo, honouring the
+/// JWK's own restrictions, which is what a JOSE library's key import does and what Wycheproof
+/// expects (`rsa_encryption`, `ec_key_for_encryption` and `WrongPrimitive` vectors):
+///
+/// * `use`, if present, must be `"sig"` (RFC 7517 §4.2);
+/// * `key_ops`, if present, must contain `"verify"` (RFC 7517 §4.3);
+/// * `alg`, if present, must be the header's `alg` (RFC 7517 §4.4: the key is for that
+///   algorithm only);
+/// * `kty` `RSA` → rsaEncryption SPKI from `n`, `e`; `kty` `EC` with `crv` `P-256` →
+///   id-ecPublicKey/prime256v1 SPKI with the uncompressed point `04 ‖ x ‖ y` (`x`, `y` exactly
+///   32 bytes, RFC 7518 §6.2.1.2). Anything else is refused.
+///
+/// The key type is *not* matched against the algorithm here: the SDK's provider does that.
+fn jwk_spki(jwk: &Map<String, Value>, header_alg: &str) -> Result<Vec<u8>, String> {
+    let member = |name: &str| jwk.get(name).and_then(Value::as_str);
+    let b64 = |name: &str| -> Result<Vec<u8>, String> {
+        let s = member(name).ok_or_else(|| format!("harness JWK encoding: no string `{name}`"))?;
+        base64url(s).ok_or_else(|| format!("harness JWK encoding: `{name}` is not strict base64url"))
+    };
+    if let Some(u) = jwk.get("use") {
+        if u != "sig" {
+            return Err(format!("harness JWK use: {u} is not \"sig\""));
+        }
+    }
+    if let Some(ops) = jwk.get("key_ops") {
+        let verify = Value::from("verify");
+        if !ops.as_array().is_some_and(|ops| ops.contains(&verify)) {
+            return Err(format!("harness JWK key_ops: {ops} lacks \"verify\""));
+        }
+    }
+    if let Some(alg) = jwk.get("alg") {
+        if alg != header_alg {
+            return Err(format!("harness JWK alg: {alg} is not the header alg {header_alg:?}"));
+        }
+    }
+    match (member("kty"), member("crv")) {
+        (Some("RSA"), _) => Ok(rsa_spki(&b64("n")?, &b64("e")?)),
+        (Some("EC"), Some("P-256")) => {
+            let (x, y) = (b64("x")?, b64("y")?);
+            if x.len() != 32 || y.len() != 32 {
+                return Err("harness JWK encoding: P-256 x/y are not 32 bytes".to_owned());
+            }
+            Ok(p256_spki(&[&[0x04][..], &x, &y].concat()))
+        }
+        (kty, crv) => Err(format!(
+            "harness JWK kty: {kty:?} crv {crv:?} is not an RSA or P-256 key"
+        )),
+    }
+}
+
+/// Strict base64url without padding (RFC 7515 §2): the URL-safe alphabet only, length not
+/// ≡ 1 (mod 4), unused trailing bits zero.
+fn base64url(s: &str) -> Option<Vec<u8>> {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    if s.len() % 4 == 1 {
+        return None;
+    }
+    let sextets = s
+        .bytes()
+        .map(|c| ALPHABET.iter().position(|&a| a == c).map(|v| v as u32))
+        .collect::<Option<Vec<u32>>>()?;
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for v in sextets {
+        acc = (acc << 6) | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    (acc == 0).then_some(out)
+}
+
+/// DER TLV with a definite, minimal length.
+fn der(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut out = vec![tag];
+    let len = content.len();
+    if len < 0x80 {
+        out.push(len as u8);
+    } else {
+        let bytes: Vec<u8> = len.to_be_bytes().into_iter().skip_while(|&b| b == 0).collect();
+        out.push(0x80 | bytes.len() as u8);
+        out.extend_from_slice(&bytes);
+    }
+    out.extend_from_slice(content);
+    out
+}
+
+/// DER INTEGER of an unsigned big-endian magnitude (minimal, `00` prefix when the top bit is set).
+fn der_uint(magnitude: &[u8]) -> Vec<u8> {
+    let trimmed: Vec<u8> = magnitude.iter().copied().skip_while(|&b| b == 0).collect();
+    let mut content = Vec::with_capacity(trimmed.len() + 1);
+    if trimmed.first().is_none_or(|&b| b & 0x80 != 0) {
+        content.push(0);
+    }
+    content.extend_from_slice(&trimmed);
+    der(0x02, &content)
+}
+
+/// `SubjectPublicKeyInfo { AlgorithmIdentifier, BIT STRING (0 unused bits) key }`.
+fn spki(algorithm_identifier_content: &[u8], key: &[u8]) -> Vec<u8> {
+    let algorithm = der(0x30, algorithm_identifier_content);
+    let bits = der(0x03, &[&[0u8][..], key].concat());
+    der(0x30, &[algorithm, bits].concat())
+}
+
+/// rsaEncryption (1.2.840.113549.1.1.1, NULL parameters) with `RSAPublicKey { n, e }`.
+fn rsa_spki(n: &[u8], e: &[u8]) -> Vec<u8> {
+    const RSA_ENCRYPTION: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
+    let algorithm = [der(0x06, RSA_ENCRYPTION), der(0x05, &[])].concat();
+    let key = der(0x30, &[der_uint(n), der_uint(e)].concat());
+    spki(&algorithm, &key)
+}
+
+/// id-ecPublicKey (1.2.840.10045.2.1) with namedCurve prime256v1 (1.2.840.10045.3.1.7).
+fn p256_spki(point: &[u8]) -> Vec<u8> {
+    const EC_PUBLIC_KEY: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
+    const PRIME256V1: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
+    let algorithm = [der(0x06, EC_PUBLIC_KEY), der(0x06, PRIME256V1)].concat();
+    spki(&algorithm, point)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -145,9 +321,9 @@ fn str_field<'a>(fields: &'a Map<String, Value>, name: &str, whose: &dyn fmt::Di
 }
 
 impl Group {
-    #[allow(dead_code)] // for runners that read a string field of the group (the JWS keys)
-    fn str(&self, name: &str) -> &str {
-        str_field(&self.fields, name, &"test group")
+    /// An optional JSON-object field (the JWS file's `public` JWK; absent for HMAC groups).
+    fn object(&self, name: &str) -> Option<&Map<String, Value>> {
+        self.fields.get(name).and_then(Value::as_object)
     }
 
     fn hex(&self, name: &str) -> Vec<u8> {
@@ -156,7 +332,6 @@ impl Group {
 }
 
 impl Case {
-    #[allow(dead_code)] // for runners that read a string field of the case (`jws`)
     fn str(&self, name: &str) -> &str {
         str_field(&self.fields, name, &format_args!("tcId {}", self.tc_id))
     }
@@ -290,6 +465,8 @@ fn run_file(file: &VectorFile, exceptions: &mut [Exception]) -> Tally {
 
     let mut tally = Tally::default();
     let mut acceptable: BTreeMap<&'static str, Vec<u64>> = BTreeMap::new();
+    // Why the invalid vectors were rejected: error code (or harness check) → count.
+    let mut rejected_by: BTreeMap<String, usize> = BTreeMap::new();
     for (group_index, group) in data.test_groups.iter().enumerate() {
         for case in &group.tests {
             let answer = (file.run)(group, case);
@@ -304,6 +481,10 @@ fn run_file(file: &VectorFile, exceptions: &mut [Exception]) -> Tally {
                 (Expected::Invalid, Ok(())) => Some("INVALID VECTOR ACCEPTED".to_owned()),
             };
             let Some(mismatch) = mismatch else {
+                if let (Expected::Invalid, Err(code)) = (case.result, &answer) {
+                    let reason = code.split(':').next().unwrap_or(code).to_owned();
+                    *rejected_by.entry(reason).or_default() += 1;
+                }
                 tally.passed += 1;
                 continue;
             };
@@ -334,6 +515,8 @@ fn run_file(file: &VectorFile, exceptions: &mut [Exception]) -> Tally {
             ids.len()
         );
     }
+    let reasons: Vec<String> = rejected_by.iter().map(|(r, n)| format!("{r} ×{n}")).collect();
+    println!("  {}: invalid vectors rejected by: {}", file.name, reasons.join(", "));
     println!("{}: {tally}", file.name);
     tally
 }
@@ -374,4 +557,33 @@ fn wycheproof_signature_vectors() {
     assert!(total.passed > 0, "no vector ran");
     assert_eq!(total.failed, 0, "Wycheproof mismatches (see the FAILED lines above)");
     assert_eq!(stale, 0, "stale exceptions in tests/wycheproof/exceptions.json");
+}
+
+/// The JWK → SPKI builders of the JWS runner, checked against Wycheproof's own DER: every group
+/// of these two files that carries both a JWK and `publicKeyDer` must give a byte-identical SPKI.
+#[test]
+fn jwk_import_matches_wycheproof_spki() {
+    let mut compared = 0;
+    for (name, jwk_field) in [
+        ("rsa_signature_2048_sha256_test.json", "keyJwk"),
+        ("ecdsa_secp256r1_sha256_p1363_test.json", "publicKeyJwk"),
+    ] {
+        let path = vector_dir().join(name);
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let data: File = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        for (i, group) in data.test_groups.iter().enumerate() {
+            // A few ECDSA groups (keys Wycheproof builds by hand) carry no JWK.
+            let Some(jwk) = group.object(jwk_field) else { continue };
+            let alg = jwk.get("alg").and_then(Value::as_str).unwrap_or("RS256");
+            let built = jwk_spki(jwk, alg).unwrap_or_else(|e| panic!("{name} group {i}: {e}"));
+            assert_eq!(built, group.hex("publicKeyDer"), "{name} group {i}: SPKI differs");
+            compared += 1;
+        }
+    }
+    assert!(compared > 100, "only {compared} keys compared");
+    // And the strict base64url decoder refuses what the JWS parser refuses.
+    assert_eq!(base64url("AQAB"), Some(vec![1, 0, 1]));
+    for bad in ["AQAB=", "AQ+B", "A", "AB", "A/", "AQ A"] {
+        assert_eq!(base64url(bad), None, "{bad:?}");
+    }
 }

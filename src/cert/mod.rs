@@ -20,13 +20,10 @@
 mod identity;
 mod pem;
 mod profile;
+mod x509;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use x509_parser::der_parser::asn1_rs::{Any, Class, Tag, ToDer};
-use x509_parser::extensions::{GeneralName, ParsedExtension};
-use x509_parser::prelude::{FromDer, X509Certificate, X509Name};
-use x509_parser::public_key::PublicKey;
 
 pub use identity::{
     DateOfBirth, Era, Identity, OtherAttribute, Sex, OID_ADDRESS, OID_ADDRESS_SUBSTITUTED, OID_DATE_OF_BIRTH, OID_NAME,
@@ -220,61 +217,13 @@ pub(crate) fn parse_unlabelled(input: &[u8]) -> Result<Certificate> {
     }
 }
 
-/// The outer shape, checked byte-exactly before x509-parser (which is lenient about some tags):
-///
-/// ```text
-/// Certificate ::= SEQUENCE { tbsCertificate SEQUENCE, signatureAlgorithm SEQUENCE, signatureValue BIT STRING }
-/// TBSCertificate ::= SEQUENCE { version [0] EXPLICIT OPTIONAL, serialNumber INTEGER, signature SEQUENCE, ... }
-/// ```
-///
-/// and `signatureAlgorithm` must be byte-identical to `tbsCertificate.signature` (RFC 5280
-/// §4.1.1.2), since only the latter is covered by the CA's signature.
-fn check_outer_shape(der: &[u8]) -> Result<()> {
-    let mut top = der::Reader::new(der, 0);
-    let cert = top.expect(der::tag::SEQUENCE, "Certificate")?;
-    let mut c = der::Reader::new(cert.value, cert.value_offset);
-    let tbs = c.expect(der::tag::SEQUENCE, "tbsCertificate")?;
-    let outer_alg = c.expect(der::tag::SEQUENCE, "signatureAlgorithm")?;
-    c.expect(0x03, "signatureValue")?;
-    c.finish("Certificate")?;
-    let mut t = der::Reader::new(tbs.value, tbs.value_offset);
-    let mut first = t.read()?;
-    if first.tag == der::tag::CONTEXT_0_CONSTRUCTED {
-        first = t.read()?;
-    }
-    if first.tag != 0x02 {
-        return Err(Error::malformed(
-            "tbsCertificate: serialNumber INTEGER expected",
-            Some(first.offset),
-        ));
-    }
-    let inner_alg = t.expect(der::tag::SEQUENCE, "tbsCertificate.signature")?;
-    if inner_alg.value != outer_alg.value {
-        return Err(Error::malformed(
-            "certificate: signatureAlgorithm differs from tbsCertificate.signature",
-            Some(outer_alg.offset),
-        ));
-    }
-    Ok(())
-}
-
 fn parse_der(der: Vec<u8>) -> Result<Certificate> {
     der::check_structure(&der, "certificate")?;
-    check_outer_shape(&der).map_err(|e| match other_object_kind(&der) {
+    let parsed = x509::parse(&der).map_err(|e| match other_object_kind(&der) {
         Some(kind) => Error::malformed(format!("certificate: this is {kind}, not a certificate"), Some(0)),
         None => e,
     })?;
-    let (rest, x509) = X509Certificate::from_der(&der).map_err(|e| match other_object_kind(&der) {
-        Some(kind) => Error::malformed(format!("certificate: this is {kind}, not a certificate"), Some(0)),
-        None => Error::malformed(format!("certificate: {e}"), None),
-    })?;
-    if !rest.is_empty() {
-        return Err(Error::malformed(
-            "certificate: trailing data",
-            Some(der.len() - rest.len()),
-        ));
-    }
-    let mut model = build_model(&der, &x509)?;
+    let mut model = build_model(&der, &parsed)?;
     model.raw.der = der.clone();
     Ok(model)
 }
@@ -300,31 +249,175 @@ fn other_object_kind(der: &[u8]) -> Option<&'static str> {
     }
 }
 
-fn offset_in(outer: &[u8], inner: &[u8]) -> Option<usize> {
-    let start = (inner.as_ptr() as usize).checked_sub(outer.as_ptr() as usize)?;
-    (start + inner.len() <= outer.len()).then_some(start)
+/// Extension OIDs (RFC 5280 §4.2.1).
+const EXT_KEY_USAGE: &str = "2.5.29.15";
+const EXT_BASIC_CONSTRAINTS: &str = "2.5.29.19";
+const EXT_CERTIFICATE_POLICIES: &str = "2.5.29.32";
+const EXT_SUBJECT_KEY_ID: &str = "2.5.29.14";
+const EXT_AUTHORITY_KEY_ID: &str = "2.5.29.35";
+const EXT_SUBJECT_ALT_NAME: &str = "2.5.29.17";
+const EXT_ISSUER_ALT_NAME: &str = "2.5.29.18";
+const EXT_CRL_DISTRIBUTION_POINTS: &str = "2.5.29.31";
+const EXT_EXTENDED_KEY_USAGE: &str = "2.5.29.37";
+
+fn ext_err(oid: &str, e: Error) -> Error {
+    match e {
+        Error::Malformed { what, offset } => Error::malformed(format!("extension {oid}: {what}"), offset),
+        other => other,
+    }
 }
 
-fn build_model(der: &[u8], x: &X509Certificate<'_>) -> Result<Certificate> {
-    let tbs = &x.tbs_certificate;
+/// `KeyUsage ::= BIT STRING` → bit flags (bit 0 = digitalSignature), DER unused bits zero.
+fn parse_key_usage(value: &[u8], at: usize) -> Result<u16> {
+    let mut r = der::Reader::new(value, at);
+    let bits = r.expect(0x03, "KeyUsage")?;
+    r.finish("KeyUsage")?;
+    let (unused, bytes) = bits
+        .value
+        .split_first()
+        .ok_or_else(|| Error::malformed("KeyUsage: empty BIT STRING", Some(bits.offset)))?;
+    if *unused > 7 || (bytes.is_empty() && *unused != 0) || bytes.len() > 2 {
+        return Err(Error::malformed("KeyUsage: bad BIT STRING", Some(bits.offset)));
+    }
+    if let Some(last) = bytes.last() {
+        if last & ((1u8 << unused) - 1) != 0 {
+            return Err(Error::malformed(
+                "KeyUsage: unused bits are not zero",
+                Some(bits.offset),
+            ));
+        }
+    }
+    let mut flags = 0u16;
+    for i in 0..bytes.len() * 8 {
+        if bytes[i / 8] & (0x80 >> (i % 8)) != 0 {
+            flags |= 1 << i;
+        }
+    }
+    Ok(flags)
+}
+
+/// `BasicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER OPTIONAL }`
+fn parse_basic_constraints(value: &[u8], at: usize) -> Result<BasicConstraints> {
+    let mut top = der::Reader::new(value, at);
+    let seq = top.expect(der::tag::SEQUENCE, "BasicConstraints")?;
+    top.finish("BasicConstraints")?;
+    let mut r = der::Reader::new(seq.value, seq.value_offset);
+    let mut bc = BasicConstraints {
+        ca: false,
+        path_len: None,
+    };
+    while !r.is_empty() {
+        let f = r.read()?;
+        match (f.tag, f.value) {
+            (0x01, [0xFF]) if !bc.ca && bc.path_len.is_none() => bc.ca = true,
+            (0x01, _) => {
+                return Err(Error::malformed(
+                    "BasicConstraints: cA must be TRUE when present (DER)",
+                    Some(f.offset),
+                ))
+            }
+            (0x02, v) if bc.path_len.is_none() && !v.is_empty() && v.len() <= 4 && v[0] & 0x80 == 0 => {
+                bc.path_len = Some(v.iter().fold(0u32, |a, &b| (a << 8) | u32::from(b)));
+            }
+            _ => return Err(Error::malformed("BasicConstraints: unexpected field", Some(f.offset))),
+        }
+    }
+    Ok(bc)
+}
+
+/// `SEQUENCE OF OBJECT IDENTIFIER`-like lists: certificatePolicies (first field of each
+/// PolicyInformation) and extKeyUsage.
+fn parse_oid_list(value: &[u8], at: usize, nested: bool, what: &str) -> Result<Vec<String>> {
+    let mut top = der::Reader::new(value, at);
+    let seq = top.expect(der::tag::SEQUENCE, what)?;
+    top.finish(what)?;
+    let mut r = der::Reader::new(seq.value, seq.value_offset);
+    let mut out = Vec::new();
+    while !r.is_empty() {
+        let oid = if nested {
+            let info = r.expect(der::tag::SEQUENCE, what)?;
+            let mut i = der::Reader::new(info.value, info.value_offset);
+            let oid = i.expect(0x06, what)?;
+            if !i.is_empty() {
+                i.expect(der::tag::SEQUENCE, "policyQualifiers")?;
+            }
+            i.finish(what)?;
+            oid
+        } else {
+            r.expect(0x06, what)?
+        };
+        let id = der::oid_to_string(oid.value, oid.value_offset)?;
+        if out.contains(&id) {
+            return Err(Error::malformed(format!("{what}: {id} listed twice"), Some(oid.offset)));
+        }
+        out.push(id);
+    }
+    if out.is_empty() {
+        return Err(Error::malformed(format!("{what}: empty"), Some(seq.offset)));
+    }
+    Ok(out)
+}
+
+fn parse_octet_string(value: &[u8], at: usize, what: &str) -> Result<Vec<u8>> {
+    let mut r = der::Reader::new(value, at);
+    let o = r.expect(0x04, what)?;
+    r.finish(what)?;
+    Ok(o.value.to_vec())
+}
+
+/// `AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] KeyIdentifier OPTIONAL, ... }`
+fn parse_aki(value: &[u8], at: usize) -> Result<Option<Vec<u8>>> {
+    let mut top = der::Reader::new(value, at);
+    let seq = top.expect(der::tag::SEQUENCE, "AuthorityKeyIdentifier")?;
+    top.finish("AuthorityKeyIdentifier")?;
+    let mut r = der::Reader::new(seq.value, seq.value_offset);
+    let mut key_id = None;
+    while !r.is_empty() {
+        let f = r.read()?;
+        match f.tag {
+            0x80 if key_id.is_none() => key_id = Some(f.value.to_vec()),
+            0xA1 | 0x82 => {}
+            _ => {
+                return Err(Error::malformed(
+                    "AuthorityKeyIdentifier: unexpected field",
+                    Some(f.offset),
+                ))
+            }
+        }
+    }
+    Ok(key_id)
+}
+
+/// SubjectAltName otherNames under the JPKI personal-data arc, as `(OID, raw "[0] value",
+/// offset)`; other GeneralName forms are accepted and ignored.
+/// `(OID, raw value, offset)` of each personal-data otherName.
+type OtherNames<'a> = Vec<(String, &'a [u8], Option<usize>)>;
+
+fn parse_san_other_names(value: &[u8], at: usize) -> Result<OtherNames<'_>> {
+    let mut top = der::Reader::new(value, at);
+    let seq = top.expect(der::tag::SEQUENCE, "SubjectAltName")?;
+    top.finish("SubjectAltName")?;
+    let mut r = der::Reader::new(seq.value, seq.value_offset);
+    let mut out = Vec::new();
+    while !r.is_empty() {
+        let gn = r.read()?;
+        if gn.tag != der::tag::CONTEXT_0_CONSTRUCTED {
+            continue;
+        }
+        let mut o = der::Reader::new(gn.value, gn.value_offset);
+        let oid = o.expect(0x06, "otherName type-id")?;
+        let id = der::oid_to_string(oid.value, oid.value_offset)?;
+        let rest_at = o.offset();
+        let rest = &gn.value[rest_at - gn.value_offset..];
+        if id.starts_with(PERSONAL_DATA_ARC) && id.as_bytes().get(PERSONAL_DATA_ARC.len()) == Some(&b'.') {
+            out.push((id, rest, Some(rest_at)));
+        }
+    }
+    Ok(out)
+}
+
+fn build_model(der: &[u8], x: &x509::X509<'_>) -> Result<Certificate> {
     let mut warnings = Vec::new();
-
-    // RFC 5280 §4.1.1.2: signatureAlgorithm MUST equal tbsCertificate.signature.
-    if x.signature_algorithm.algorithm != tbs.signature.algorithm
-        || x.signature_algorithm.parameters.as_ref().map(Any::as_bytes)
-            != tbs.signature.parameters.as_ref().map(Any::as_bytes)
-    {
-        return Err(Error::malformed(
-            "certificate: signatureAlgorithm differs from tbsCertificate.signature",
-            None,
-        ));
-    }
-    if x.signature_value.unused_bits != 0 {
-        return Err(Error::malformed("certificate: signatureValue has unused bits", None));
-    }
-
-    // Extensions: reject duplicates (RFC 5280 §4.2) and unparsable known ones.
-    let mut seen = std::collections::HashSet::new();
     let mut key_usage = None;
     let mut key_usage_critical = false;
     let mut eku = None;
@@ -334,76 +427,42 @@ fn build_model(der: &[u8], x: &X509Certificate<'_>) -> Result<Certificate> {
     let mut aki = None;
     let mut other_names = Vec::new();
     let mut unknown_critical = Vec::new();
-    for ext in tbs.extensions() {
-        let oid = ext.oid.to_id_string();
-        let at = offset_in(der, ext.value);
-        if !seen.insert(oid.clone()) {
-            return Err(Error::malformed(format!("extension {oid} appears twice"), at));
-        }
-        match ext.parsed_extension() {
-            ParsedExtension::ParseError { error } => {
-                return Err(Error::malformed(format!("extension {oid}: {error}"), at));
-            }
-            ParsedExtension::KeyUsage(ku) => {
-                key_usage = Some(key_usage_names(ku.flags));
-                key_usage_critical = ext.critical;
-            }
-            ParsedExtension::ExtendedKeyUsage(e) => {
-                let mut v: Vec<String> = e.other.iter().map(|o| o.to_id_string()).collect();
-                for (set, id) in [
-                    (e.any, "2.5.29.37.0"),
-                    (e.server_auth, "1.3.6.1.5.5.7.3.1"),
-                    (e.client_auth, "1.3.6.1.5.5.7.3.2"),
-                    (e.code_signing, "1.3.6.1.5.5.7.3.3"),
-                    (e.email_protection, "1.3.6.1.5.5.7.3.4"),
-                    (e.time_stamping, "1.3.6.1.5.5.7.3.8"),
-                    (e.ocsp_signing, "1.3.6.1.5.5.7.3.9"),
-                ] {
-                    if set {
-                        v.push(id.to_owned());
-                    }
+    for ext in &x.extensions {
+        let (v, at, oid) = (ext.value, ext.value_offset, ext.oid.as_str());
+        let r: Result<()> = (|| {
+            match oid {
+                EXT_KEY_USAGE => {
+                    key_usage = Some(key_usage_names(parse_key_usage(v, at)?));
+                    key_usage_critical = ext.critical;
                 }
-                eku = Some(v);
-            }
-            ParsedExtension::CertificatePolicies(ps) => {
-                policies = ps.iter().map(|p| p.policy_id.to_id_string()).collect();
-            }
-            ParsedExtension::BasicConstraints(bc) => {
-                basic_constraints = Some(BasicConstraints {
-                    ca: bc.ca,
-                    path_len: bc.path_len_constraint,
-                });
-            }
-            ParsedExtension::SubjectKeyIdentifier(k) => ski = Some(k.0.to_vec()),
-            ParsedExtension::AuthorityKeyIdentifier(a) => aki = a.key_identifier.as_ref().map(|k| k.0.to_vec()),
-            ParsedExtension::SubjectAlternativeName(san) => {
-                for gn in &san.general_names {
-                    if let GeneralName::OtherName(oid, value) = gn {
-                        let id = oid.to_id_string();
-                        if id.starts_with(PERSONAL_DATA_ARC)
-                            && id.as_bytes().get(PERSONAL_DATA_ARC.len()) == Some(&b'.')
-                        {
-                            other_names.push((id, *value, offset_in(der, value)));
-                        }
+                EXT_EXTENDED_KEY_USAGE => eku = Some(parse_oid_list(v, at, false, "ExtKeyUsage")?),
+                EXT_CERTIFICATE_POLICIES => policies = parse_oid_list(v, at, true, "CertificatePolicies")?,
+                EXT_BASIC_CONSTRAINTS => basic_constraints = Some(parse_basic_constraints(v, at)?),
+                EXT_SUBJECT_KEY_ID => ski = Some(parse_octet_string(v, at, "SubjectKeyIdentifier")?),
+                EXT_AUTHORITY_KEY_ID => aki = parse_aki(v, at)?,
+                EXT_SUBJECT_ALT_NAME => other_names = parse_san_other_names(v, at)?,
+                // Informational: understood, not processed.
+                EXT_ISSUER_ALT_NAME | EXT_CRL_DISTRIBUTION_POINTS => {}
+                _ => {
+                    if ext.critical {
+                        unknown_critical.push(ext.oid.clone());
                     }
                 }
             }
-            // Understood well enough to be informational; nothing else is processed, so any
-            // other critical extension is listed for path validation to reject.
-            ParsedExtension::IssuerAlternativeName(_) | ParsedExtension::CRLDistributionPoints(_) => {}
-            _ => {
-                if ext.critical {
-                    unknown_critical.push(oid);
-                }
-            }
-        }
+            Ok(())
+        })();
+        r.map_err(|e| ext_err(oid, e))?;
     }
 
-    let (key_algorithm, key_bits) = key_info(&tbs.subject_pki)?;
+    let (key_algorithm, key_bits) = key_info(x.spki)?;
     let identity = identity::from_other_names(&other_names, &mut warnings)?;
 
     let is_ca = basic_constraints.is_some_and(|b| b.ca);
-    let dn_for_profile = if is_ca { &tbs.subject } else { &tbs.issuer };
+    let dn_for_profile = if is_ca {
+        &x.subject_attributes
+    } else {
+        &x.issuer_attributes
+    };
     let ku = key_usage.clone().unwrap_or_default();
     let class = profile::classify(&profile::Facts {
         is_ca,
@@ -429,26 +488,24 @@ fn build_model(der: &[u8], x: &X509Certificate<'_>) -> Result<Certificate> {
         }
         (_, None) => None,
     };
-
-    let sig_oid = x.signature_algorithm.algorithm.to_id_string();
-    let not_before = tbs.validity.not_before.timestamp();
-    let not_after = tbs.validity.not_after.timestamp();
-    if not_after < not_before {
+    if x.not_after < x.not_before {
         warnings.push("notAfter is before notBefore".to_owned());
     }
-    let tbs_raw = tbs.as_ref();
-    let tbs_start = offset_in(der, tbs_raw).ok_or_else(|| Error::malformed("certificate: tbsCertificate", None))?;
+    if x.serial.first().is_some_and(|b| b & 0x80 != 0) {
+        warnings.push("serialNumber is negative (RFC 5280 §4.1.2.2 requires a positive integer)".to_owned());
+    }
+    let sig_oid = x.signature_algorithm.clone();
     Ok(Certificate {
         role: if is_ca { Role::Ca } else { Role::EndEntity },
         kind: class.kind,
         token: class.token,
         environment: class.environment,
-        version: tbs.version.0 + 1,
-        serial_number: serial_hex(tbs.raw_serial()),
-        issuer: format_name(&tbs.issuer)?,
-        subject: format_name(&tbs.subject)?,
-        not_before: to_rfc3339(not_before),
-        not_after: to_rfc3339(not_after),
+        version: x.version,
+        serial_number: serial_hex(x.serial),
+        issuer: format_name(&x.issuer_attributes, &x.issuer_rdn_sizes)?,
+        subject: format_name(&x.subject_attributes, &x.subject_rdn_sizes)?,
+        not_before: to_rfc3339(x.not_before),
+        not_after: to_rfc3339(x.not_after),
         signature_algorithm: signature_algorithm_name(&sig_oid).unwrap_or(&sig_oid).to_owned(),
         signature_algorithm_oid: sig_oid.clone(),
         key_algorithm,
@@ -469,21 +526,17 @@ fn build_model(der: &[u8], x: &X509Certificate<'_>) -> Result<Certificate> {
         warnings,
         raw: RawParts {
             der: Vec::new(),
-            tbs: tbs_start..tbs_start + tbs_raw.len(),
-            issuer: tbs.issuer.as_raw().to_vec(),
-            subject: tbs.subject.as_raw().to_vec(),
-            spki: tbs.subject_pki.raw.to_vec(),
+            tbs: x.tbs_offset..x.tbs_offset + x.tbs.len(),
+            issuer: x.issuer.to_vec(),
+            subject: x.subject.to_vec(),
+            spki: x.spki.to_vec(),
             signature_algorithm_oid: sig_oid,
-            signature_algorithm_params: x
-                .signature_algorithm
-                .parameters
-                .as_ref()
-                .and_then(|p| p.to_der_vec().ok()),
-            signature: x.signature_value.data.to_vec(),
+            signature_algorithm_params: x.signature_params.map(<[u8]>::to_vec),
+            signature: x.signature.to_vec(),
             ski,
             aki,
-            not_before,
-            not_after,
+            not_before: x.not_before,
+            not_after: x.not_after,
         },
     })
 }
@@ -524,49 +577,63 @@ pub(crate) fn signature_algorithm_name(oid: &str) -> Option<&'static str> {
     })
 }
 
-const OID_RSA_ENCRYPTION: &str = "1.2.840.113549.1.1.1";
-const OID_EC_PUBLIC_KEY: &str = "1.2.840.10045.2.1";
-const OID_PRIME256V1: &str = "1.2.840.10045.3.1.7";
-
-fn key_info(spki: &x509_parser::x509::SubjectPublicKeyInfo<'_>) -> Result<(String, u32)> {
-    let alg = spki.algorithm.algorithm.to_id_string();
-    let bad = |what: &str| Error::malformed(format!("subjectPublicKeyInfo: {what}"), None);
-    match alg.as_str() {
-        OID_RSA_ENCRYPTION => match spki.parsed() {
-            Ok(PublicKey::RSA(rsa)) => {
-                let m = rsa.modulus;
+/// `(keyAlgorithm, keyBits)`: `rsa` with the modulus length (RFC 8017 `RSAPublicKey ::=
+/// SEQUENCE { modulus INTEGER, publicExponent INTEGER }`), `ecP256` with 256, otherwise the
+/// algorithm OID (or `ec:<curve>`) and 0 — unknown keys are reported, not refused, here.
+fn key_info(spki: &[u8]) -> Result<(String, u32)> {
+    use crate::crypto::spki::{parse, KeyKind};
+    match parse(spki) {
+        Ok(p) => match p.kind {
+            KeyKind::Rsa | KeyKind::RsaPss { .. } => {
+                let mut r = der::Reader::new(p.key, 0);
+                let seq = r.expect(der::tag::SEQUENCE, "RSAPublicKey")?;
+                r.finish("RSAPublicKey")?;
+                let mut k = der::Reader::new(seq.value, seq.value_offset);
+                let n = k.expect(0x02, "RSA modulus")?;
+                let e = k.expect(0x02, "RSA publicExponent")?;
+                k.finish("RSAPublicKey")?;
+                if e.value.is_empty() || n.value.first().is_some_and(|b| b & 0x80 != 0) {
+                    return Err(Error::malformed(
+                        "RSA public key is not a positive modulus",
+                        Some(n.offset),
+                    ));
+                }
+                let m = n.value;
                 let start = m
                     .iter()
                     .position(|&b| b != 0)
-                    .ok_or_else(|| bad("RSA modulus is zero"))?;
+                    .ok_or_else(|| Error::malformed("RSA modulus is zero", Some(n.offset)))?;
                 let m = &m[start..];
                 let bits = (m.len() - 1) * 8 + (8 - m[0].leading_zeros() as usize);
-                Ok((
-                    "rsa".to_owned(),
-                    u32::try_from(bits).map_err(|_| bad("RSA modulus too large"))?,
-                ))
+                let name = if matches!(p.kind, KeyKind::Rsa) {
+                    "rsa"
+                } else {
+                    "rsaPss"
+                };
+                Ok((name.to_owned(), u32::try_from(bits).unwrap_or(0)))
             }
-            _ => Err(bad("RSA public key does not parse")),
-        },
-        OID_EC_PUBLIC_KEY => {
-            let curve = spki
-                .algorithm
-                .parameters
-                .as_ref()
-                .and_then(|p| p.as_oid().ok())
-                .map(|o| o.to_id_string())
-                .ok_or_else(|| bad("EC key without a named curve"))?;
-            if curve == OID_PRIME256V1 {
-                let point = &spki.subject_public_key.data;
-                if point.len() != 65 || point[0] != 0x04 {
-                    return Err(bad("P-256 point is not an uncompressed 65-byte point"));
+            KeyKind::EcP256 => {
+                if p.key.len() != 65 || p.key[0] != 0x04 {
+                    return Err(Error::malformed(
+                        "P-256 point is not an uncompressed 65-byte point",
+                        None,
+                    ));
                 }
                 Ok(("ecP256".to_owned(), 256))
-            } else {
-                Ok((format!("ec:{curve}"), 0))
             }
+        },
+        Err(Error::UnsupportedAlgorithm { oid }) => {
+            let oid = if oid.starts_with("1.2.840.10045.3.") || oid.starts_with("1.3.132.") {
+                format!("ec:{oid}")
+            } else {
+                oid
+            };
+            Ok((oid, 0))
         }
-        other => Ok((other.to_owned(), 0)),
+        Err(e) => Err(match e {
+            Error::Malformed { what, offset } => Error::malformed(format!("subjectPublicKeyInfo: {what}"), offset),
+            other => other,
+        }),
     }
 }
 
@@ -596,36 +663,29 @@ fn attribute_short_name(oid: &str) -> Option<&'static str> {
     })
 }
 
-fn attribute_text(value: &Any<'_>) -> Option<Result<String>> {
-    if value.class() != Class::Universal || value.header.is_constructed() {
-        return None;
-    }
-    let Tag(t) = value.tag();
-    let tag = u8::try_from(t).ok()?;
-    der::decode_string(&Tlv {
-        tag,
-        value: value.data,
-        offset: 0,
-        value_offset: 0,
-    })
+fn attribute_text(value: &Tlv<'_>) -> Option<Result<String>> {
+    der::decode_string(value)
 }
 
 /// Formats a Name in encoding order (`C=JP, O=JPKI, OU=…`), escaping `,` `+` `\` `"` as RFC
-/// 4514 does; values that are not strings are shown as `#hex`.
-fn format_name(name: &X509Name<'_>) -> Result<String> {
+/// 4514 does; values that are not strings are shown as `#hex`. Multi-valued RDNs join with `+`.
+fn format_name(attributes: &[(String, Tlv<'_>)], rdn_sizes: &[usize]) -> Result<String> {
     let mut rdns = Vec::new();
-    for rdn in name.iter_rdn() {
+    let mut it = attributes.iter();
+    for &n in rdn_sizes {
         let mut parts = Vec::new();
-        for atv in rdn.iter() {
-            let oid = atv.attr_type().to_id_string();
-            let key = attribute_short_name(&oid).map_or(oid.clone(), str::to_owned);
-            let value = match attribute_text(atv.attr_value()) {
-                Some(r) => {
-                    escape_dn_value(&r.map_err(|e| Error::malformed(format!("Name attribute {oid}: {e}"), None))?)
-                }
-                None => format!("#{}", hex_upper(atv.attr_value().data)),
+        for (oid, value) in it.by_ref().take(n) {
+            let key = attribute_short_name(oid).map_or(oid.clone(), str::to_owned);
+            let text = match attribute_text(value) {
+                Some(r) => escape_dn_value(&r.map_err(|e| match e {
+                    Error::Malformed { what, offset } => {
+                        Error::malformed(format!("Name attribute {oid}: {what}"), offset)
+                    }
+                    other => other,
+                })?),
+                None => format!("#{}", hex_upper(value.value)),
             };
-            parts.push(format!("{key}={value}"));
+            parts.push(format!("{key}={text}"));
         }
         rdns.push(parts.join("+"));
     }
@@ -643,11 +703,11 @@ fn escape_dn_value(v: &str) -> String {
     out
 }
 
-fn attribute_values(name: &X509Name<'_>, oid: &str) -> Result<Vec<String>> {
+fn attribute_values(attributes: &[(String, Tlv<'_>)], oid: &str) -> Result<Vec<String>> {
     let mut v = Vec::new();
-    for atv in name.iter_attributes() {
-        if atv.attr_type().to_id_string() == oid {
-            if let Some(r) = attribute_text(atv.attr_value()) {
+    for (id, value) in attributes {
+        if id == oid {
+            if let Some(r) = attribute_text(value) {
                 v.push(r?);
             }
         }

@@ -1,0 +1,354 @@
+//! A strict, zero-copy X.509 v3 certificate parser (RFC 5280 §4.1) on [`crate::der::Reader`].
+//!
+//! ```text
+//! Certificate  ::=  SEQUENCE  {
+//!      tbsCertificate       TBSCertificate,
+//!      signatureAlgorithm   AlgorithmIdentifier,
+//!      signatureValue       BIT STRING  }
+//!
+//! TBSCertificate  ::=  SEQUENCE  {
+//!      version         [0]  EXPLICIT Version DEFAULT v1,
+//!      serialNumber         CertificateSerialNumber,
+//!      signature            AlgorithmIdentifier,
+//!      issuer               Name,
+//!      validity             Validity,
+//!      subject              Name,
+//!      subjectPublicKeyInfo SubjectPublicKeyInfo,
+//!      issuerUniqueID  [1]  IMPLICIT UniqueIdentifier OPTIONAL,
+//!      subjectUniqueID [2]  IMPLICIT UniqueIdentifier OPTIONAL,
+//!      extensions      [3]  EXPLICIT Extensions OPTIONAL }
+//!
+//! Extension  ::=  SEQUENCE  { extnID OBJECT IDENTIFIER, critical BOOLEAN DEFAULT FALSE,
+//!                             extnValue OCTET STRING }
+//! ```
+//!
+//! Written for this SDK instead of using x509-parser: every tag is checked exactly (x509-parser
+//! accepted a SET where `signatureAlgorithm` must be a SEQUENCE — found by our bit-flip test),
+//! DER's BOOLEAN and default-value rules are enforced, errors carry byte offsets, and the wasm
+//! build loses ~100 KB. x509-parser stays as a test-only oracle (`tests/x509_oracle.rs`).
+
+use crate::der::{oid_to_string, tag, Reader, Tlv};
+use crate::error::{Error, Result};
+
+/// A Name's attributes in encoding order: `(type OID, value TLV)`.
+pub(crate) type Attributes<'a> = Vec<(String, Tlv<'a>)>;
+
+/// One parsed certificate, borrowing the input.
+pub(crate) struct X509<'a> {
+    /// The whole `tbsCertificate` TLV (what the CA signed).
+    pub(crate) tbs: &'a [u8],
+    pub(crate) tbs_offset: usize,
+    /// X.509 version number (1, 2 or 3).
+    pub(crate) version: u32,
+    /// serialNumber contents (two's complement, as encoded).
+    pub(crate) serial: &'a [u8],
+    pub(crate) signature_algorithm: String,
+    /// Full DER of the AlgorithmIdentifier parameters, if present.
+    pub(crate) signature_params: Option<&'a [u8]>,
+    /// Full DER of the issuer Name.
+    pub(crate) issuer: &'a [u8],
+    pub(crate) issuer_attributes: Attributes<'a>,
+    /// `(number of RDNs, attribute count per RDN)` for formatting multi-valued RDNs.
+    pub(crate) issuer_rdn_sizes: Vec<usize>,
+    pub(crate) subject: &'a [u8],
+    pub(crate) subject_attributes: Attributes<'a>,
+    pub(crate) subject_rdn_sizes: Vec<usize>,
+    pub(crate) not_before: i64,
+    pub(crate) not_after: i64,
+    /// Full DER of SubjectPublicKeyInfo.
+    pub(crate) spki: &'a [u8],
+    pub(crate) extensions: Vec<Extension<'a>>,
+    /// signatureValue bits (the unused-bits octet removed; it must be 0).
+    pub(crate) signature: &'a [u8],
+}
+
+/// One extension.
+#[derive(Debug)]
+pub(crate) struct Extension<'a> {
+    pub(crate) oid: String,
+    pub(crate) critical: bool,
+    /// extnValue contents (the DER of the extension's own type).
+    pub(crate) value: &'a [u8],
+    pub(crate) value_offset: usize,
+}
+
+fn bad(what: &str, at: usize) -> Error {
+    Error::malformed(format!("certificate: {what}"), Some(at))
+}
+
+/// Parses one certificate that fills `der` exactly.
+pub(crate) fn parse(der: &[u8]) -> Result<X509<'_>> {
+    let mut top = Reader::new(der, 0);
+    let cert = top.expect(tag::SEQUENCE, "Certificate")?;
+    top.finish("Certificate")?;
+    let mut c = Reader::new(cert.value, cert.value_offset);
+    let tbs = c.expect(tag::SEQUENCE, "tbsCertificate")?;
+    let outer_alg = c.expect(tag::SEQUENCE, "signatureAlgorithm")?;
+    let sig = c.expect(0x03, "signatureValue")?;
+    c.finish("Certificate")?;
+    let signature = match sig.value.split_first() {
+        Some((0, bits)) => bits,
+        _ => return Err(bad("signatureValue has unused bits", sig.value_offset)),
+    };
+
+    let mut t = Reader::new(tbs.value, tbs.value_offset);
+    let mut next = t.read()?;
+    let version = if next.tag == tag::CONTEXT_0_CONSTRUCTED {
+        let mut v = Reader::new(next.value, next.value_offset);
+        let int = v.expect(0x02, "version")?;
+        v.finish("version")?;
+        let value = match int.value {
+            [0] => return Err(bad("version v1 must be omitted in DER (DEFAULT)", int.offset)),
+            [1] => 2,
+            [2] => 3,
+            _ => return Err(bad("version is not v2 or v3", int.offset)),
+        };
+        next = t.read()?;
+        value
+    } else {
+        1
+    };
+    if next.tag != 0x02 || next.value.is_empty() {
+        return Err(bad("serialNumber INTEGER expected", next.offset));
+    }
+    check_integer(&next)?;
+    if next.value.len() > 21 {
+        return Err(bad(
+            "serialNumber longer than 20 octets (RFC 5280 §4.1.2.2)",
+            next.offset,
+        ));
+    }
+    let serial = next.value;
+    let inner_alg = t.expect(tag::SEQUENCE, "tbsCertificate.signature")?;
+    if inner_alg.value != outer_alg.value {
+        return Err(bad(
+            "signatureAlgorithm differs from tbsCertificate.signature (RFC 5280 §4.1.1.2)",
+            outer_alg.offset,
+        ));
+    }
+    let (signature_algorithm, signature_params) = algorithm_identifier(&inner_alg)?;
+    let issuer = t.expect(tag::SEQUENCE, "issuer")?;
+    let (issuer_attributes, issuer_rdn_sizes) = name_attributes(&issuer)?;
+    let validity = t.expect(tag::SEQUENCE, "validity")?;
+    let mut v = Reader::new(validity.value, validity.value_offset);
+    let not_before = parse_time(&v.read()?)?;
+    let not_after = parse_time(&v.read()?)?;
+    v.finish("validity")?;
+    let subject = t.expect(tag::SEQUENCE, "subject")?;
+    let (subject_attributes, subject_rdn_sizes) = name_attributes(&subject)?;
+    let spki = t.expect(tag::SEQUENCE, "subjectPublicKeyInfo")?;
+    let mut extensions = Vec::new();
+    while !t.is_empty() {
+        let field = t.read()?;
+        match field.tag {
+            0x81 | 0x82 if version >= 2 && extensions.is_empty() => {}
+            0xA3 if version == 3 && extensions.is_empty() => {
+                extensions = parse_extensions(&field)?;
+            }
+            _ => return Err(bad("unexpected field in tbsCertificate", field.offset)),
+        }
+    }
+    Ok(X509 {
+        tbs: whole(der, &tbs),
+        tbs_offset: tbs.offset,
+        version,
+        serial,
+        signature_algorithm,
+        signature_params,
+        issuer: whole(der, &issuer),
+        issuer_attributes,
+        issuer_rdn_sizes,
+        subject: whole(der, &subject),
+        subject_attributes,
+        subject_rdn_sizes,
+        not_before,
+        not_after,
+        spki: whole(der, &spki),
+        extensions,
+        signature,
+    })
+}
+
+/// The complete TLV bytes of `tlv` inside `der` (its offsets are absolute in `der`).
+pub(crate) fn whole<'a>(der: &'a [u8], tlv: &Tlv<'_>) -> &'a [u8] {
+    &der[tlv.offset..tlv.value_offset + tlv.value.len()]
+}
+
+/// X.690 §8.3.2: no redundant leading 0x00 / 0xFF octet.
+fn check_integer(tlv: &Tlv<'_>) -> Result<()> {
+    match tlv.value {
+        [] => Err(bad("empty INTEGER", tlv.offset)),
+        [0x00, b, ..] if b & 0x80 == 0 => Err(bad("INTEGER not minimally encoded", tlv.value_offset)),
+        [0xFF, b, ..] if b & 0x80 != 0 => Err(bad("INTEGER not minimally encoded", tlv.value_offset)),
+        _ => Ok(()),
+    }
+}
+
+/// `AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL }`.
+pub(crate) fn algorithm_identifier<'a>(tlv: &Tlv<'a>) -> Result<(String, Option<&'a [u8]>)> {
+    let mut r = Reader::new(tlv.value, tlv.value_offset);
+    let oid = r.expect(0x06, "AlgorithmIdentifier")?;
+    let params = if r.is_empty() {
+        None
+    } else {
+        let p = r.read()?;
+        Some(&tlv.value[p.offset - tlv.value_offset..])
+    };
+    r.finish("AlgorithmIdentifier")?;
+    Ok((oid_to_string(oid.value, oid.value_offset)?, params))
+}
+
+/// `Name ::= SEQUENCE OF RelativeDistinguishedName`, `RDN ::= SET SIZE (1..MAX) OF
+/// AttributeTypeAndValue`, `AttributeTypeAndValue ::= SEQUENCE { type OID, value ANY }`.
+fn name_attributes<'a>(name: &Tlv<'a>) -> Result<(Attributes<'a>, Vec<usize>)> {
+    let mut attrs = Vec::new();
+    let mut sizes = Vec::new();
+    let mut rdns = Reader::new(name.value, name.value_offset);
+    while !rdns.is_empty() {
+        let rdn = rdns.expect(0x31, "RelativeDistinguishedName")?;
+        let mut set = Reader::new(rdn.value, rdn.value_offset);
+        let mut n = 0;
+        while !set.is_empty() {
+            let atv = set.expect(tag::SEQUENCE, "AttributeTypeAndValue")?;
+            let mut a = Reader::new(atv.value, atv.value_offset);
+            let oid = a.expect(0x06, "attribute type")?;
+            let value = a.read()?;
+            a.finish("AttributeTypeAndValue")?;
+            attrs.push((oid_to_string(oid.value, oid.value_offset)?, value));
+            n += 1;
+        }
+        if n == 0 {
+            return Err(bad("empty RelativeDistinguishedName", rdn.offset));
+        }
+        sizes.push(n);
+    }
+    Ok((attrs, sizes))
+}
+
+/// `Time ::= CHOICE { utcTime UTCTime, generalTime GeneralizedTime }` in the forms RFC 5280
+/// §4.1.2.5 allows: `YYMMDDHHMMSSZ` (years 1950–2049) and `YYYYMMDDHHMMSSZ`.
+pub(crate) fn parse_time(tlv: &Tlv<'_>) -> Result<i64> {
+    let s = core::str::from_utf8(tlv.value).map_err(|_| bad("time is not ASCII", tlv.value_offset))?;
+    if !s.ends_with('Z') || !s[..s.len() - 1].bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad("time must be digits ending in Z", tlv.value_offset));
+    }
+    let (year, rest) = match (tlv.tag, s.len()) {
+        (0x17, 13) => {
+            let yy: i64 = s[..2].parse().map_err(|_| bad("UTCTime", tlv.value_offset))?;
+            (if yy >= 50 { 1900 + yy } else { 2000 + yy }, &s[2..])
+        }
+        (0x18, 15) => (
+            s[..4].parse().map_err(|_| bad("GeneralizedTime", tlv.value_offset))?,
+            &s[4..],
+        ),
+        (0x17 | 0x18, _) => return Err(bad("time has the wrong length", tlv.offset)),
+        _ => return Err(bad("UTCTime or GeneralizedTime expected", tlv.offset)),
+    };
+    let iso = format!(
+        "{year:04}-{}-{}T{}:{}:{}Z",
+        &rest[0..2],
+        &rest[2..4],
+        &rest[4..6],
+        &rest[6..8],
+        &rest[8..10]
+    );
+    crate::time::parse_rfc3339(&iso).map_err(|_| bad("time is not a valid date", tlv.value_offset))
+}
+
+/// `Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension`, inside `[3] EXPLICIT`. DER: a FALSE
+/// `critical` must be omitted (X.690 §11.5) and TRUE is `0xFF` (§11.1); duplicates are refused
+/// (RFC 5280 §4.2).
+fn parse_extensions<'a>(explicit: &Tlv<'a>) -> Result<Vec<Extension<'a>>> {
+    let mut outer = Reader::new(explicit.value, explicit.value_offset);
+    let seq = outer.expect(tag::SEQUENCE, "extensions")?;
+    outer.finish("extensions")?;
+    let mut r = Reader::new(seq.value, seq.value_offset);
+    let mut out: Vec<Extension<'a>> = Vec::new();
+    while !r.is_empty() {
+        let ext = r.expect(tag::SEQUENCE, "Extension")?;
+        let mut e = Reader::new(ext.value, ext.value_offset);
+        let oid = e.expect(0x06, "extnID")?;
+        let mut next = e.read()?;
+        let critical = if next.tag == 0x01 {
+            match next.value {
+                [0xFF] => {}
+                [0x00] => return Err(bad("critical FALSE must be omitted in DER", next.offset)),
+                _ => return Err(bad("BOOLEAN is not DER", next.offset)),
+            }
+            next = e.read()?;
+            true
+        } else {
+            false
+        };
+        if next.tag != 0x04 {
+            return Err(bad("extnValue OCTET STRING expected", next.offset));
+        }
+        e.finish("Extension")?;
+        let oid = oid_to_string(oid.value, oid.value_offset)?;
+        if out.iter().any(|x| x.oid == oid) {
+            return Err(bad(&format!("extension {oid} appears twice"), ext.offset));
+        }
+        crate::der::check_structure(next.value, "extnValue")
+            .map_err(|_| bad(&format!("extension {oid}: value is not DER"), next.value_offset))?;
+        out.push(Extension {
+            oid,
+            critical,
+            value: next.value,
+            value_offset: next.value_offset,
+        });
+    }
+    if out.is_empty() {
+        return Err(bad("empty extensions", seq.offset));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(tag: u8, v: &[u8]) -> Tlv<'_> {
+        Tlv {
+            tag,
+            value: v,
+            offset: 0,
+            value_offset: 2,
+        }
+    }
+
+    #[test]
+    fn times() {
+        assert_eq!(parse_time(&t(0x17, b"260601000000Z")).unwrap(), 1_780_272_000);
+        assert_eq!(parse_time(&t(0x18, b"20260601000000Z")).unwrap(), 1_780_272_000);
+        assert_eq!(parse_time(&t(0x17, b"500101000000Z")).unwrap(), -631_152_000);
+        for (tag, v) in [
+            (0x17, &b"2606010000Z"[..]),
+            (0x17, b"260601000000+0900"),
+            (0x18, b"20260601000000.5Z"),
+            (0x17, b"261301000000Z"),
+            (0x04, b"260601000000Z"),
+        ] {
+            assert!(parse_time(&t(tag, v)).is_err(), "{:?}", core::str::from_utf8(v));
+        }
+    }
+
+    #[test]
+    fn integers() {
+        assert!(check_integer(&t(0x02, &[0x00, 0x80])).is_ok());
+        assert!(check_integer(&t(0x02, &[0x00, 0x7F])).is_err());
+        assert!(check_integer(&t(0x02, &[0xFF, 0x80])).is_err());
+        assert!(check_integer(&t(0x02, &[])).is_err());
+    }
+
+    #[test]
+    fn extension_rules() {
+        // [3] { SEQUENCE { SEQUENCE { OID 2.5.29.15, BOOLEAN FALSE, OCTET STRING {03 02 07 80} } } }
+        let with_false = [
+            0xA3, 0x11, 0x30, 0x0F, 0x30, 0x0D, 0x06, 0x03, 0x55, 0x1D, 0x0F, 0x01, 0x01, 0x00, 0x04, 0x03, 0x03, 0x01,
+            0x00,
+        ];
+        let mut r = Reader::new(&with_false, 0);
+        let tlv = r.read().unwrap();
+        assert!(parse_extensions(&tlv).unwrap_err().to_string().contains("FALSE"));
+    }
+}
