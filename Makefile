@@ -22,9 +22,12 @@ setup:
 build:
 	cargo build --workspace
 
-## The npm package: one wasm build (web target) shared by the Node and browser entry points.
+## The npm package: two wasm builds (web target) shared by the Node, browser and workerd entry
+## points: dist/web without the Rust crypto provider (default entry, WebCrypto) and dist/full
+## with it ("jpki-verify/sync").
 pkg:
-	wasm-pack --log-level warn build --release --target web --out-dir pkg/dist/web --out-name jpki_verify --no-pack
+	wasm-pack --log-level warn build --release --target web --out-dir pkg/dist/web --out-name jpki_verify --no-pack -- --no-default-features
+	wasm-pack --log-level warn build --release --target web --out-dir pkg/dist/full --out-name jpki_verify --no-pack
 
 lint:
 	cargo fmt --all --check

@@ -14,25 +14,24 @@
 
 import { execFileSync } from "node:child_process";
 import { X509Certificate, verify as nodeVerify, createPublicKey } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
-import { gzipSync, constants as zlibConstants } from "node:zlib";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { gzipSync } from "node:zlib";
 
 import * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
 import jsrsasign from "jsrsasign";
 
-import {
-  parseCertificate,
-  sdkVersion,
-  verifyAssertion,
-  verifyAssertionSync,
-  verifySignature,
-  verifySignatureSync,
-} from "../pkg/index.node.js";
+import { parseCertificate, sdkVersion, verifyAssertion, verifySignature } from "../pkg/index.node.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
+// The Rust-provider functions: the "jpki-verify/sync" entry (dist/full) when the package has one,
+// else the default entry (single-build layout).
+const syncEntry = existsSync(`${ROOT}pkg/sync.node.js`) ? "../pkg/sync.node.js" : "../pkg/index.node.js";
+const { verifyAssertionSync, verifySignatureSync } = await import(syncEntry);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2); // timed seconds per implementation
 const STEP_SECONDS = Number(process.env.BENCH_STEP_SECONDS ?? SECONDS / 4); // per sub-step
 const ROUND_MS = 50; // one timed batch; rounds alternate between implementations
@@ -148,6 +147,10 @@ const IMPLS = [
 
 // ---------------------------------------------------------------- timing harness
 const now = () => process.hrtime.bigint();
+// A full GC before every batch, so that no implementation pays for another's garbage (jsrsasign
+// and PKI.js allocate a lot; without this their old-generation debt lands in whoever runs next).
+setFlagsFromString("--expose-gc");
+const fullGc = runInNewContext("gc");
 
 // One batch of n calls; returns ns per call. Every call must return `expect` (nothing is timed
 // doing nothing); a wrong answer aborts the run.
@@ -174,6 +177,11 @@ async function calibrate(b, warmMs) {
   b.n = Math.max(1, Math.round((ROUND_MS * 1e6) / per));
 }
 
+const quantile = (xs, q) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.round(q * (s.length - 1))))];
+};
+const spread = new Map(); // key → [p25, p75] ns/op
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -188,6 +196,7 @@ async function run(benches, seconds, warmMs) {
   for (let r = 0; r < rounds; r++) {
     for (let i = 0; i < benches.length; i++) {
       const b = benches[(r + i) % benches.length];
+      fullGc();
       if (b.before) b.before();
       try {
         samples.get(b.key).push(await batch(b, b.n));
@@ -196,6 +205,7 @@ async function run(benches, seconds, warmMs) {
       }
     }
   }
+  for (const b of benches) spread.set(b.key, [quantile(samples.get(b.key), 0.25), quantile(samples.get(b.key), 0.75)]);
   return new Map(benches.map((b) => [b.key, median(samples.get(b.key))]));
 }
 
@@ -228,6 +238,7 @@ async function gate() {
 
 // ---------------------------------------------------------------- main
 note(`jpki-verify ${sdkVersion()} · node ${process.version} · ${cpus()[0]?.model ?? "?"} × ${cpus().length}`);
+note(`load average ${loadavg().map((l) => l.toFixed(2)).join(" ")} (other work on the machine skews absolute times)`);
 note(`case ${CASE}; ${SECONDS}s timed per implementation in ${ROUND_MS} ms alternating rounds; median`);
 
 const failures = await gate();
@@ -258,7 +269,8 @@ const us = (k) => results.get(k) / 1000;
 note("");
 note("end to end, µs per assertion (median):");
 for (const impl of IMPLS) {
-  note(`  ${impl.label.padEnd(52)} ${fmt(us(impl.key)).padStart(9)} µs`);
+  const [lo, hi] = spread.get(impl.key).map((v) => fmt(v / 1000));
+  note(`  ${impl.label.padEnd(52)} ${fmt(us(impl.key)).padStart(9)} µs   (p25–p75 ${lo}–${hi})`);
 }
 if (native) note(`  ${"SDK native, RustCrypto (cargo example bench_verify)".padEnd(52)} ${fmt(native.ns.assertion / 1000).padStart(9)} µs`);
 
@@ -276,11 +288,22 @@ if (native) out("assertion_native_vs_node_crypto", native.ns.assertion / 1000 / 
 out("assertion_jsrsasign_vs_wasm_webcrypto", rJsrWc, "x");
 out("assertion_pkijs_vs_wasm_webcrypto", rPkiWc, "x");
 
-const wasm = readFileSync(`${ROOT}pkg/dist/web/jpki_verify_bg.wasm`);
-const gz = gzipSync(wasm, { level: 9 }).length;
-// gzip -9 (zlib level 9); KB = 1000 bytes.
-out("wasm_raw_kb", wasm.length / 1000, "KB");
-out("wasm_gzip_kb", gz / 1000, "KB");
+// gzip -9 (zlib level 9); KB = 1000 bytes. dist/web is the default entry's module; dist/full (the
+// "jpki-verify/sync" build with the Rust provider) is reported too when the package has it.
+const wasmSize = (sub) => {
+  const path = `${ROOT}pkg/dist/${sub}/jpki_verify_bg.wasm`;
+  if (!existsSync(path)) return null;
+  const raw = readFileSync(path);
+  return { raw: raw.length, gz: gzipSync(raw, { level: 9 }).length };
+};
+const web = wasmSize("web");
+const full = wasmSize("full");
+out("wasm_raw_kb", web.raw / 1000, "KB");
+out("wasm_gzip_kb", web.gz / 1000, "KB");
+if (full) {
+  out("wasm_full_raw_kb", full.raw / 1000, "KB");
+  out("wasm_full_gzip_kb", full.gz / 1000, "KB");
+}
 
 // ---------------------------------------------------------------- where the time goes
 // Sub-steps, timed the same way (shorter). The numbers are per call, µs.
@@ -298,6 +321,7 @@ const tbs = new Uint8Array(leafP.tbsView);
 const certSig = new Uint8Array(leafP.signatureValue.valueBlock.valueHexView);
 const caKey = await subtle.importKey("spki", caSpki, RS256, false, ["verify"]);
 const leafKey = await subtle.importKey("spki", leafSpki, RS256, false, ["verify"]);
+const leafJwk = leafX.publicKey.export({ format: "jwk" });
 const caKeyObj = createPublicKey({ key: Buffer.from(caSpki), format: "der", type: "spki" });
 const leafKeyObj = createPublicKey({ key: Buffer.from(leafSpki), format: "der", type: "spki" });
 const jwsMsgBuf = Buffer.from(jwsMsg);
@@ -305,6 +329,8 @@ const jwsSigBuf = Buffer.from(jwsSig);
 
 const importVerify = async (spki, sig, msg) =>
   subtle.verify(RS256, await subtle.importKey("spki", spki, RS256, false, ["verify"]), sig, msg);
+const importJwkVerify = async (jwk, sig, msg) =>
+  subtle.verify(RS256, await subtle.importKey("jwk", jwk, RS256, false, ["verify"]), sig, msg);
 
 // A WebCrypto stand-in that answers at once: verifyAssertion then measures everything but the
 // crypto (wasm parse/plan/finish, wasm-bindgen-futures, promise hops, result conversion).
@@ -337,7 +363,11 @@ const STEPS = [
   ["js_webcrypto_2checks_seq", "2 × (importKey + verify), sequential (what verifyAssertion awaits)", true, true, async () => (await importVerify(caSpki, certSig, tbs)) && (await importVerify(leafSpki, jwsSig, jwsMsg))],
   ["js_webcrypto_2checks_par", "2 × (importKey + verify), Promise.all", true, true, async () => (await Promise.all([importVerify(caSpki, certSig, tbs), importVerify(leafSpki, jwsSig, jwsMsg)])).every(Boolean)],
   ["js_webcrypto_2checks_cached_ca_par", "CA key cached; leaf importKey; 2 verifies in parallel", true, true, async () => (await Promise.all([subtle.verify(RS256, caKey, certSig, tbs), importVerify(leafSpki, jwsSig, jwsMsg)])).every(Boolean)],
+  ["js_webcrypto_import_jwk", "subtle.importKey(jwk {kty,n,e}) alone", true, "object", async () => typeof (await subtle.importKey("jwk", leafJwk, RS256, false, ["verify"]))],
+  ["js_webcrypto_2checks_cached_ca_jwk_par", "CA key cached; leaf importKey(jwk); 2 verifies in parallel", true, true, async () => (await Promise.all([subtle.verify(RS256, caKey, certSig, tbs), importJwkVerify(leafJwk, jwsSig, jwsMsg)])).every(Boolean)],
   // node:crypto pieces
+  ["node_create_public_key_spki", "crypto.createPublicKey(SPKI DER) (OpenSSL 3 decoder)", false, "object", () => typeof createPublicKey({ key: Buffer.from(leafSpki), format: "der", type: "spki" })],
+  ["node_create_public_key_jwk", "crypto.createPublicKey(JWK)", false, "object", () => typeof createPublicKey({ key: leafJwk, format: "jwk" })],
   ["node_x509_parse_leaf", "new X509Certificate(leaf DER)", false, "object", () => typeof new X509Certificate(leafDer)],
   ["node_x509_verify_by_ca", "leaf.verify(ca.publicKey), both pre-parsed", false, true, () => leafX.verify(caX.publicKey)],
   ["node_crypto_verify_keyobject", "crypto.verify sha256 with a KeyObject (1 check)", false, true, () => nodeVerify("sha256", jwsMsgBuf, leafKeyObj, jwsSigBuf)],
@@ -388,6 +418,7 @@ async function runSteps(benches) {
   for (let r = 0; r < rounds; r++) {
     for (let i = 0; i < benches.length; i++) {
       const b = benches[(r + i) % benches.length];
+      fullGc();
       if (b.before) b.before();
       try {
         samples.get(b.key).push(await batch(b, b.n));
@@ -396,13 +427,17 @@ async function runSteps(benches) {
       }
     }
   }
+  for (const b of benches) spread.set(b.key, [quantile(samples.get(b.key), 0.25), quantile(samples.get(b.key), 0.75)]);
   return new Map(benches.map((b) => [b.key, median(samples.get(b.key))]));
 }
 
 const sus = (k) => stepResults.get(k) / 1000;
 note("");
 note("sub-steps, µs per call (median):");
-for (const b of stepBenches) note(`  ${b.label.padEnd(86)} ${fmt(sus(b.key)).padStart(9)}`);
+for (const b of stepBenches) {
+  const [lo, hi] = spread.get(b.key).map((v) => fmt(v / 1000));
+  note(`  ${b.label.padEnd(86)} ${fmt(sus(b.key)).padStart(9)}   (p25–p75 ${lo}–${hi})`);
+}
 if (native) {
   note("native split (cargo example, release profile = opt-level s + LTO), µs:");
   for (const [k, v] of Object.entries(native.ns)) note(`  ${k.padEnd(86)} ${fmt(v / 1000).padStart(9)}`);
@@ -418,7 +453,8 @@ note("attribution of verifyAssertion (wasm + WebCrypto), µs:");
 note(`  total                                   ${fmt(wcFull)}`);
 note(`  wasm + glue, crypto stubbed             ${fmt(wcStub)}   (of which parse leaf+conversion ≈ ${fmt(sus("wasm_parse_leaf"))}, call floor ${fmt(sus("wasm_call_floor"))})`);
 note(`  WebCrypto share (total − stubbed)       ${fmt(wcFull - wcStub)}   (pure-JS 2 checks sequential: ${fmt(sus("js_webcrypto_2checks_seq"))}; parallel: ${fmt(sus("js_webcrypto_2checks_par"))}; CA key cached + parallel: ${fmt(sus("js_webcrypto_2checks_cached_ca_par"))})`);
-note(`  importKey per check                     ${fmt(sus("js_webcrypto_import"))}   verify with a cached key ${fmt(sus("js_webcrypto_verify_cached_key"))}   node crypto.verify ${fmt(sus("node_crypto_verify_keyobject"))}`);
+note(`  importKey(spki) per check               ${fmt(sus("js_webcrypto_import"))}   importKey(jwk) ${fmt(sus("js_webcrypto_import_jwk"))}   verify with a cached key ${fmt(sus("js_webcrypto_verify_cached_key"))}   node crypto.verify ${fmt(sus("node_crypto_verify_keyobject"))}`);
+note(`  best WebCrypto schedule (CA key cached, leaf as JWK, parallel) ${fmt(sus("js_webcrypto_2checks_cached_ca_jwk_par"))}; + today's wasm/glue ${fmt(wcStub)} ≈ ${fmt(wcStub + sus("js_webcrypto_2checks_cached_ca_jwk_par"))} vs node:crypto ${fmt(us("node_crypto"))}`);
 note(`  node:crypto end to end                  ${fmt(us("node_crypto"))}   (2 × crypto.verify ${fmt(sus("node_crypto_2checks"))}; CA parsed once: ${fmt(sus("node_crypto_cached_ca"))})`);
 
 // ---------------------------------------------------------------- targets (reported, not asserted)
@@ -427,4 +463,4 @@ const target = (ok, text) => console.log(`${ok ? "PASS" : "MISS"} ${text}`);
 target(rWcNode <= 1.0, `wasm+WebCrypto ≤ 1.0× node:crypto (is ${fmt(rWcNode)}×)`);
 target(rJsrWc >= 5, `wasm+WebCrypto ≥ 5× faster than jsrsasign (is ${fmt(rJsrWc)}×)`);
 target(rPkiWc >= 5, `wasm+WebCrypto ≥ 5× faster than PKI.js (is ${fmt(rPkiWc)}×)`);
-target(gz / 1000 <= 90, `wasm ≤ 90 KB gzip -9 (is ${fmt(gz / 1000)} KB = ${gz} B; raw ${wasm.length} B)`);
+target(web.gz / 1000 <= 90, `wasm (dist/web) ≤ 90 KB gzip -9 (is ${fmt(web.gz / 1000)} KB = ${web.gz} B; raw ${web.raw} B)`);

@@ -1,10 +1,3 @@
-// The public JS API, re-exported by every entry point after the wasm is instantiated.
-export {
-  parseCertificate,
-  verifyAssertion,
-  verifyAssertionSync,
-  verifySignature,
-  verifySignatureSync,
-  jwsSigningInput,
-  sdkVersion,
-} from "./dist/web/jpki_verify.js";
+// The public JS API of the default entry (WebCrypto provider; the small wasm build without the
+// Rust crypto provider). The synchronous Rust-provider variants live in "jpki-verify/sync".
+export { parseCertificate, verifyAssertion, verifySignature, jwsSigningInput, sdkVersion } from "./dist/web/jpki_verify.js";

@@ -1,5 +1,5 @@
-// Public types of the jpki-verify npm package. The interfaces are generated from the Rust
-// crate (src/wasm/mod.rs) into dist/web/jpki_verify.d.ts and re-exported here.
+// Public types of the jpki-verify npm package (default entry: WebCrypto provider). The
+// interfaces are generated from the Rust crate (src/wasm/mod.rs) into dist/*/jpki_verify.d.ts.
 export type {
   Certificate,
   Identity,
@@ -16,12 +16,4 @@ export type {
   ErrorReport,
   SignatureAlgorithmName,
 } from "./dist/web/jpki_verify.js";
-export {
-  parseCertificate,
-  verifyAssertion,
-  verifyAssertionSync,
-  verifySignature,
-  verifySignatureSync,
-  jwsSigningInput,
-  sdkVersion,
-} from "./dist/web/jpki_verify.js";
+export { parseCertificate, verifyAssertion, verifySignature, jwsSigningInput, sdkVersion } from "./dist/web/jpki_verify.js";

@@ -38,6 +38,8 @@ pub mod wasm;
 
 pub use assertion::{verify, Format, Purpose, Verdict, VerifyOptions};
 pub use cert::{parse_certificate, Certificate, DateOfBirth, Environment, Era, Identity, Kind, Role, Sex, Token};
-pub use crypto::{CryptoProvider, RustCrypto, SignatureAlgorithm, SignatureCheck};
+#[cfg(feature = "rustcrypto")]
+pub use crypto::RustCrypto;
+pub use crypto::{CryptoProvider, SignatureAlgorithm, SignatureCheck};
 pub use error::{Error, ErrorReport, Result};
 pub use trust::{AnchorRef, AnchorSource, TrustAnchor, TrustAnchors};

@@ -587,3 +587,40 @@ fn jwk_import_matches_wycheproof_spki() {
         assert_eq!(base64url(bad), None, "{bad:?}");
     }
 }
+
+/// No JWS vector pairs an allowed `alg` with a key of the other type, so check that rule here:
+/// the valid ES256 token (tcId 18) under the file's RSA key, and the valid RS256 token (tcId 33)
+/// under its P-256 key, must be refused by the provider for the key type, not just fail to verify.
+#[test]
+fn jws_alg_must_match_key_type() {
+    let path = vector_dir().join("json_web_signature_test.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let data: File = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let token = |id: u64| {
+        let case = data
+            .test_groups
+            .iter()
+            .flat_map(|g| &g.tests)
+            .find(|c| c.tc_id == id)
+            .unwrap();
+        CompactJws::parse(case.str("jws")).unwrap()
+    };
+    let key = |alg: &str| {
+        let group = data.test_groups.iter().find(|g| {
+            g.object("public")
+                .is_some_and(|k| k.get("alg").and_then(Value::as_str) == Some(alg))
+        });
+        jwk_spki(group.unwrap().object("public").unwrap(), alg).unwrap()
+    };
+    for (id, other_key) in [(18, "RS256"), (33, "ES256")] {
+        let jws = token(id);
+        let algorithm = jws_algorithm(&jws.alg).unwrap();
+        let check = SignatureCheck::new(algorithm, key(other_key), jws.signing_input.into_bytes(), jws.signature);
+        let err = RustCrypto.verify(&check).unwrap_err();
+        assert_eq!(
+            err.code(),
+            "JPKI_UNSUPPORTED_ALGORITHM",
+            "tcId {id} with the {other_key} key: {err}"
+        );
+    }
+}

@@ -639,7 +639,7 @@ fn plan(
 /// The JWS algorithm allow-list: RS256 and ES256. Registered JWA algorithms are refused by
 /// policy (`JPKI_ALGORITHM_NOT_ALLOWED`, including `none` and HMAC, RFC 8725 §3.1–3.2);
 /// anything else is unknown (`JPKI_UNSUPPORTED_ALGORITHM`).
-pub(crate) fn jws_algorithm(alg: &str) -> Result<SignatureAlgorithm> {
+pub fn jws_algorithm(alg: &str) -> Result<SignatureAlgorithm> {
     match alg {
         "RS256" => Ok(SignatureAlgorithm::RsaPkcs1Sha256),
         "ES256" => Ok(SignatureAlgorithm::EcdsaP256Sha256Raw),

@@ -10,9 +10,11 @@
 //! Providers do crypto only. Policy — which algorithms are allowed, the minimum RSA size,
 //! SHA-1 — is decided by the caller of the provider before a check is ever built.
 
+#[cfg(feature = "rustcrypto")]
 mod rustcrypto;
 pub(crate) mod spki;
 
+#[cfg(feature = "rustcrypto")]
 pub use rustcrypto::RustCrypto;
 
 use crate::error::Result;
@@ -119,10 +121,51 @@ pub fn spki_for_webcrypto(check: &SignatureCheck) -> Result<(Vec<u8>, Vec<u8>)> 
             Ok((check.spki.clone(), check.signature.clone()))
         }
         (KeyKind::EcP256, SignatureAlgorithm::EcdsaP256Sha256Der) => {
-            let sig = p256::ecdsa::Signature::from_der(&check.signature)
-                .map_err(|_| Error::SignatureInvalid { what: "signature" })?;
-            Ok((check.spki.clone(), sig.to_bytes().to_vec()))
+            let raw = ecdsa_der_to_raw(&check.signature).ok_or(Error::SignatureInvalid { what: "signature" })?;
+            Ok((check.spki.clone(), raw.to_vec()))
         }
         _ => Err(mismatch()),
     }
+}
+
+/// The order n of the P-256 group (SEC 2 §2.4.2), big-endian.
+const P256_ORDER: [u8; 32] = [
+    0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xBC, 0xE6, 0xFA,
+    0xAD, 0xA7, 0x17, 0x9E, 0x84, 0xF3, 0xB9, 0xCA, 0xC2, 0xFC, 0x63, 0x25, 0x51,
+];
+
+/// Strict DER `Ecdsa-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER }` (RFC 3279 §2.2.3) →
+/// `r ‖ s`, each left-padded to 32 bytes. Refuses BER, trailing data, non-minimal or
+/// negative integers, and r or s outside [1, n−1] — the same rules as p256's decoder, so both
+/// providers see identical inputs.
+pub(crate) fn ecdsa_der_to_raw(sig: &[u8]) -> Option<[u8; 64]> {
+    use crate::der::Reader;
+    let mut top = Reader::new(sig, 0);
+    let seq = top.expect(0x30, "Ecdsa-Sig-Value").ok()?;
+    top.finish("Ecdsa-Sig-Value").ok()?;
+    let mut r = Reader::new(seq.value, seq.value_offset);
+    let mut out = [0u8; 64];
+    for half in 0..2 {
+        let int = r.expect(0x02, "Ecdsa-Sig-Value integer").ok()?;
+        let v = int.value;
+        let magnitude = match v {
+            [] => return None,
+            [0x00] => return None,
+            [0x00, b, ..] if b & 0x80 == 0 => return None,
+            [0x00, rest @ ..] => rest,
+            [b, ..] if b & 0x80 != 0 => return None,
+            _ => v,
+        };
+        if magnitude.len() > 32 {
+            return None;
+        }
+        let mut padded = [0u8; 32];
+        padded[32 - magnitude.len()..].copy_from_slice(magnitude);
+        if padded >= P256_ORDER || padded == [0u8; 32] {
+            return None;
+        }
+        out[half * 32..half * 32 + 32].copy_from_slice(&padded);
+    }
+    r.finish("Ecdsa-Sig-Value").ok()?;
+    Some(out)
 }

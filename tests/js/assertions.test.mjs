@@ -7,7 +7,8 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 
-import { verifyAssertion, verifyAssertionSync, jwsSigningInput } from "jpki-verify";
+import { verifyAssertion, jwsSigningInput } from "jpki-verify";
+import { verifyAssertionSync } from "jpki-verify/sync";
 
 const dir = fileURLToPath(new URL("../fixtures/assertions/", import.meta.url));
 const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));

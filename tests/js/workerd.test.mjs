@@ -27,18 +27,26 @@ const freePort = () =>
 // "workerd" condition of pkg/package.json, its relative imports, and the worker itself.
 function layOut(dir) {
   const pkg = JSON.parse(readFileSync(join(root, "pkg/package.json"), "utf8"));
-  const entry = pkg.exports["."].workerd;
-  const files = [entry, "./api.js", "./dist/web/jpki_verify.js", "./dist/web/jpki_verify_bg.wasm"];
-  const modules = [`(name = "worker.js", esModule = embed "worker.js")`];
-  copyFileSync(join(root, "tests/js/workerd/worker.js"), join(dir, "worker.js"));
-  for (const f of files) {
-    const rel = f.replace(/^\.\//, "");
+  const modules = [];
+  const add = (rel) => {
     mkdirSync(dirname(join(dir, "pkg", rel)), { recursive: true });
     copyFileSync(join(root, "pkg", rel), join(dir, "pkg", rel));
-    const name = f === entry ? "jpki-verify" : rel;
     const kind = rel.endsWith(".wasm") ? "wasm" : "esModule";
-    modules.push(`(name = "${name}", ${kind} = embed "pkg/${rel}")`);
+    modules.push(`(name = "pkg/${rel}", ${kind} = embed "pkg/${rel}")`);
+  };
+  // Resolve each package entry through its "workerd" export condition (what wrangler's bundler
+  // does) and rewrite the worker's bare imports to those modules.
+  let worker = readFileSync(join(root, "tests/js/workerd/worker.js"), "utf8");
+  for (const [subpath, specifier, api, build] of [
+    [".", "jpki-verify", "api.js", "web"],
+    ["./sync", "jpki-verify/sync", "sync-api.js", "full"],
+  ]) {
+    const entry = pkg.exports[subpath].workerd.replace(/^\.\//, "");
+    worker = worker.replaceAll(`"${specifier}"`, `"pkg/${entry}"`);
+    for (const rel of [entry, api, `dist/${build}/jpki_verify.js`, `dist/${build}/jpki_verify_bg.wasm`]) add(rel);
   }
+  writeFileSync(join(dir, "worker.js"), worker);
+  modules.unshift(`(name = "worker.js", esModule = embed "worker.js")`);
   return modules;
 }
 

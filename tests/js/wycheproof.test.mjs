@@ -14,7 +14,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 
-import { verifySignature, verifySignatureSync } from "jpki-verify";
+import { verifySignature } from "jpki-verify";
+import { verifySignatureSync } from "jpki-verify/sync";
 
 const root = new URL("../../", import.meta.url);
 const vectorDir = new URL("../shared/vectors/wycheproof/", root);

@@ -1,7 +1,8 @@
 // A Cloudflare worker that imports the npm package the way a deployed worker does (through the
 // package's "workerd" export condition, wasm imported as a module) and verifies the posted
 // assertion cases with both providers.
-import { verifyAssertion, verifyAssertionSync, parseCertificate } from "jpki-verify";
+import { verifyAssertion, parseCertificate } from "jpki-verify";
+import { verifyAssertionSync } from "jpki-verify/sync";
 
 const fromBase64 = (s) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
 
