@@ -14,7 +14,7 @@ unexport CARGO_ENCODED_RUSTFLAGS
 CLI := target/debug/jpki-verify
 FIXTURES := tests/fixtures/testpki
 
-.PHONY: demo test setup build pkg lint test-native test-browser test-node testpki
+.PHONY: demo test setup build pkg lint test-native test-browser test-node testpki bench bench-verify
 
 setup:
 	scripts/setup
@@ -33,9 +33,12 @@ lint:
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p jpki-verify --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy -p jpki-verify --no-default-features --target wasm32-unknown-unknown -- -D warnings
 
 test-native:
 	cargo test --workspace
+	@# The Wycheproof harness again with its summary lines visible (N passed, N failed, N skipped).
+	cargo test -q --test wycheproof -- --nocapture 2>&1 | grep -E "passed, [0-9]+ failed"
 
 test-browser:
 	scripts/test-browser
