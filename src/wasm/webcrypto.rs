@@ -52,6 +52,44 @@ async fn call(subtle: &JsValue, method: &str, args: &[JsValue]) -> core::result:
     JsFuture::from(promise).await
 }
 
+/// Imported keys, most recent last: the J-LIS CA keys recur on every verification, and
+/// `importKey` is a measurable part of a WebCrypto verification. Bounded; a key is a pure
+/// function of `(import algorithm, SPKI)`, so caching cannot change an answer.
+const KEY_CACHE_SIZE: usize = 16;
+
+thread_local! {
+    static KEY_CACHE: core::cell::RefCell<Vec<(&'static str, Vec<u8>, JsValue)>> =
+        const { core::cell::RefCell::new(Vec::new()) };
+}
+
+async fn import_key(subtle: &JsValue, cache_id: &'static str, spki: &[u8], import_alg: JsValue) -> Result<JsValue> {
+    let cached = KEY_CACHE.with(|c| {
+        c.borrow()
+            .iter()
+            .find(|(id, k, _)| *id == cache_id && k.as_slice() == spki)
+            .map(|(_, _, key)| key.clone())
+    });
+    if let Some(key) = cached {
+        return Ok(key);
+    }
+    let usages = js_sys::Array::of1(&"verify".into());
+    let key = call(
+        subtle,
+        "importKey",
+        &["spki".into(), Uint8Array::from(spki).into(), import_alg, JsValue::FALSE, usages.into()],
+    )
+    .await
+    .map_err(|_| Error::SignatureInvalid { what: "signature" })?;
+    KEY_CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= KEY_CACHE_SIZE {
+            c.remove(0);
+        }
+        c.push((cache_id, spki.to_vec(), key.clone()));
+    });
+    Ok(key)
+}
+
 /// Answers one check with WebCrypto.
 pub(crate) async fn verify_check(check: &SignatureCheck) -> Result<()> {
     let subtle = subtle()?;
@@ -79,20 +117,15 @@ pub(crate) async fn verify_check(check: &SignatureCheck) -> Result<()> {
             object(&[("name", "ECDSA".into()), ("hash", "SHA-256".into())]),
         ),
     };
-    let usages = js_sys::Array::of1(&"verify".into());
-    let key = call(
-        &subtle,
-        "importKey",
-        &[
-            "spki".into(),
-            Uint8Array::from(spki.as_slice()).into(),
-            import_alg,
-            JsValue::FALSE,
-            usages.into(),
-        ],
-    )
-    .await
-    .map_err(|_| Error::SignatureInvalid { what: "signature" })?;
+    let cache_id = match check.algorithm {
+        SignatureAlgorithm::RsaPkcs1Sha1 => "rsa-pkcs1-sha1",
+        SignatureAlgorithm::RsaPkcs1Sha256 => "rsa-pkcs1-sha256",
+        SignatureAlgorithm::RsaPkcs1Sha384 => "rsa-pkcs1-sha384",
+        SignatureAlgorithm::RsaPkcs1Sha512 => "rsa-pkcs1-sha512",
+        SignatureAlgorithm::RsaPssSha256 => "rsa-pss-sha256",
+        SignatureAlgorithm::EcdsaP256Sha256Der | SignatureAlgorithm::EcdsaP256Sha256Raw => "ecdsa-p256",
+    };
+    let key = import_key(&subtle, cache_id, &spki, import_alg).await?;
     let ok = call(
         &subtle,
         "verify",
