@@ -46,7 +46,15 @@ fn every_manifest_case_through_the_cli() {
         let valid = case["expect"]["valid"].as_bool().unwrap();
         assert_eq!(code, Some(if valid { 0 } else { 1 }), "{}", case["name"]);
         assert_eq!(verdict["valid"], valid, "{}", case["name"]);
-        assert_eq!(verdict["errors"].get(0).map(|e| e["code"].clone()).unwrap_or(Value::Null), case["expect"]["code"], "{}", case["name"]);
+        assert_eq!(
+            verdict["errors"]
+                .get(0)
+                .map(|e| e["code"].clone())
+                .unwrap_or(Value::Null),
+            case["expect"]["code"],
+            "{}",
+            case["name"]
+        );
         n += 1;
     }
     assert!(n >= 40);
@@ -58,7 +66,14 @@ fn bad_options_exit_2() {
     let out = Command::new(env!("CARGO_BIN_EXE_jpki-verify"))
         .arg("verify")
         .arg(&jws)
-        .args(["--audience", "https://bank.example.jp", "--nonce", "short", "--trust", "test"])
+        .args([
+            "--audience",
+            "https://bank.example.jp",
+            "--nonce",
+            "short",
+            "--trust",
+            "test",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));

@@ -234,10 +234,27 @@ pub async fn verify_assertion(
 ) -> Result<JsValue, JsValue> {
     let (input, options, extra, detached) = read_verify_args(&assertion, &options)?;
     let prepared = assertion::prepare(&input, &options, extra.as_ref(), detached.as_deref());
-    let mut results = Vec::with_capacity(prepared.checks().len());
+    // All checks at once (Promise.all): WebCrypto works off the main thread, so the CA's and the
+    // holder's signatures are checked concurrently; the verdict still reads them in order.
+    let promises = js_sys::Array::new();
     for check in prepared.checks() {
-        results.push(webcrypto::verify_check(check).await);
+        let check = check.clone();
+        promises.push(&wasm_bindgen_futures::future_to_promise(async move {
+            Ok(JsValue::from_bool(webcrypto::verify_check(&check).await.is_ok()))
+        }));
     }
+    let answers = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::all(&promises)).await?;
+    let answers: js_sys::Array = answers.unchecked_into();
+    let results: Vec<crate::error::Result<()>> = answers
+        .iter()
+        .map(|ok| {
+            if ok.as_bool() == Some(true) {
+                Ok(())
+            } else {
+                Err(Error::SignatureInvalid { what: "signature" })
+            }
+        })
+        .collect();
     to_js(&prepared.finish(&results))
 }
 
