@@ -50,6 +50,14 @@ test: setup
 	$(MAKE) lint test-native test-browser test-node
 	@echo "make test: all suites passed"
 
+## Performance: this SDK (wasm + WebCrypto, wasm + Rust provider, native) against node:crypto,
+## jsrsasign and PKI.js on the same assertion. Prints BENCH lines and PASS/MISS notes for the
+## targets; fails only if an implementation gives a wrong answer (see bench/README.md).
+bench-verify: pkg
+	node bench/compare.mjs
+
+bench: setup bench-verify
+
 ## Regenerate the deterministic test PKI and assertion fixtures (tests fail if the committed copies differ).
 testpki:
 	cargo run -q -p jpki-verify-server -- testpki $(FIXTURES)

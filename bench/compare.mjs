@@ -13,6 +13,7 @@
 
 import { execFileSync } from "node:child_process";
 import {
+  KeyObject,
   X509Certificate,
   createHash,
   createPrivateKey,
@@ -400,7 +401,7 @@ const importVerify = async (spki, sig, msg) =>
 const importJwkVerify = async (jwk, sig, msg) =>
   subtle.verify(RS256, await subtle.importKey("jwk", jwk, RS256, false, ["verify"]), sig, msg);
 
-// The SDK's exact WebCrypto work per fresh-leaf assertion, from JS: the CA's signature over
+// The SDK's WebCrypto work per fresh-leaf assertion, made from plain JS: the CA's signature over
 // the leaf (CA key cached, as the SDK caches it) and the leaf's signature over the JWS input.
 const poolParts = pool.map((jws) => {
   const [h, p, s] = jws.split(".");
@@ -433,47 +434,59 @@ function nodeCryptoCachedCa(jws) {
   return nodeVerify("sha256", Buffer.from(`${h}.${p}`), leaf.publicKey, b64u(s)) && claimsOk(claims);
 }
 
-// A WebCrypto stand-in that answers at once: verifyAssertion then costs everything but the
-// crypto (wasm parse/plan/finish, wasm-bindgen-futures, promise hops, result conversion). Its
-// importKey hands back the real, pre-imported CryptoKey for the SPKI, so that a key cache in the
-// SDK never keeps a fake key (the gate in batch() would catch that as wrong answers).
-const realCrypto = Object.getOwnPropertyDescriptor(globalThis, "crypto");
-const spkiTag = (u8) => Buffer.from(u8.buffer, u8.byteOffset + u8.byteLength - 48, 40).toString("latin1");
-const realKeys = new Map();
-for (const jws of [good.jws, ...pool]) {
-  const spki = new X509Certificate(Buffer.from(JSON.parse(b64u(jws.split(".")[0]).toString("utf8")).x5c[0], "base64")).publicKey.export({ type: "spki", format: "der" });
-  realKeys.set(spkiTag(new Uint8Array(spki)), await subtle.importKey("spki", spki, RS256, false, ["verify"]));
+// Keys of every certificate the runs use, by SPKI tail and by JWK `n`, so that the WebCrypto
+// stand-ins below work whichever import format the SDK uses.
+const keyTag = (format, data) =>
+  format === "jwk" ? `jwk:${data.n ?? data.x}` : `spki:${Buffer.from(data.buffer, data.byteOffset + data.byteLength - 48, 40).toString("latin1")}`;
+const keyInfo = new Map(); // tag → { spki, jwk, key }
+for (const pub of [caX.publicKey, ...[good.jws, ...pool].map((jws) => new X509Certificate(Buffer.from(JSON.parse(b64u(jws.split(".")[0]).toString("utf8")).x5c[0], "base64")).publicKey)]) {
+  const spki = new Uint8Array(pub.export({ type: "spki", format: "der" }));
+  const jwk = pub.export({ format: "jwk" });
+  const info = { spki, jwk, key: await subtle.importKey("spki", spki, RS256, false, ["verify"]) };
+  keyInfo.set(keyTag("spki", spki), info);
+  keyInfo.set(keyTag("jwk", jwk), info);
 }
-realKeys.set(spkiTag(caSpki), caKey);
-const stubCrypto = {
+const realCrypto = Object.getOwnPropertyDescriptor(globalThis, "crypto");
+const withCrypto = (value) => ({
+  before: () => Object.defineProperty(globalThis, "crypto", { value, configurable: true }),
+  after: () => Object.defineProperty(globalThis, "crypto", realCrypto),
+});
+// 1. answers at once: verifyAssertion then costs everything but the crypto (wasm parse/plan/
+//    finish, wasm-bindgen futures, promise hops, the verdict's JSON). importKey hands back the
+//    real, pre-imported key, so that the SDK's key cache never holds a fake one.
+const stub = withCrypto({
   subtle: {
-    importKey: (_format, spki) => Promise.resolve(realKeys.get(spkiTag(spki))),
+    importKey: (format, data) => Promise.resolve(keyInfo.get(keyTag(format, data)).key),
     verify: () => Promise.resolve(true),
   },
-};
-const stub = {
-  before: () => Object.defineProperty(globalThis, "crypto", { value: stubCrypto, configurable: true }),
-  after: () => Object.defineProperty(globalThis, "crypto", realCrypto),
-};
-// A projection, measured rather than computed: the real WebCrypto, except that importKey('spki')
-// is rerouted to importKey('jwk') of the same key (the SDK parses the SPKI anyway and could pass
-// {kty, n, e}). Everything else — wasm, glue, key cache, sequential awaits — is today's SDK.
-const realJwks = new Map();
-for (const jws of [good.jws, ...pool]) {
-  const pub = new X509Certificate(Buffer.from(JSON.parse(b64u(jws.split(".")[0]).toString("utf8")).x5c[0], "base64")).publicKey;
-  realJwks.set(spkiTag(new Uint8Array(pub.export({ type: "spki", format: "der" }))), pub.export({ format: "jwk" }));
-}
-realJwks.set(spkiTag(caSpki), caX.publicKey.export({ format: "jwk" }));
-const jwkCrypto = {
+});
+// 2./3. the real WebCrypto with every import forced to one format: measured projections of
+//    the import format, the rest (wasm, glue, key cache, scheduling) being today's SDK.
+const forceImport = (to) =>
+  withCrypto({
+    subtle: {
+      importKey: (format, data, ...rest) => subtle.importKey(to, keyInfo.get(keyTag(format, data))[to], ...rest),
+      verify: (...args) => subtle.verify(...args),
+    },
+  });
+const forceSpki = forceImport("spki");
+const forceJwk = forceImport("jwk");
+// 4. WebCrypto calls answered synchronously by node:crypto (createPublicKey from the JWK, then
+//    crypto.verify): a measured projection of a Node-specific provider. importKey still returns
+//    the real CryptoKey (for the SDK's cache) after paying for createPublicKey.
+// (Keys the SDK cached from earlier real runs are CryptoKeys this map has not seen: converted once.)
+const keyObjects = new WeakMap([...keyInfo.values()].map((i) => [i.key, createPublicKey({ key: i.jwk, format: "jwk" })]));
+const keyObjectOf = (key) => keyObjects.get(key) ?? keyObjects.set(key, KeyObject.from(key)).get(key);
+const nodeShim = withCrypto({
   subtle: {
-    importKey: (_format, spki, ...rest) => subtle.importKey("jwk", realJwks.get(spkiTag(spki)), ...rest),
-    verify: (...args) => subtle.verify(...args),
+    importKey: (format, data) => {
+      const info = keyInfo.get(keyTag(format, data));
+      createPublicKey({ key: info.jwk, format: "jwk" });
+      return Promise.resolve(info.key);
+    },
+    verify: (_alg, key, sig, data) => Promise.resolve(nodeVerify("sha256", data, keyObjectOf(key), sig)),
   },
-};
-const jwkShim = {
-  before: () => Object.defineProperty(globalThis, "crypto", { value: jwkCrypto, configurable: true }),
-  after: () => Object.defineProperty(globalThis, "crypto", realCrypto),
-};
+});
 
 // [key, label, async, expected result, fn(input), inputs?, hooks?]
 const STEPS = [
@@ -481,7 +494,9 @@ const STEPS = [
   ["wasm_webcrypto_fresh", "verifyAssertion, fresh leaf each call", true, true, sdkWebCrypto, pool],
   ["wasm_webcrypto_fixture", "verifyAssertion, fixture repeated", true, true, sdkWebCrypto, [good.jws]],
   ["wasm_webcrypto_stubbed", "verifyAssertion, WebCrypto stubbed (= wasm + glue, no crypto)", true, true, sdkWebCrypto, pool, stub],
-  ["wasm_webcrypto_fresh_jwk_shim", "verifyAssertion, fresh leaf, importKey('spki') rerouted to 'jwk' (projection)", true, true, sdkWebCrypto, pool, jwkShim],
+  ["wasm_webcrypto_fresh_force_spki", "verifyAssertion, fresh leaf, every importKey forced to 'spki'", true, true, sdkWebCrypto, pool, forceSpki],
+  ["wasm_webcrypto_fresh_force_jwk", "verifyAssertion, fresh leaf, every importKey forced to 'jwk'", true, true, sdkWebCrypto, pool, forceJwk],
+  ["wasm_webcrypto_fresh_node_shim", "verifyAssertion, fresh leaf, WebCrypto answered by sync node:crypto", true, true, sdkWebCrypto, pool, nodeShim],
   ["wasm_call_floor", "verifyAssertionSync('x') → error verdict (args + options + tiny verdict)", false, false, () => verifyAssertionSync("x", options).valid],
   ["wasm_parse_leaf", "parseCertificate(leaf DER) (wasm parse + Certificate → JS)", false, "object", () => typeof parseCertificate(leafU8)],
   ["wasm_parse_ca", "parseCertificate(CA DER)", false, "object", () => typeof parseCertificate(caU8)],
@@ -493,9 +508,9 @@ const STEPS = [
   ["js_webcrypto_verify_cached_key", "subtle.verify with an already-imported key", true, true, () => subtle.verify(RS256, leafKey, jwsSig, jwsMsg)],
   ["js_webcrypto_1check_fresh", "importKey(spki) + verify, fresh leaf key, 1 check", true, true, (x) => importVerify(x.spki, x.sig, x.msg), poolParts],
   ["js_webcrypto_2checks_seq", "2 × (importKey(spki) + verify), sequential, no cache", true, true, async (x) => (await importVerify(caSpki, x.certSig, x.tbs)) && (await importVerify(x.spki, x.sig, x.msg)), poolParts],
-  ["js_sdk_equivalent_seq", "= the SDK's WebCrypto calls: CA key cached, leaf importKey(spki), sequential", true, true, sdkEquivalentSeq, poolParts],
-  ["js_sdk_equivalent_jwk_seq", "same, leaf imported as JWK", true, true, sdkEquivalentJwkSeq, poolParts],
-  ["js_sdk_equivalent_jwk_par", "same, leaf imported as JWK, both verifies in parallel", true, true, sdkEquivalentJwkPar, poolParts],
+  ["js_ca_cached_spki_seq", "plain JS: CA key cached; leaf importKey('spki') + verify; sequential", true, true, sdkEquivalentSeq, poolParts],
+  ["js_ca_cached_jwk_seq", "plain JS: CA key cached; leaf importKey('jwk') + verify; sequential", true, true, sdkEquivalentJwkSeq, poolParts],
+  ["js_ca_cached_jwk_par", "plain JS: CA key cached; leaf importKey('jwk'); both verifies in parallel", true, true, sdkEquivalentJwkPar, poolParts],
   // node:crypto pieces
   ["node_create_public_key_spki", "crypto.createPublicKey(SPKI DER) (OpenSSL 3 decoder)", false, "object", () => typeof createPublicKey({ key: Buffer.from(leafSpki), format: "der", type: "spki" })],
   ["node_create_public_key_jwk", "crypto.createPublicKey(JWK)", false, "object", () => typeof createPublicKey({ key: leafJwk, format: "jwk" })],
@@ -526,14 +541,14 @@ if (native) for (const [k, v] of Object.entries(native.ns)) out(`step_native_${k
 const wcStub = sus("wasm_webcrypto_stubbed");
 note("");
 note("attribution of verifyAssertion (wasm + WebCrypto), µs per assertion:");
-note(`  end to end, fresh leaf / fixture repeated          ${fmt(us("wasm_webcrypto"))} / ${fmt(usFix("wasm_webcrypto"))}`);
-note(`  wasm + glue with WebCrypto stubbed                 ${fmt(wcStub)}   (parseCertificate(leaf) alone ${fmt(sus("wasm_parse_leaf"))}; call floor ${fmt(sus("wasm_call_floor"))})`);
-note(`  ⇒ WebCrypto share, fresh leaf                      ${fmt(us("wasm_webcrypto") - wcStub)}   (same calls made from plain JS: ${fmt(sus("js_sdk_equivalent_seq"))}; ⇒ unexplained by either ≈ ${fmt(us("wasm_webcrypto") - wcStub - sus("js_sdk_equivalent_seq"))})`);
-note(`  one fresh-key check via wasm / from JS              ${fmt(sus("wasm_check_webcrypto_fresh"))} / ${fmt(sus("js_webcrypto_1check_fresh"))}`);
+note(`  end to end, fresh leaf / fixture repeated           ${fmt(us("wasm_webcrypto"))} / ${fmt(usFix("wasm_webcrypto"))}   (sub-step run: ${fmt(sus("wasm_webcrypto_fresh"))} / ${fmt(sus("wasm_webcrypto_fixture"))})`);
+note(`  wasm + glue, WebCrypto stubbed                      ${fmt(wcStub)}   (parseCertificate(leaf) alone ${fmt(sus("wasm_parse_leaf"))}; call floor ${fmt(sus("wasm_call_floor"))})`);
+note(`  ⇒ WebCrypto and its interaction, fresh leaf         ${fmt(sus("wasm_webcrypto_fresh") - wcStub)}   (plain-JS WebCrypto with a cached CA key: spki seq ${fmt(sus("js_ca_cached_spki_seq"))}, jwk seq ${fmt(sus("js_ca_cached_jwk_seq"))}, jwk parallel ${fmt(sus("js_ca_cached_jwk_par"))})`);
+note(`  import format, measured in the SDK: spki / jwk      ${fmt(sus("wasm_webcrypto_fresh_force_spki"))} / ${fmt(sus("wasm_webcrypto_fresh_force_jwk"))}`);
+note(`  projection: WebCrypto calls answered by node:crypto ${fmt(sus("wasm_webcrypto_fresh_node_shim"))}   (vs node:crypto end to end ${fmt(us("node_crypto"))})`);
+note(`  one fresh-key check via wasm / from plain JS        ${fmt(sus("wasm_check_webcrypto_fresh"))} / ${fmt(sus("js_webcrypto_1check_fresh"))}`);
 note(`  importKey spki / jwk                                ${fmt(sus("js_webcrypto_import_spki"))} / ${fmt(sus("js_webcrypto_import_jwk"))}   (node createPublicKey spki / jwk ${fmt(sus("node_create_public_key_spki"))} / ${fmt(sus("node_create_public_key_jwk"))})`);
 note(`  subtle.verify, imported key / crypto.verify ×2      ${fmt(sus("js_webcrypto_verify_cached_key"))} / ${fmt(sus("node_crypto_2checks"))}`);
-note(`  SDK's calls with the leaf as JWK: seq / parallel    ${fmt(sus("js_sdk_equivalent_jwk_seq"))} / ${fmt(sus("js_sdk_equivalent_jwk_par"))}  → + today's wasm + glue ≈ ${fmt(wcStub + sus("js_sdk_equivalent_jwk_seq"))} / ${fmt(wcStub + sus("js_sdk_equivalent_jwk_par"))} vs node:crypto ${fmt(us("node_crypto"))}`);
-note(`  projection, measured: today's SDK with keys imported as JWK ${fmt(sus("wasm_webcrypto_fresh_jwk_shim"))} (fresh leaf) vs ${fmt(sus("wasm_webcrypto_fresh"))} now`);
 note(`  node:crypto: end to end ${fmt(us("node_crypto"))}; X509 parse leaf ${fmt(sus("node_x509_parse_leaf"))}; CA parsed once ${fmt(sus("node_crypto_cached_ca"))}`);
 
 // ---------------------------------------------------------------- targets (reported, never asserted)

@@ -52,9 +52,10 @@ async fn call(subtle: &JsValue, method: &str, args: &[JsValue]) -> core::result:
     JsFuture::from(promise).await
 }
 
-/// Imported keys, most recent last: the J-LIS CA keys recur on every verification, and
-/// `importKey` is a measurable part of a WebCrypto verification. Bounded; a key is a pure
-/// function of `(import algorithm, SPKI)`, so caching cannot change an answer.
+/// Imported keys, least recently used first: the J-LIS CA keys recur on every verification and
+/// stay (a hit moves a key to the end), while each holder's key is used once and is evicted
+/// first. Bounded; a key is a pure function of `(import algorithm, SPKI)`, so caching cannot
+/// change an answer.
 const KEY_CACHE_SIZE: usize = 16;
 
 thread_local! {
@@ -97,10 +98,12 @@ fn jwk_for(spki: &[u8]) -> Option<JsValue> {
 
 async fn import_key(subtle: &JsValue, cache_id: &'static str, spki: &[u8], import_alg: JsValue) -> Result<JsValue> {
     let cached = KEY_CACHE.with(|c| {
-        c.borrow()
-            .iter()
-            .find(|(id, k, _)| *id == cache_id && k.as_slice() == spki)
-            .map(|(_, _, key)| key.clone())
+        let mut c = c.borrow_mut();
+        let i = c.iter().position(|(id, k, _)| *id == cache_id && k.as_slice() == spki)?;
+        let entry = c.remove(i);
+        let key = entry.2.clone();
+        c.push(entry);
+        Some(key)
     });
     if let Some(key) = cached {
         return Ok(key);
