@@ -162,6 +162,34 @@ pub enum Error {
         /// Which budget.
         what: &'static str,
     },
+    /// A PIN or password was wrong; `tries_left` more attempts remain before the card blocks it.
+    /// The PIN itself never appears in the error. Code `JPKI_PIN_INCORRECT`.
+    PinIncorrect {
+        /// Attempts left.
+        tries_left: u8,
+    },
+    /// The PIN or password is blocked (`63C0` / `6984`); only the municipality can reset it.
+    /// Code `JPKI_PIN_BLOCKED`.
+    PinBlocked,
+    /// Only one try remains and the caller did not pass `allow_last_try`: the PIN was not sent,
+    /// so the card cannot be locked by accident. Code `JPKI_PIN_LAST_TRY_GUARD`.
+    PinLastTryGuard,
+    /// The PIN or password does not have the form the card accepts (4 digits; 6–16 of A–Z 0–9);
+    /// it was not sent. Code `JPKI_PIN_FORMAT`.
+    PinFormat {
+        /// What is wrong (never the PIN).
+        reason: &'static str,
+    },
+    /// The card or reader failed or answered something unexpected (status word, truncated or
+    /// oversized data, no card). Code `JPKI_CARD_IO`.
+    CardIo {
+        /// What happened.
+        reason: String,
+    },
+    /// An APDU that would reach the My Number (the text-input AP's My Number file or the My
+    /// Number used as a key, or the card-surface AP's My Number files) was refused before it
+    /// reached the reader. Code `JPKI_MYNUMBER_REFUSED`.
+    MyNumberRefused,
     /// The caller's options are invalid (missing audience, unknown purpose, …). API misuse, not
     /// untrusted input. Code `JPKI_INVALID_OPTIONS`.
     InvalidOptions {
@@ -199,6 +227,12 @@ impl Error {
             Error::RevocationUnchecked => "JPKI_REVOCATION_UNCHECKED",
             Error::BudgetExceeded { .. } => "JPKI_BUDGET_EXCEEDED",
             Error::InvalidOptions { .. } => "JPKI_INVALID_OPTIONS",
+            Error::PinIncorrect { .. } => "JPKI_PIN_INCORRECT",
+            Error::PinBlocked => "JPKI_PIN_BLOCKED",
+            Error::PinLastTryGuard => "JPKI_PIN_LAST_TRY_GUARD",
+            Error::PinFormat { .. } => "JPKI_PIN_FORMAT",
+            Error::CardIo { .. } => "JPKI_CARD_IO",
+            Error::MyNumberRefused => "JPKI_MYNUMBER_REFUSED",
         }
     }
 
@@ -299,6 +333,15 @@ impl fmt::Display for Error {
             Error::RevocationUnchecked => write!(f, "revocation status was not checked and the policy requires it"),
             Error::BudgetExceeded { what } => write!(f, "work budget exceeded: {what}"),
             Error::InvalidOptions { reason } => write!(f, "invalid options: {reason}"),
+            Error::PinIncorrect { tries_left } => write!(f, "incorrect PIN or password; {tries_left} tries left"),
+            Error::PinBlocked => write!(f, "the PIN or password is blocked; reset it at your municipality"),
+            Error::PinLastTryGuard => write!(
+                f,
+                "only one try is left; the PIN was not sent (pass allowLastTry to use the last try)"
+            ),
+            Error::PinFormat { reason } => write!(f, "PIN or password not sent: {reason}"),
+            Error::CardIo { reason } => write!(f, "card I/O: {reason}"),
+            Error::MyNumberRefused => write!(f, "refused: this command would reach the My Number"),
         }
     }
 }
