@@ -244,6 +244,14 @@ impl Error {
         }
     }
 
+    /// Tries left, for `JPKI_PIN_INCORRECT`.
+    pub fn tries_left(&self) -> Option<u8> {
+        match self {
+            Error::PinIncorrect { tries_left } => Some(*tries_left),
+            _ => None,
+        }
+    }
+
     /// Shorthand used by the parsers.
     pub(crate) fn malformed(what: impl Into<String>, offset: Option<usize>) -> Self {
         Error::Malformed {
@@ -259,6 +267,7 @@ impl Error {
             code: self.code(),
             message: self.to_string(),
             offset: self.offset(),
+            tries_left: self.tries_left(),
         }
     }
 }
@@ -360,6 +369,9 @@ pub struct ErrorReport {
     /// Byte offset into the input, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<usize>,
+    /// Tries left, for `JPKI_PIN_INCORRECT`.
+    #[serde(rename = "triesLeft", skip_serializing_if = "Option::is_none")]
+    pub tries_left: Option<u8>,
 }
 
 /// Result alias used across the crate.

@@ -93,6 +93,8 @@ export interface JpkiError extends Error {
   code: JpkiErrorCode;
   /** Byte offset of the problem in the input, when known. */
   offset?: number;
+  /** For JPKI_PIN_INCORRECT: attempts left before the card blocks the PIN. */
+  triesLeft?: number;
 }
 
 export type CertificateKind = "signature" | "authentication" | "unknown";
@@ -221,6 +223,9 @@ pub(crate) fn to_js_error(e: &Error) -> JsValue {
     let err = js_sys::Error::new(&e.to_string());
     err.set_name("JpkiError");
     let _ = Reflect::set(&err, &JsValue::from_str("code"), &JsValue::from_str(e.code()));
+    if let Some(t) = e.tries_left() {
+        let _ = Reflect::set(&err, &JsValue::from_str("triesLeft"), &JsValue::from_f64(f64::from(t)));
+    }
     if let Some(offset) = e.offset() {
         let _ = Reflect::set(&err, &JsValue::from_str("offset"), &JsValue::from_f64(offset as f64));
     }
