@@ -99,7 +99,9 @@ fn jwk_for(spki: &[u8]) -> Option<JsValue> {
 async fn import_key(subtle: &JsValue, cache_id: &'static str, spki: &[u8], import_alg: JsValue) -> Result<JsValue> {
     let cached = KEY_CACHE.with(|c| {
         let mut c = c.borrow_mut();
-        let i = c.iter().position(|(id, k, _)| *id == cache_id && k.as_slice() == spki)?;
+        let i = c
+            .iter()
+            .position(|(id, k, _)| *id == cache_id && k.as_slice() == spki)?;
         let entry = c.remove(i);
         let key = entry.2.clone();
         c.push(entry);
