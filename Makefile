@@ -32,11 +32,13 @@ pkg:
 lint:
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy -p jpki-verify --all-targets --features ring -- -D warnings
 	cargo clippy -p jpki-verify --target wasm32-unknown-unknown -- -D warnings
 	cargo clippy -p jpki-verify --no-default-features --target wasm32-unknown-unknown -- -D warnings
 
 test-native:
 	cargo test --workspace
+	cargo test --features ring --lib --test assertions
 	@# The Wycheproof harness again with its summary lines visible (N passed, N failed, N skipped).
 	cargo test -q --test wycheproof -- --nocapture 2>&1 | grep -E "passed, [0-9]+ failed"
 
@@ -55,6 +57,7 @@ test: setup
 ## targets; fails only if an implementation gives a wrong answer (see bench/README.md).
 bench-verify: pkg
 	node bench/compare.mjs
+	cargo run -q --release --features ring --example bench_providers
 
 bench: setup bench-verify
 

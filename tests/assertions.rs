@@ -122,3 +122,21 @@ fn truncations_and_bit_flips_never_panic() {
     }
     println!("{runs} mutated inputs verified without a panic");
 }
+
+/// The same manifest through the ring provider (feature `ring`): identical verdicts.
+#[cfg(feature = "ring")]
+#[test]
+fn manifest_cases_native_ring() {
+    let m = manifest();
+    for case in m["cases"].as_array().unwrap() {
+        let input = std::fs::read(dir().join(case["file"].as_str().unwrap())).unwrap();
+        let options: VerifyOptions = serde_json::from_value(case["options"].clone()).unwrap();
+        let detached = case
+            .get("detachedContent")
+            .and_then(Value::as_str)
+            .map(|f| std::fs::read(dir().join(f)).unwrap());
+        let a = assertion::verify(&input, &options, None, detached.as_deref(), &jpki_verify::crypto::Ring);
+        let b = assertion::verify(&input, &options, None, detached.as_deref(), &RustCrypto);
+        assert_eq!(a, b, "{}", case["name"]);
+    }
+}

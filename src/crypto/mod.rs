@@ -17,6 +17,11 @@ pub(crate) mod spki;
 #[cfg(feature = "rustcrypto")]
 pub use rustcrypto::RustCrypto;
 
+#[cfg(all(feature = "ring", not(target_arch = "wasm32")))]
+mod ring_provider;
+#[cfg(all(feature = "ring", not(target_arch = "wasm32")))]
+pub use ring_provider::Ring;
+
 use crate::error::Result;
 
 /// A signature algorithm the SDK can check, with every parameter fixed.
