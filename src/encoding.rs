@@ -85,6 +85,67 @@ fn finish_quantum(out: &mut Vec<u8>, acc: u32, pad: usize, at: usize) -> Result<
     Ok(())
 }
 
+/// base64url alphabet (RFC 4648 §5) → sextet, 0xFF for anything else.
+const URL_TABLE: [u8; 256] = {
+    let mut t = [0xFFu8; 256];
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut i = 0;
+    while i < 64 {
+        t[alphabet[i] as usize] = i as u8;
+        i += 1;
+    }
+    t
+};
+
+/// Strict unpadded base64url (RFC 7515 §2 "Base64url Encoding"): only the URL alphabet, no
+/// `=`, length ≢ 1 (mod 4), and zero trailing bits (canonical). `offset` locates errors in the
+/// caller's input. Table-driven: this runs on every JWS part.
+pub(crate) fn decode_base64url_nopad(part: &[u8], offset: usize) -> Result<Vec<u8>> {
+    let bad = |what: &str, i: usize| Error::malformed(format!("base64url: {what}"), Some(offset + i));
+    let mut out = Vec::with_capacity(part.len() / 4 * 3 + 2);
+    let mut chunks = part.chunks_exact(4);
+    let mut at = 0;
+    for c in &mut chunks {
+        let (a, b, cc, d) = (
+            URL_TABLE[usize::from(c[0])],
+            URL_TABLE[usize::from(c[1])],
+            URL_TABLE[usize::from(c[2])],
+            URL_TABLE[usize::from(c[3])],
+        );
+        if (a | b | cc | d) & 0x80 != 0 {
+            let i = c.iter().position(|&x| URL_TABLE[usize::from(x)] == 0xFF).unwrap_or(0);
+            return Err(bad(&format!("invalid character 0x{:02X}", c[i]), at + i));
+        }
+        let n = (u32::from(a) << 18) | (u32::from(b) << 12) | (u32::from(cc) << 6) | u32::from(d);
+        out.extend_from_slice(&n.to_be_bytes()[1..]);
+        at += 4;
+    }
+    let rest = chunks.remainder();
+    let v: Vec<u8> = rest.iter().map(|&x| URL_TABLE[usize::from(x)]).collect();
+    if let Some(i) = v.iter().position(|&x| x == 0xFF) {
+        return Err(bad(&format!("invalid character 0x{:02X}", rest[i]), at + i));
+    }
+    match v.as_slice() {
+        [] => {}
+        [_] => return Err(bad("impossible length", at)),
+        [a, b] => {
+            if b & 0x0F != 0 {
+                return Err(bad("non-zero trailing bits", at + 1));
+            }
+            out.push((a << 2) | (b >> 4));
+        }
+        [a, b, c] => {
+            if c & 0x03 != 0 {
+                return Err(bad("non-zero trailing bits", at + 2));
+            }
+            out.push((a << 2) | (b >> 4));
+            out.push((b << 4) | (c >> 2));
+        }
+        _ => return Err(bad("impossible length", at)),
+    }
+    Ok(out)
+}
+
 /// Lower-case hex with a separator-free layout.
 pub(crate) fn hex_lower(bytes: &[u8]) -> String {
     crate::der::hex_upper(bytes).to_ascii_lowercase()
@@ -144,6 +205,31 @@ mod tests {
         assert!(dec("Zg==Zg==").is_err());
         assert!(dec("Zh==").is_err(), "non-zero padding bits");
         assert!(dec("Z===").is_err());
+    }
+
+    #[test]
+    fn base64url_table_decoder_matches_the_reference() {
+        for (enc, plain) in [
+            ("", ""),
+            ("Zg", "f"),
+            ("Zm8", "fo"),
+            ("Zm9v", "foo"),
+            ("Zm9vYmE", "fooba"),
+            ("_-8", "\u{ffef}"),
+        ] {
+            let _ = plain;
+            let std: String = enc.replace('-', "+").replace('_', "/");
+            let padded = format!("{std}{}", "=".repeat((4 - std.len() % 4) % 4));
+            assert_eq!(
+                decode_base64url_nopad(enc.as_bytes(), 0).unwrap(),
+                dec(&padded).unwrap(),
+                "{enc}"
+            );
+        }
+        assert!(decode_base64url_nopad(b"Zg=", 0).is_err());
+        assert!(decode_base64url_nopad(b"Zh", 0).is_err(), "non-canonical");
+        assert!(decode_base64url_nopad(b"Z", 0).is_err());
+        assert_eq!(decode_base64url_nopad(b"Zm9v+", 7).unwrap_err().offset(), Some(11));
     }
 
     #[test]

@@ -128,32 +128,7 @@ impl CompactJws {
 
 /// Strict base64url (RFC 4648 §5) without padding; offsets are into the compact string.
 pub(crate) fn decode_base64url(part: &str, offset: usize, what: &str) -> Result<Vec<u8>> {
-    let mut std_alphabet = Vec::with_capacity(part.len() + 2);
-    for (i, b) in part.bytes().enumerate() {
-        std_alphabet.push(match b {
-            b'-' => b'+',
-            b'_' => b'/',
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' => b,
-            _ => {
-                return Err(Error::malformed(
-                    format!("{what}: invalid base64url character 0x{b:02X}"),
-                    Some(offset + i),
-                ))
-            }
-        });
-    }
-    match std_alphabet.len() % 4 {
-        0 => {}
-        2 => std_alphabet.extend_from_slice(b"=="),
-        3 => std_alphabet.push(b'='),
-        _ => {
-            return Err(Error::malformed(
-                format!("{what}: impossible base64url length"),
-                Some(offset),
-            ))
-        }
-    }
-    decode_base64_chunks(&[(&std_alphabet, offset)]).map_err(|e| match e {
+    crate::encoding::decode_base64url_nopad(part.as_bytes(), offset).map_err(|e| match e {
         Error::Malformed { what: w, offset } => Error::malformed(format!("{what}: {w}"), offset),
         other => other,
     })
