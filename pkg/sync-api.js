@@ -8,4 +8,6 @@ export {
   verifySignatureSync,
   jwsSigningInput,
   sdkVersion,
+  JpkiCard,
+  VirtualCard,
 } from "./dist/full/jpki_verify.js";

@@ -9,9 +9,12 @@
 //! |---|---|
 //! | [`cert`] | DER/PEM certificate model: kind, token, environment, identity (基本4情報) |
 //! | [`trust`] | the six pinned J-LIS CA certificates, the test PKI, caller anchors |
+//! | [`assertion`] | JWS and CMS assertions bound to a challenge → one [`Verdict`] |
+//! | [`crypto`] | the `CryptoProvider` trait; RustCrypto (feature `rustcrypto`), ring (feature `ring`) |
+//! | [`card`] | APDUs, the JPKI card client, the My Number guard, the virtual card (feature `virtual-card`) |
 //! | [`error`] | the one error type; every variant has a stable `JPKI_*` code |
 //! | [`time`] | RFC 3339 ⇄ Unix seconds (the core never reads a clock) |
-//! | `wasm` | (wasm32 only) the JS API: `parseCertificate` |
+//! | `wasm` | (wasm32 only) the JS API: `parseCertificate`, `verifyAssertion`, `JpkiCard`, `VirtualCard`, WebCrypto provider |
 //!
 //! ## Limitations (this version)
 //! * Signature, path and revocation checks are not part of this release yet; `anchor` and
@@ -24,6 +27,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod assertion;
+pub mod card;
 pub mod cert;
 pub mod crypto;
 mod der;
@@ -37,6 +41,9 @@ pub mod trust;
 pub mod wasm;
 
 pub use assertion::{verify, Format, Purpose, Verdict, VerifyOptions};
+pub use card::{JpkiCard, MyNumberGuard, Transport};
+#[cfg(feature = "virtual-card")]
+pub use card::{VirtualCard, VirtualCardConfig};
 pub use cert::{parse_certificate, Certificate, DateOfBirth, Environment, Era, Identity, Kind, Role, Sex, Token};
 #[cfg(feature = "rustcrypto")]
 pub use crypto::RustCrypto;

@@ -85,6 +85,7 @@ async fn manifest_with_webcrypto_in_chromium() {
     assert!(cases.len() >= 40);
 }
 
+#[cfg(feature = "rustcrypto")]
 #[test]
 fn manifest_with_rust_provider_in_chromium() {
     let cases = cases();
@@ -98,6 +99,7 @@ fn manifest_with_rust_provider_in_chromium() {
     assert!(failed.is_empty(), "{failed:#?}");
 }
 
+#[cfg(feature = "rustcrypto")]
 #[test]
 fn invalid_options_throw_a_coded_error() {
     let err = jpki_verify::wasm::verify_assertion_sync(

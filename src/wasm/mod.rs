@@ -3,6 +3,7 @@
 //! stable `JPKI_*` string (`offset` is set when the byte position is known). No verification
 //! logic lives here.
 
+mod card;
 mod webcrypto;
 
 use js_sys::{ArrayBuffer, Reflect, Uint8Array};
