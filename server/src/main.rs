@@ -5,6 +5,7 @@
 //! | `inspect FILE` | parse a certificate (DER or PEM) and print the JPKI model as JSON |
 //! | `verify FILE --audience A --nonce N` | verify a JWS/CMS assertion, print the verdict as JSON |
 //! | `testpki DIR` | regenerate the deterministic test PKI into DIR |
+//! | `card status\|read\|sign\|sim` | the JPKI card through PC/SC; `sim`: a virtual card for tests (feature `card`) |
 //!
 //! Exit codes: 0 success (for `verify`: valid), 1 `verify`: invalid, 2 bad input or usage
 //! (one line on stderr: `jpki-verify: CODE: message`).
@@ -39,6 +40,9 @@ enum Command {
         /// Output folder, normally tests/fixtures/testpki.
         dir: std::path::PathBuf,
     },
+    /// The JPKI card through PC/SC (status, read, sign), and a virtual card for tests (sim).
+    #[cfg(feature = "card")]
+    Card(cli::card::CardArgs),
 }
 
 fn main() -> ExitCode {
@@ -47,6 +51,8 @@ fn main() -> ExitCode {
         Command::Inspect { file } => cli::inspect::run(&file).map(|()| true),
         Command::Verify(v) => cli::verify::run(&v),
         Command::Testpki { dir } => cli::testpki::run(&dir).map(|()| true),
+        #[cfg(feature = "card")]
+        Command::Card(c) => cli::card::run(&c),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

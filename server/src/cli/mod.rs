@@ -1,6 +1,8 @@
 //! One module per subcommand. Each returns `Result<(), Failure>`; `main` prints the failure
 //! as one line and exits with its code.
 
+#[cfg(feature = "card")]
+pub(crate) mod card;
 pub(crate) mod inspect;
 pub(crate) mod testpki;
 pub(crate) mod verify;
