@@ -14,7 +14,7 @@ unexport CARGO_ENCODED_RUSTFLAGS
 CLI := target/debug/jpki-verify
 FIXTURES := tests/fixtures/testpki
 
-.PHONY: demo test setup build pkg lint test-native test-browser test-node testpki bench bench-verify
+.PHONY: demo test setup build pkg lint test-native test-browser test-node testpki bench bench-verify pcsc-up pcsc-down
 
 setup:
 	scripts/setup
@@ -41,6 +41,8 @@ test-native:
 	cargo test --features ring --lib --test assertions
 	@# The Wycheproof harness again with its summary lines visible (N passed, N failed, N skipped).
 	cargo test -q --test wycheproof -- --nocapture 2>&1 | grep -E "passed, [0-9]+ failed"
+	@# The PC/SC suite again with the OpenSC-vs-jpki-verify APDU comparison visible.
+	cargo test -q -p jpki-verify-server --test card_pcsc -- --nocapture 2>&1 | grep -E "^(OpenSC:|pcsc-lite:|APDUs for)"
 
 test-browser:
 	scripts/test-browser
@@ -60,6 +62,12 @@ bench-verify: pkg
 	cargo run -q --release --features ring --example bench_providers
 
 bench: setup bench-verify
+
+## pcscd + vsmartcard vpcd + the virtual JPKI card (jpki-verify card sim); stop with make pcsc-down.
+pcsc-up: build
+	scripts/pcsc-harness start
+pcsc-down:
+	scripts/pcsc-harness stop
 
 ## Regenerate the deterministic test PKI and assertion fixtures (tests fail if the committed copies differ).
 testpki:
