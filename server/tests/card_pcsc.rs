@@ -391,6 +391,13 @@ fn wrong_secrets_count_down_and_the_last_try_is_guarded() {
     assert_eq!(status()["authPinTriesLeft"], 2);
     ok(sign("login", AUTH_PIN));
     assert_eq!(status()["authPinTriesLeft"], 3);
+    // No secret reached any log: the simulator's APDU log records VERIFY data as `**`.
+    let log = _h.take_apdus().join("\n").to_ascii_uppercase();
+    assert!(log.contains("0020"), "the log saw the VERIFY commands");
+    for secret in [wrong, SIGN_PASSWORD, AUTH_PIN, "9999"] {
+        let as_hex = hex(secret.as_bytes()).to_ascii_uppercase();
+        assert!(!log.contains(&as_hex), "a PIN/password appears in the APDU log");
+    }
 }
 
 /// pkcs15-tool / pkcs11-tool / opensc-tool, with OpenSC's own JPKI driver.
@@ -561,13 +568,18 @@ fn opensc_reads_and_signs_with_the_virtual_card_and_needs_more_apdus_than_we_do(
     let our_apdus = h.take_apdus();
 
     let selects = |apdus: &[String]| apdus.iter().filter(|l| l.starts_with("00a4")).count();
-    println!(
+    let line = format!(
         "APDUs for \"read the auth certificate + sign once\": OpenSC {} ({} SELECT), jpki-verify {} ({} SELECT)",
         opensc_apdus.len(),
         selects(&opensc_apdus),
         our_apdus.len(),
         selects(&our_apdus)
     );
+    println!("{line}");
+    // Kept for `make test`, which prints it (test output is captured when tests pass).
+    let report = root().join("target/pcsc/apdu-counts.txt");
+    let _ = std::fs::create_dir_all(report.parent().unwrap());
+    let _ = std::fs::write(&report, format!("{line}\n"));
     println!("jpki-verify APDUs:\n  {}", our_apdus.join("\n  "));
     assert!(!our_apdus.is_empty() && !opensc_apdus.is_empty());
     assert!(
