@@ -58,7 +58,7 @@ test: setup
 ## jsrsasign and PKI.js on the same assertion. Prints BENCH lines and PASS/MISS notes for the
 ## targets; fails only if an implementation gives a wrong answer (see bench/README.md).
 bench-verify: pkg
-	node bench/compare.mjs
+	node --expose-gc bench/compare.mjs
 	cargo run -q --release --features ring --example bench_providers
 
 bench: setup bench-verify

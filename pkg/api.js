@@ -1,10 +1,10 @@
-// The public JS API of the default entry (WebCrypto provider; the small wasm build without the
-// Rust crypto provider). The synchronous Rust-provider variants live in "jpki-verify/sync".
+// The public JS API of the default entry: the verify-only build (WebCrypto provider; no Rust
+// crypto provider, no card code). The synchronous Rust-provider variants, the card client and
+// the virtual card live in "jpki-verify/sync".
 export {
   parseCertificate,
   verifyAssertion,
   verifySignature,
   jwsSigningInput,
   sdkVersion,
-  JpkiCard,
 } from "./dist/web/jpki_verify.js";

@@ -16,4 +16,4 @@ export type {
   ErrorReport,
   SignatureAlgorithmName,
 } from "./dist/web/jpki_verify.js";
-export { parseCertificate, verifyAssertion, verifySignature, jwsSigningInput, sdkVersion, JpkiCard } from "./dist/web/jpki_verify.js";
+export { parseCertificate, verifyAssertion, verifySignature, jwsSigningInput, sdkVersion } from "./dist/web/jpki_verify.js";

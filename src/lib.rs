@@ -27,6 +27,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod assertion;
+#[cfg(feature = "card")]
 pub mod card;
 pub mod cert;
 pub mod crypto;
@@ -41,6 +42,7 @@ pub mod trust;
 pub mod wasm;
 
 pub use assertion::{verify, Format, Purpose, Verdict, VerifyOptions};
+#[cfg(feature = "card")]
 pub use card::{JpkiCard, MyNumberGuard, Transport};
 #[cfg(feature = "virtual-card")]
 pub use card::{VirtualCard, VirtualCardConfig};

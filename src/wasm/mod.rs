@@ -3,6 +3,7 @@
 //! stable `JPKI_*` string (`offset` is set when the byte position is known). No verification
 //! logic lives here.
 
+#[cfg(feature = "card")]
 mod card;
 mod webcrypto;
 

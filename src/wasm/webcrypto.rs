@@ -59,7 +59,7 @@ async fn call(subtle: &JsValue, method: &str, args: &[JsValue]) -> core::result:
 const KEY_CACHE_SIZE: usize = 16;
 
 thread_local! {
-    static KEY_CACHE: core::cell::RefCell<Vec<(&'static str, Vec<u8>, JsValue)>> =
+    static KEY_CACHE: core::cell::RefCell<Vec<(String, JsValue)>> =
         const { core::cell::RefCell::new(Vec::new()) };
 }
 
@@ -96,45 +96,49 @@ fn jwk_for(spki: &[u8]) -> Option<JsValue> {
     }
 }
 
-async fn import_key(subtle: &JsValue, cache_id: &'static str, spki: &[u8], import_alg: JsValue) -> Result<JsValue> {
+async fn import_uncached(subtle: &JsValue, format: JsValue, key: JsValue, import_alg: JsValue) -> Result<JsValue> {
+    let usages = js_sys::Array::of1(&"verify".into());
+    call(
+        subtle,
+        "importKey",
+        &[format, key, import_alg, JsValue::FALSE, usages.into()],
+    )
+    .await
+    .map_err(|_| Error::SignatureInvalid { what: "signature" })
+}
+
+async fn import_key(
+    subtle: &JsValue,
+    cache_id: &str,
+    format: JsValue,
+    key: JsValue,
+    import_alg: JsValue,
+) -> Result<JsValue> {
     let cached = KEY_CACHE.with(|c| {
         let mut c = c.borrow_mut();
-        let i = c
-            .iter()
-            .position(|(id, k, _)| *id == cache_id && k.as_slice() == spki)?;
+        let i = c.iter().position(|(id, _)| id == cache_id)?;
         let entry = c.remove(i);
-        let key = entry.2.clone();
+        let key = entry.1.clone();
         c.push(entry);
         Some(key)
     });
     if let Some(key) = cached {
         return Ok(key);
     }
-    let usages = js_sys::Array::of1(&"verify".into());
-    let (format, data) = match jwk_for(spki) {
-        Some(jwk) => ("jwk", jwk),
-        None => ("spki", Uint8Array::from(spki).into()),
-    };
-    let key = call(
-        subtle,
-        "importKey",
-        &[format.into(), data, import_alg, JsValue::FALSE, usages.into()],
-    )
-    .await
-    .map_err(|_| Error::SignatureInvalid { what: "signature" })?;
+    let imported = import_uncached(subtle, format, key, import_alg).await?;
     KEY_CACHE.with(|c| {
         let mut c = c.borrow_mut();
         if c.len() >= KEY_CACHE_SIZE {
             c.remove(0);
         }
-        c.push((cache_id, spki.to_vec(), key.clone()));
+        c.push((cache_id.to_owned(), imported.clone()));
     });
-    Ok(key)
+    Ok(imported)
 }
 
-/// Answers one check with WebCrypto.
-pub(crate) async fn verify_check(check: &SignatureCheck) -> Result<()> {
-    let subtle = subtle()?;
+/// What WebCrypto needs for one check, as a JS object `{ cacheKey, format, key, importAlg,
+/// verifyAlg, signature, message }`.
+pub(crate) fn job(check: &SignatureCheck) -> Result<JsValue> {
     let (spki, signature) = spki_for_webcrypto(check)?;
     let (import_alg, verify_alg) = match check.algorithm {
         SignatureAlgorithm::RsaPkcs1Sha1
@@ -167,16 +171,44 @@ pub(crate) async fn verify_check(check: &SignatureCheck) -> Result<()> {
         SignatureAlgorithm::RsaPssSha256 => "rsa-pss-sha256",
         SignatureAlgorithm::EcdsaP256Sha256Der | SignatureAlgorithm::EcdsaP256Sha256Raw => "ecdsa-p256",
     };
-    let key = import_key(&subtle, cache_id, &spki, import_alg).await?;
+    let (format, key, cache_key) = match jwk_for(&spki) {
+        Some(jwk) => {
+            // The public key's identity for caching: n (RSA) or x‖y (EC), already base64url.
+            let part = |k: &str| {
+                Reflect::get(&jwk, &k.into())
+                    .ok()
+                    .and_then(|v| v.as_string())
+                    .unwrap_or_default()
+            };
+            let id = format!("{cache_id}:{}{}{}", part("n"), part("x"), part("y"));
+            ("jwk", jwk, JsValue::from_str(&id))
+        }
+        None => ("spki", Uint8Array::from(spki.as_slice()).into(), JsValue::NULL),
+    };
+    Ok(object(&[
+        ("cacheKey", cache_key),
+        ("format", format.into()),
+        ("key", key),
+        ("importAlg", import_alg),
+        ("verifyAlg", verify_alg),
+        ("signature", Uint8Array::from(signature.as_slice()).into()),
+        ("message", Uint8Array::from(check.message.as_slice()).into()),
+    ]))
+}
+
+/// Answers one check with WebCrypto, driven from Rust.
+pub(crate) async fn verify_check(check: &SignatureCheck) -> Result<()> {
+    let subtle = subtle()?;
+    let job = job(check)?;
+    let get = |k: &str| Reflect::get(&job, &k.into()).unwrap_or(JsValue::UNDEFINED);
+    let key = match get("cacheKey").as_string() {
+        Some(id) => import_key(&subtle, &id, get("format"), get("key"), get("importAlg")).await?,
+        None => import_uncached(&subtle, get("format"), get("key"), get("importAlg")).await?,
+    };
     let ok = call(
         &subtle,
         "verify",
-        &[
-            verify_alg,
-            key,
-            Uint8Array::from(signature.as_slice()).into(),
-            Uint8Array::from(check.message.as_slice()).into(),
-        ],
+        &[get("verifyAlg"), key, get("signature"), get("message")],
     )
     .await
     .map_err(|_| Error::SignatureInvalid { what: "signature" })?;
