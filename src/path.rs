@@ -39,6 +39,9 @@ pub(crate) struct PathPolicy {
     pub(crate) min_rsa_bits: u32,
     /// Whether SHA-1 certificate signatures are accepted (legacy only).
     pub(crate) allow_sha1: bool,
+    /// A second time at which both certificates must also be valid (CMS signing-time
+    /// validation whose signingTime is not credible: see `assertion::plan`).
+    pub(crate) also_at: Option<i64>,
 }
 
 /// What [`plan`] decided before any crypto.
@@ -184,18 +187,20 @@ pub(crate) fn evaluate<'a>(
             reason: "anchor is not a CA certificate with keyCertSign".to_owned(),
         });
     }
-    for c in [leaf, ca] {
-        if policy.time < c.not_before_unix() {
-            return Err(Error::CertNotYetValid {
-                not_before: c.not_before_unix(),
-                at: policy.time,
-            });
-        }
-        if policy.time > c.not_after_unix() {
-            return Err(Error::CertExpired {
-                not_after: c.not_after_unix(),
-                at: policy.time,
-            });
+    for at in core::iter::once(policy.time).chain(policy.also_at) {
+        for c in [leaf, ca] {
+            if at < c.not_before_unix() {
+                return Err(Error::CertNotYetValid {
+                    not_before: c.not_before_unix(),
+                    at,
+                });
+            }
+            if at > c.not_after_unix() {
+                return Err(Error::CertExpired {
+                    not_after: c.not_after_unix(),
+                    at,
+                });
+            }
         }
     }
     check_leaf_key(leaf, policy.min_rsa_bits)?;
@@ -229,10 +234,26 @@ fn kind_name(k: Kind) -> &'static str {
 /// Kind, keyUsage and policy for the purpose. Test policies are accepted only under test
 /// anchors, production policies only under production anchors.
 fn check_purpose(leaf: &Certificate, anchor: &TrustAnchor, required: Kind) -> Result<()> {
+    if leaf.basic_constraints.is_some_and(|b| b.ca) {
+        return Err(Error::WrongCertificateKind {
+            expected: kind_name(required),
+            found: "CA",
+        });
+    }
     if leaf.kind != required {
         return Err(Error::WrongCertificateKind {
             expected: kind_name(required),
             found: kind_name(leaf.kind),
+        });
+    }
+    // A certificate of the right kind must also come from the CA of that kind.
+    if anchor.reference.purpose != required {
+        return Err(Error::ChainUntrusted {
+            reason: format!(
+                "anchor {} issues {} certificates",
+                anchor.reference.id,
+                kind_name(anchor.reference.purpose)
+            ),
         });
     }
     let (bit, production, test) = match required {
@@ -242,8 +263,18 @@ fn check_purpose(leaf: &Certificate, anchor: &TrustAnchor, required: Kind) -> Re
     if !leaf.has_key_usage(bit) {
         return Err(Error::KeyUsage { required: bit });
     }
-    let is_test = anchor.reference.source == AnchorSource::TestPki || anchor.reference.environment == Environment::Test;
-    let expected = if is_test { test } else { production };
+    // Production JPKI policies only under production anchors (J-LIS's, or a caller-pinned CA
+    // that is itself a JPKI production CA); test policies only under test anchors. A
+    // caller-pinned CA of unknown environment can never vouch for a JPKI policy.
+    let expected = match (anchor.reference.source, anchor.reference.environment) {
+        (AnchorSource::TestPki, _) | (_, Environment::Test) => test,
+        (_, Environment::Production) => production,
+        _ => {
+            return Err(Error::PolicyMismatch {
+                expected: format!("{production} (under a JPKI production anchor)"),
+            })
+        }
+    };
     if !leaf.policies.iter().any(|p| p == expected) {
         return Err(Error::PolicyMismatch {
             expected: expected.to_owned(),

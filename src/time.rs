@@ -63,7 +63,14 @@ pub fn to_rfc3339(unix: i64) -> String {
 pub fn parse_rfc3339(s: &str) -> Result<i64> {
     let bad = || Error::malformed(format!("RFC 3339 time {s:?}"), None);
     let b = s.as_bytes();
-    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't') || b[13] != b':' || b[16] != b':' {
+    if !s.is_ascii()
+        || b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !matches!(b[10], b'T' | b't')
+        || b[13] != b':'
+        || b[16] != b':'
+    {
         return Err(bad());
     }
     let num = |r: core::ops::Range<usize>| -> Result<u32> {

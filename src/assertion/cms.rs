@@ -109,35 +109,12 @@ fn read_integer_small(tlv: &Tlv<'_>) -> Result<u32> {
     Ok(tlv.value.iter().fold(0u32, |a, &b| (a << 8) | u32::from(b)))
 }
 
-/// Parses UTCTime (`YYMMDDHHMMSSZ`, RFC 5280 §4.1.2.5.1 year rule) or GeneralizedTime.
+/// `SigningTime ::= Time` (RFC 5652 §11.3) in the strict forms RFC 5280 §4.1.2.5 allows — the
+/// certificate parser's own decoder (ASCII digits and `Z` only; a signer-chosen value must never
+/// be able to make the parser panic).
 fn parse_time(tlv: &Tlv<'_>) -> Result<i64> {
-    let s = core::str::from_utf8(tlv.value).map_err(|_| malformed("signingTime is not ASCII", tlv.value_offset))?;
-    let (full, rest) = match (tlv.tag, s.len()) {
-        (0x17, 13) => {
-            let yy: i64 = s[..2].parse().map_err(|_| malformed("signingTime", tlv.value_offset))?;
-            (if yy >= 50 { 1900 + yy } else { 2000 + yy }, &s[2..])
-        }
-        (0x18, 15) => (
-            s[..4].parse().map_err(|_| malformed("signingTime", tlv.value_offset))?,
-            &s[4..],
-        ),
-        _ => {
-            return Err(malformed(
-                "signingTime is not UTCTime/GeneralizedTime in Z form",
-                tlv.offset,
-            ))
-        }
-    };
-    let iso = format!(
-        "{full:04}-{}-{}T{}:{}:{}{}",
-        &rest[0..2],
-        &rest[2..4],
-        &rest[4..6],
-        &rest[6..8],
-        &rest[8..10],
-        &rest[10..]
-    );
-    crate::time::parse_rfc3339(&iso).map_err(|_| malformed("signingTime is not a valid time", tlv.value_offset))
+    crate::cert::x509::parse_time(tlv)
+        .map_err(|_| malformed("signingTime is not a valid UTCTime/GeneralizedTime", tlv.offset))
 }
 
 /// Parses a CMS SignedData assertion into what the common pipeline needs.

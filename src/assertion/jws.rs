@@ -150,37 +150,93 @@ pub fn encode_base64url(bytes: &[u8]) -> String {
     out
 }
 
-/// A JSON object that refuses duplicate member names.
-struct StrictObject(Map<String, Value>);
+/// Deepest JSON nesting accepted (objects and arrays) in a header or claims set.
+const MAX_JSON_DEPTH: usize = 32;
 
-impl<'de> Deserialize<'de> for StrictObject {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> core::result::Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = StrictObject;
-            fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> core::result::Result<StrictObject, A::Error> {
-                let mut out = Map::new();
-                while let Some((k, v)) = map.next_entry::<String, Value>()? {
-                    if out.contains_key(&k) {
-                        return Err(de::Error::custom(format!("duplicate member {k:?}")));
-                    }
-                    out.insert(k, v);
-                }
-                Ok(StrictObject(out))
-            }
-        }
-        d.deserialize_map(V)
+/// A JSON value that refuses duplicate member names at **every** depth (RFC 8259 §4 leaves
+/// duplicates to the parser; two parsers picking different values of `txn.amount` would let what
+/// the person saw and what the bank records differ) and bounds nesting.
+struct StrictValue(Value);
+
+struct StrictVisitor {
+    depth: usize,
+}
+
+impl<'de> de::DeserializeSeed<'de> for StrictVisitor {
+    type Value = Value;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> core::result::Result<Value, D::Error> {
+        d.deserialize_any(self)
     }
 }
 
-/// Parses a UTF-8 JSON object with no duplicate top-level names.
+impl<'de> Visitor<'de> for StrictVisitor {
+    type Value = Value;
+    fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> core::result::Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> core::result::Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> core::result::Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> core::result::Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_str<E>(self, v: &str) -> core::result::Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> core::result::Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> core::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> core::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> core::result::Result<Value, A::Error> {
+        if self.depth >= MAX_JSON_DEPTH {
+            return Err(de::Error::custom("JSON nested too deeply"));
+        }
+        let mut out = Vec::new();
+        while let Some(v) = seq.next_element_seed(StrictVisitor { depth: self.depth + 1 })? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> core::result::Result<Value, A::Error> {
+        if self.depth >= MAX_JSON_DEPTH {
+            return Err(de::Error::custom("JSON nested too deeply"));
+        }
+        let mut out = Map::new();
+        while let Some(k) = map.next_key::<String>()? {
+            if out.contains_key(&k) {
+                return Err(de::Error::custom(format!("duplicate member {k:?}")));
+            }
+            let v = map.next_value_seed(StrictVisitor { depth: self.depth + 1 })?;
+            out.insert(k, v);
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+impl<'de> Deserialize<'de> for StrictValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> core::result::Result<Self, D::Error> {
+        d.deserialize_any(StrictVisitor { depth: 0 }).map(StrictValue)
+    }
+}
+
+/// Parses a UTF-8 JSON object with no duplicate member names at any depth.
 pub(crate) fn parse_object(bytes: &[u8], what: &str) -> Result<Map<String, Value>> {
-    serde_json::from_slice::<StrictObject>(bytes)
-        .map(|o| o.0)
-        .map_err(|e| Error::malformed(format!("{what}: not a JSON object ({e})"), None))
+    match serde_json::from_slice::<StrictValue>(bytes) {
+        Ok(StrictValue(Value::Object(map))) => Ok(map),
+        Ok(_) => Err(Error::malformed(format!("{what}: not a JSON object"), None)),
+        Err(e) => Err(Error::malformed(format!("{what}: not a JSON object ({e})"), None)),
+    }
 }
 
 #[cfg(test)]
@@ -226,6 +282,18 @@ mod tests {
         assert!(CompactJws::parse(&arr).is_err());
         let big = "a".repeat(MAX_ASSERTION_SIZE + 1);
         assert_eq!(CompactJws::parse(&big).unwrap_err().code(), "JPKI_INPUT_TOO_LARGE");
+    }
+
+    #[test]
+    fn nested_duplicates_and_depth_are_refused() {
+        assert!(parse_object(br#"{"txn":{"amount":1,"amount":1000000}}"#, "c").is_err());
+        assert!(parse_object(br#"{"a":[{"b":1,"b":2}]}"#, "c").is_err());
+        let deep = format!("{{\"a\":{}1{}}}", "[".repeat(40), "]".repeat(40));
+        assert!(parse_object(deep.as_bytes(), "c")
+            .unwrap_err()
+            .to_string()
+            .contains("deeply"));
+        assert!(parse_object(br#"{"a":{"b":[1,{"c":null}]}}"#, "c").is_ok());
     }
 
     #[test]

@@ -151,6 +151,10 @@ pub struct VerifyOptions {
     /// signed signingTime.
     #[serde(default)]
     pub cms_validity_at: ValidityAt,
+    /// Oldest `iat` accepted, and longest `exp − iat`, in seconds (default 600, at most 3600):
+    /// freshness must not rest on the server's nonce store alone.
+    #[serde(default = "default_max_age")]
+    pub max_age_seconds: u32,
 }
 
 fn default_skew() -> u32 {
@@ -159,6 +163,10 @@ fn default_skew() -> u32 {
 
 fn default_min_rsa() -> u32 {
     2048
+}
+
+fn default_max_age() -> u32 {
+    600
 }
 
 /// Largest skew accepted in options.
@@ -179,6 +187,7 @@ impl VerifyOptions {
             allow_legacy_algorithms: false,
             min_rsa_bits: default_min_rsa(),
             cms_validity_at: ValidityAt::VerificationTime,
+            max_age_seconds: default_max_age(),
         }
     }
 
@@ -204,6 +213,9 @@ impl VerifyOptions {
         }
         if self.min_rsa_bits < 2048 {
             return bad("minRsaBits below 2048 is not allowed");
+        }
+        if self.max_age_seconds == 0 || self.max_age_seconds > 3600 {
+            return bad("maxAgeSeconds must be 1..=3600");
         }
         Ok(())
     }
@@ -408,7 +420,11 @@ impl Prepared {
                 certificate,
                 claims,
             } => {
-                verdict.certificate = certificate.map(|c| *c);
+                verdict.certificate = certificate.map(|c| {
+                    let mut c = *c;
+                    redact_unverified(&mut c);
+                    c
+                });
                 verdict.claims = claims;
                 verdict.errors.push(error.report());
                 return verdict;
@@ -428,12 +444,23 @@ impl Prepared {
             Err(e) => verdict.errors.push(e.report()),
         }
         verdict.valid = verdict.errors.is_empty();
+        let mut leaf = plan.leaf;
         if verdict.valid {
-            verdict.identity = plan.leaf.identity.clone();
+            verdict.identity = leaf.identity.clone();
+        } else {
+            redact_unverified(&mut leaf);
         }
-        verdict.certificate = Some(plan.leaf);
+        verdict.certificate = Some(leaf);
         verdict
     }
+}
+
+/// An invalid verdict must not hand out attacker-chosen personal data or an anchor label that
+/// was matched by name only: keep the certificate's technical fields, drop identity and anchor.
+fn redact_unverified(c: &mut Certificate) {
+    c.identity = None;
+    c.anchor = None;
+    c.ca_generation = None;
 }
 
 /// The ordered checks after crypto.
@@ -469,6 +496,14 @@ fn evaluate(plan: &Plan, results: &[Result<()>], options: &VerifyOptions) -> Res
     if c.exp < options.time.saturating_sub(skew) || c.exp < c.iat {
         return Err(Error::AssertionExpired {
             exp: c.exp,
+            at: options.time,
+        });
+    }
+    // Too old, or valid for too long: expired by policy.
+    let max_age = i64::from(options.max_age_seconds);
+    if c.iat < options.time.saturating_sub(max_age).saturating_sub(skew) || c.exp.saturating_sub(c.iat) > max_age {
+        return Err(Error::AssertionExpired {
+            exp: c.exp.min(c.iat.saturating_add(max_age)),
             at: options.time,
         });
     }
@@ -607,15 +642,24 @@ fn plan(
         ));
     }
     let (trusted, refused) = anchors_for(options.trust, anchors);
-    let time = match (options.cms_validity_at, parsed.signing_time) {
-        (ValidityAt::SigningTime, Some(t)) if format == Some(Format::Cms) => t,
-        _ => options.time,
+    // Validity at the CMS signingTime (when asked): the signer chooses that attribute, so it is
+    // believed only inside the assertion's own iat–exp window (which is itself checked against
+    // the verification time); otherwise the certificates must also be valid now — a backdated
+    // signingTime can never revive an expired certificate for a fresh assertion.
+    let skew = i64::from(options.skew_seconds);
+    let (time, also_at) = match (options.cms_validity_at, parsed.signing_time) {
+        (ValidityAt::SigningTime, Some(t)) if format == Some(Format::Cms) => {
+            let credible = t >= parsed.claims.iat.saturating_sub(skew) && t <= parsed.claims.exp.saturating_add(skew);
+            (t, (!credible).then_some(options.time))
+        }
+        _ => (options.time, None),
     };
     let policy = PathPolicy {
         required_kind: options.purpose.required_kind(),
         time,
         min_rsa_bits: options.min_rsa_bits,
         allow_sha1: options.allow_legacy_algorithms,
+        also_at,
     };
     let path = path::plan(&leaf, trusted.get(), refused, &policy, checks);
     let assertion_check = checks.len();

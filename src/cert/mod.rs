@@ -20,7 +20,7 @@
 mod identity;
 mod pem;
 mod profile;
-mod x509;
+pub(crate) mod x509;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};

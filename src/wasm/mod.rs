@@ -58,6 +58,8 @@ export interface VerifyOptions {
   format?: "jws" | "cms";
   /** iat/exp skew in seconds (default 60, max 600). */
   skewSeconds?: number;
+  /** Oldest iat and longest exp − iat accepted, seconds (default 600, max 3600). */
+  maxAgeSeconds?: number;
   /** Unchecked revocation: "error" (default for account-opening and sign) or "warning". */
   revocationUnchecked?: "error" | "warning";
   allowLegacyAlgorithms?: boolean;
@@ -361,16 +363,90 @@ fn read_verify_args(assertion: &JsValue, options: &JsValue) -> Result<VerifyArgs
     if !options.is_object() {
         return Err(invalid("options must be an object"));
     }
-    let copy = js_sys::Object::assign(&js_sys::Object::new(), options.unchecked_ref());
-    let take = |key: &str| -> JsValue {
-        let v = Reflect::get(&copy, &key.into()).unwrap_or(JsValue::UNDEFINED);
-        let _ = Reflect::delete_property(&copy, &key.into());
-        v
+    // Read the fields directly (no JSON round trip): the same names and rules as the Rust
+    // `VerifyOptions` JSON form, unknown names refused so that a typo cannot weaken a check.
+    let mut parsed = VerifyOptions::new("", "", assertion::Purpose::AccountOpening, 0);
+    let (mut time, mut extra, mut detached) = (JsValue::UNDEFINED, JsValue::UNDEFINED, JsValue::UNDEFINED);
+    let (mut have_audience, mut have_nonce, mut have_purpose) = (false, false, false);
+    let text = |k: &str, v: &JsValue| v.as_string().ok_or_else(|| invalid(format!("{k} must be a string")));
+    let whole = |k: &str, v: &JsValue| {
+        v.as_f64()
+            .filter(|n| n.is_finite() && n.fract() == 0.0 && *n >= 0.0 && *n <= f64::from(u32::MAX))
+            .map(|n| n as u32)
+            .ok_or_else(|| invalid(format!("{k} must be a whole number")))
     };
-    let time = take("time");
-    let extra = take("extraAnchors");
-    let detached = take("detachedContent");
-    let unix = if time.is_undefined() || time.is_null() {
+    for key in js_sys::Object::keys(options.unchecked_ref::<js_sys::Object>()).iter() {
+        let Some(k) = key.as_string() else { continue };
+        let v = Reflect::get(options, &key).unwrap_or(JsValue::UNDEFINED);
+        if v.is_undefined() {
+            continue;
+        }
+        match k.as_str() {
+            "audience" => (parsed.audience, have_audience) = (text(&k, &v)?, true),
+            "nonce" => (parsed.nonce, have_nonce) = (text(&k, &v)?, true),
+            "purpose" => {
+                parsed.purpose = match text(&k, &v)?.as_str() {
+                    "account-opening" => assertion::Purpose::AccountOpening,
+                    "login" => assertion::Purpose::Login,
+                    "sign" => assertion::Purpose::Sign,
+                    _ => return Err(invalid("purpose must be account-opening, login or sign")),
+                };
+                have_purpose = true;
+            }
+            "trust" => {
+                parsed.trust = match text(&k, &v)?.as_str() {
+                    "jlis" => assertion::Trust::Jlis,
+                    "test" => assertion::Trust::Test,
+                    _ => return Err(invalid("trust must be \"jlis\" or \"test\"")),
+                }
+            }
+            "format" if v.is_null() => parsed.format = None,
+            "format" => {
+                parsed.format = Some(match text(&k, &v)?.as_str() {
+                    "jws" => assertion::Format::Jws,
+                    "cms" => assertion::Format::Cms,
+                    _ => return Err(invalid("format must be \"jws\" or \"cms\"")),
+                })
+            }
+            "skewSeconds" => parsed.skew_seconds = whole(&k, &v)?,
+            "minRsaBits" => parsed.min_rsa_bits = whole(&k, &v)?,
+            "maxAgeSeconds" => parsed.max_age_seconds = whole(&k, &v)?,
+            "allowLegacyAlgorithms" => {
+                parsed.allow_legacy_algorithms = v
+                    .as_bool()
+                    .ok_or_else(|| invalid("allowLegacyAlgorithms must be a boolean"))?
+            }
+            "revocationUnchecked" if v.is_null() => parsed.revocation_unchecked = None,
+            "revocationUnchecked" => {
+                parsed.revocation_unchecked = Some(match text(&k, &v)?.as_str() {
+                    "error" => assertion::Severity::Error,
+                    "warning" => assertion::Severity::Warning,
+                    _ => return Err(invalid("revocationUnchecked must be \"error\" or \"warning\"")),
+                })
+            }
+            "cmsValidityAt" => {
+                parsed.cms_validity_at = match text(&k, &v)?.as_str() {
+                    "verificationTime" => assertion::ValidityAt::VerificationTime,
+                    "signingTime" => assertion::ValidityAt::SigningTime,
+                    _ => return Err(invalid("cmsValidityAt must be \"verificationTime\" or \"signingTime\"")),
+                }
+            }
+            "time" => time = v,
+            "extraAnchors" => extra = v,
+            "detachedContent" => detached = v,
+            other => return Err(invalid(format!("unknown option {other:?}"))),
+        }
+    }
+    for (present, name) in [
+        (have_audience, "audience"),
+        (have_nonce, "nonce"),
+        (have_purpose, "purpose"),
+    ] {
+        if !present {
+            return Err(invalid(format!("missing option {name}")));
+        }
+    }
+    parsed.time = if time.is_null() || time.is_undefined() {
         (js_sys::Date::now() / 1000.0).floor() as i64
     } else if let Some(n) = time.as_f64() {
         if !n.is_finite() || n.fract() != 0.0 {
@@ -384,12 +460,7 @@ fn read_verify_args(assertion: &JsValue, options: &JsValue) -> Result<VerifyArgs
     } else {
         return Err(invalid("time must be Unix seconds, an RFC 3339 string or a Date"));
     };
-    let _ = Reflect::set(&copy, &"time".into(), &JsValue::from_f64(unix as f64));
-    let json = js_sys::JSON::stringify(&copy)
-        .map_err(|_| invalid("options are not serialisable"))?
-        .as_string()
-        .unwrap_or_default();
-    let parsed = VerifyOptions::from_json(&json).map_err(|e| to_js_error(&e))?;
+    parsed.validate().map_err(|e| to_js_error(&e))?;
     let extra = if extra.is_undefined() || extra.is_null() {
         None
     } else {

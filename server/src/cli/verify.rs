@@ -39,6 +39,9 @@ pub(crate) struct VerifyArgs {
     /// Allowed iat/exp skew in seconds.
     #[arg(long, default_value_t = 60)]
     skew: u32,
+    /// Oldest iat and longest exp − iat accepted, in seconds.
+    #[arg(long, default_value_t = 600)]
+    max_age: u32,
     /// Treat unchecked revocation as an error or a warning (default: error for
     /// account-opening and sign, warning for login).
     #[arg(long, value_enum)]
@@ -102,6 +105,7 @@ pub(crate) fn run(a: &VerifyArgs) -> Result<bool, Failure> {
         FormatArg::Cms => Format::Cms,
     });
     options.skew_seconds = a.skew;
+    options.max_age_seconds = a.max_age;
     options.revocation_unchecked = a.revocation_unchecked.map(|s| match s {
         SeverityArg::Error => Severity::Error,
         SeverityArg::Warning => Severity::Warning,

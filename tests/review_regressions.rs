@@ -1,0 +1,166 @@
+//! Regression tests for the findings of the internal security review (see the closing note of
+//! the verification issue): each test is the reviewer's attack, now refused.
+
+#![cfg(not(target_arch = "wasm32"))]
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is the failure report
+
+use std::path::PathBuf;
+
+use jpki_verify::assertion::{self, Purpose, Severity, Trust};
+use jpki_verify::{RustCrypto, VerifyOptions};
+
+const T: i64 = 1_780_272_000;
+const AUD: &str = "https://bank.example.jp";
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn options(purpose: Purpose) -> VerifyOptions {
+    let mut o = VerifyOptions::new(AUD, &jpki_verify_testpki::assertion_nonce(), purpose, T);
+    o.trust = Trust::Test;
+    o.revocation_unchecked = Some(Severity::Warning);
+    o
+}
+
+fn jws(claims: &str) -> String {
+    let leaf = std::fs::read(root().join("tests/fixtures/testpki/taro-sign.der")).unwrap();
+    let key = std::fs::read(root().join("tests/fixtures/testpki/taro-sign.key.der")).unwrap();
+    let b64 = {
+        const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut s = String::new();
+        for c in leaf.chunks(3) {
+            let n = c
+                .iter()
+                .enumerate()
+                .fold(0u32, |a, (i, &b)| a | (u32::from(b) << (16 - 8 * i)));
+            for i in 0..4 {
+                s.push(if i <= c.len() {
+                    A[((n >> (18 - 6 * i)) & 63) as usize] as char
+                } else {
+                    '='
+                });
+            }
+        }
+        s
+    };
+    let header = format!(r#"{{"alg":"RS256","typ":"jpki-assertion+jwt","x5c":["{b64}"]}}"#);
+    jpki_verify_testpki::sign_jws(&header, claims, &key).unwrap()
+}
+
+fn claims(iat: i64, exp: i64, txn: &str) -> String {
+    let nonce = jpki_verify_testpki::assertion_nonce();
+    format!(r#"{{"aud":"{AUD}","nonce":"{nonce}","iat":{iat},"exp":{exp},"purpose":"account-opening"{txn}}}"#)
+}
+
+#[test]
+fn control_a_fresh_assertion_is_valid() {
+    let v = assertion::verify(
+        jws(&claims(T - 10, T + 200, "")).as_bytes(),
+        &options(Purpose::AccountOpening),
+        None,
+        None,
+        &RustCrypto,
+    );
+    assert!(v.valid, "{:?}", v.errors);
+}
+
+/// M2: an assertion issued long ago, or valid for years, is expired by policy.
+#[test]
+fn ancient_or_long_lived_assertions_are_expired() {
+    for (iat, exp) in [(0, 9_000_000_000), (T - 7200, T + 200), (T - 10, T + 86_400)] {
+        let v = assertion::verify(
+            jws(&claims(iat, exp, "")).as_bytes(),
+            &options(Purpose::AccountOpening),
+            None,
+            None,
+            &RustCrypto,
+        );
+        assert_eq!(v.code(), Some("JPKI_ASSERTION_EXPIRED"), "iat {iat} exp {exp}");
+    }
+}
+
+/// M3: duplicate members inside txn (what the person saw vs what the bank records).
+#[test]
+fn nested_duplicate_members_are_malformed() {
+    let c = claims(T - 10, T + 200, r#","txn":{"amount":1,"amount":1000000}"#);
+    let v = assertion::verify(
+        jws(&c).as_bytes(),
+        &options(Purpose::AccountOpening),
+        None,
+        None,
+        &RustCrypto,
+    );
+    assert_eq!(v.code(), Some("JPKI_MALFORMED"));
+}
+
+/// M1: an invalid verdict does not carry the (attacker-chosen) identity or an anchor label.
+#[test]
+fn invalid_verdicts_carry_no_identity() {
+    let dir = root().join("tests/fixtures/assertions");
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+    for name in [
+        "jws-foreign-ca",
+        "jws-same-dn-forged-ca",
+        "jws-wrong-nonce",
+        "jws-tampered-signature",
+    ] {
+        let case = manifest["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap();
+        let input = std::fs::read(dir.join(case["file"].as_str().unwrap())).unwrap();
+        let o: VerifyOptions = serde_json::from_value(case["options"].clone()).unwrap();
+        let v = assertion::verify(&input, &o, None, None, &RustCrypto);
+        assert!(!v.valid, "{name}");
+        let cert = v.certificate.as_ref().expect("technical fields kept");
+        assert!(
+            v.identity.is_none() && cert.identity.is_none() && cert.anchor.is_none(),
+            "{name}"
+        );
+        assert!(!cert.serial_number.is_empty());
+    }
+}
+
+/// H1: a signer-chosen signingTime with non-ASCII bytes must not panic the verifier.
+#[test]
+fn non_ascii_signing_time_is_malformed_not_a_panic() {
+    let mut cms = std::fs::read(root().join("tests/fixtures/assertions/cms-attached-taro.p7s")).unwrap();
+    let at = cms
+        .windows(2)
+        .position(|w| w == [0x17, 0x0D])
+        .expect("UTCTime signingTime");
+    cms[at + 3] = 0xC3;
+    cms[at + 4] = 0xA9;
+    let mut o = options(Purpose::AccountOpening);
+    o.format = Some(jpki_verify::Format::Cms);
+    let v = assertion::verify(&cms, &o, None, None, &RustCrypto);
+    assert_eq!(v.code(), Some("JPKI_MALFORMED"));
+}
+
+/// H2 (partial, the rule): with signing-time validation, a signingTime outside the assertion's
+/// own iat–exp window is not believed — the fixture whose signingTime precedes the certificate
+/// is still refused, and the same file is valid at the verification time.
+#[test]
+fn signing_time_validation_cannot_be_used_to_time_travel() {
+    let dir = root().join("tests/fixtures/assertions");
+    let cms = std::fs::read(dir.join("cms-signing-time-before-cert.p7s")).unwrap();
+    let mut o = options(Purpose::AccountOpening);
+    o.format = Some(jpki_verify::Format::Cms);
+    assert!(assertion::verify(&cms, &o, None, None, &RustCrypto).valid);
+    o.cms_validity_at = assertion::ValidityAt::SigningTime;
+    assert_eq!(
+        assertion::verify(&cms, &o, None, None, &RustCrypto).code(),
+        Some("JPKI_CERT_NOT_YET_VALID")
+    );
+}
+
+/// L4: caller-supplied times with multibyte characters are an error, not a panic.
+#[test]
+fn rfc3339_with_multibyte_suffix_is_an_error() {
+    assert!(jpki_verify::time::parse_rfc3339("2026-06-01T00:00:00ééé").is_err());
+    assert!(jpki_verify::time::parse_rfc3339("2026-06-01T00:00:00+０９:00").is_err());
+}
