@@ -314,6 +314,10 @@ fn classify_read_binary(state: &State, c: &ApduView<'_>) -> Option<Effect> {
         if state.is_my_number_file(sfi) {
             return None;
         }
+        // SFI 0 may mean "the current EF" (ISO/IEC 7816-4): the same rule as P1 = 00 below.
+        if sfi == 0 && state.sensitive() && state.current_ef.is_none_or(|f| state.is_my_number_file(f)) {
+            return None;
+        }
         return Some(Effect::ForgetEf);
     }
     // The current EF: only if the guard saw a harmless one selected in this application.
