@@ -164,3 +164,50 @@ fn rfc3339_with_multibyte_suffix_is_an_error() {
     assert!(jpki_verify::time::parse_rfc3339("2026-06-01T00:00:00ééé").is_err());
     assert!(jpki_verify::time::parse_rfc3339("2026-06-01T00:00:00+０９:00").is_err());
 }
+
+/// Card review: ENVELOPE (and any instruction outside the client's allowlist) and application
+/// names that are not exactly the JPKI AID can no longer carry a command to the My Number.
+#[test]
+fn guard_refuses_envelope_and_loose_application_names() {
+    use jpki_verify::card::{block_on, MyNumberGuard, Transport};
+
+    struct Recorder(Vec<Vec<u8>>);
+    impl Transport for Recorder {
+        async fn transmit(&mut self, command: &[u8]) -> jpki_verify::Result<Vec<u8>> {
+            self.0.push(command.to_vec());
+            Ok(vec![0x90, 0x00])
+        }
+    }
+    let select_jpki: &[u8] = &[
+        0x00, 0xA4, 0x04, 0x0C, 0x0A, 0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01,
+    ];
+    let mut guard = MyNumberGuard::new(Recorder(Vec::new()));
+    let mut send = |apdu: &[u8]| block_on(guard.transmit(apdu));
+    assert!(send(select_jpki).is_ok());
+    // ENVELOPE wrapping MANAGE CHANNEL / a text-input SELECT; TERMINATE CARD; GET CHALLENGE.
+    for apdu in [
+        &[0x00, 0xC2, 0x00, 0x00, 0x04, 0x00, 0x70, 0x00, 0x01][..],
+        &[0x00, 0xC3, 0x00, 0x00, 0x04, 0x00, 0x70, 0x00, 0x01],
+        &[0x00, 0xFE, 0x00, 0x00],
+        &[0x00, 0x84, 0x00, 0x00, 0x08],
+        &[0x00, 0x70, 0x00, 0x01],
+    ] {
+        assert_eq!(send(apdu).unwrap_err().code(), "JPKI_MYNUMBER_REFUSED", "{apdu:02X?}");
+    }
+    // The text-input AID with a trailing byte: treated as a My Number application.
+    let mut long_name = vec![
+        0x00, 0xA4, 0x04, 0x0C, 0x0B, 0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x04, 0x08, 0x00,
+    ];
+    assert!(send(&long_name).is_ok());
+    assert_eq!(
+        send(&[0x00, 0xA4, 0x02, 0x0C, 0x02, 0x00, 0x01]).unwrap_err().code(),
+        "JPKI_MYNUMBER_REFUSED"
+    );
+    assert_eq!(
+        send(&[0x00, 0xB0, 0x81, 0x00, 0x11]).unwrap_err().code(),
+        "JPKI_MYNUMBER_REFUSED"
+    );
+    long_name.clear();
+    let sent = guard.inner().0.len();
+    assert_eq!(sent, 2, "only the two SELECTs by name reached the card");
+}

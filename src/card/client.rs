@@ -498,8 +498,12 @@ impl<T: Transport> JpkiCard<T> {
     /// or log message contains them.
     pub async fn verify_pin(&mut self, pin: PinRef, value: &str, allow_last_try: bool) -> Result<()> {
         let secret = normalize_pin(pin, value)?;
-        if self.tries_left(pin).await? == PinStatus::TriesLeft(1) && !allow_last_try {
-            return Err(Error::PinLastTryGuard);
+        match self.tries_left(pin).await? {
+            PinStatus::TriesLeft(1) if !allow_last_try => return Err(Error::PinLastTryGuard),
+            // Already verified in this session: nothing is sent (whether a successful VERIFY
+            // resets the counter is not confirmed, so the guard cannot know the tries left).
+            PinStatus::Verified => return Ok(()),
+            PinStatus::TriesLeft(_) => {}
         }
         // The PIN EF is the current EF: tries_left selected it.
         let command = SecretCommand(Command::new(0x00, ins::VERIFY, 0x00, 0x80).with_data(secret.to_vec()));

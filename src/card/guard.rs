@@ -214,23 +214,18 @@ fn classify(state: &State, command: &[u8]) -> Option<Effect> {
     if c.cla != 0x00 && c.cla != 0x80 {
         return None;
     }
+    // An allowlist, in every state: exactly what the JPKI client needs. Everything else —
+    // ENVELOPE (C2/C3, which would wrap a refused APDU), MANAGE CHANNEL (70), odd-INS variants,
+    // TERMINATE, proprietary instructions — is refused, so no wrapper or channel can carry a
+    // command past the rules below.
     match c.ins {
         ins::SELECT => classify_select(state, &c),
         ins::READ_BINARY => classify_read_binary(state, &c),
-        ins::VERIFY | 0x21 => classify_verify(state, &c),
+        ins::VERIFY => classify_verify(state, &c),
         ins::GET_RESPONSE => Some(Effect::None),
-        // MANAGE CHANNEL opens a channel whose selection the guard would not see.
-        0x70 => None,
-        _ if state.sensitive() => None,
-        // CHANGE REFERENCE DATA, RESET RETRY COUNTER: no My Number-shaped reference data.
-        0x24 | 0x2C if is_my_number_shaped(c.data) => None,
-        // Instructions that do not change the selected DF: PSO / COMPUTE DIGITAL SIGNATURE,
-        // MSE, CHANGE REFERENCE DATA, RESET RETRY COUNTER, GET CHALLENGE, GENERAL / INTERNAL
-        // AUTHENTICATE, READ BINARY / RECORD (odd and even), GET DATA.
-        0x22 | 0x24 | 0x2A | 0x2C | 0x84 | 0x86 | 0x87 | 0x88 | 0xB2 | 0xB3 | 0xCA | 0xCB => Some(Effect::None),
-        0xB1 => Some(Effect::ForgetEf),
-        // Anything else may change the selection in ways the guard cannot follow.
-        _ => Some(Effect::LoseTrack),
+        // COMPUTE DIGITAL SIGNATURE (JPKI proprietary, CLA 80), only outside the My Number APs.
+        0x2A if c.cla == 0x80 && !state.sensitive() => Some(Effect::None),
+        _ => None,
     }
 }
 
@@ -248,15 +243,16 @@ fn classify_select(state: &State, c: &ApduView<'_>) -> Option<Effect> {
                 SelectedApplication::TextInput
             } else if name == CARD_SURFACE_AID && first_occurrence {
                 SelectedApplication::CardSurface
-            } else if text || surface {
-                SelectedApplication::Unknown
             } else {
-                SelectedApplication::Other
+                // Any other name — a prefix, a longer name, a name the card may match loosely —
+                // gets both My Number rule sets: only the exact JPKI AID is harmless.
+                SelectedApplication::Unknown
             };
+            let unknown = app == SelectedApplication::Unknown;
             Some(Effect::SelectApplication(State {
                 app,
-                text,
-                surface,
+                text: text || unknown,
+                surface: surface || unknown,
                 current_ef: None,
             }))
         }

@@ -37,7 +37,7 @@ impl Transport for JsTransport {
             .call1(&self.object, &Uint8Array::from(command).into())
             .map_err(|e| io(format!("transmit threw: {}", describe(&e))))?;
         let answer = match answer.dyn_into::<Promise>() {
-            Ok(p) => JsFuture::from(p)
+            Ok(p) => JsFuture::from(with_timeout(p, TRANSMIT_TIMEOUT_MS))
                 .await
                 .map_err(|e| io(format!("transmit rejected: {}", describe(&e))))?,
             Err(v) => v,
@@ -50,6 +50,29 @@ impl Transport for JsTransport {
         }
         Ok(bytes.to_vec())
     }
+}
+
+/// Longest wait for one APDU (an RSA signature on a contactless card takes a few seconds).
+const TRANSMIT_TIMEOUT_MS: f64 = 30_000.0;
+
+/// `Promise.race([p, reject after ms])`, so a transport that never answers cannot hang the card
+/// (and keep it "busy") forever.
+fn with_timeout(p: Promise, ms: f64) -> Promise {
+    let timer = Promise::new(&mut |_resolve, reject| {
+        let set_timeout = Reflect::get(&js_sys::global(), &"setTimeout".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+        if let Some(set_timeout) = set_timeout {
+            let fire = Closure::once_into_js(move || {
+                let _ = reject.call1(
+                    &JsValue::UNDEFINED,
+                    &JsValue::from_str("no answer within 30 s (timeout)"),
+                );
+            });
+            let _ = set_timeout.call2(&JsValue::UNDEFINED, &fire, &JsValue::from_f64(ms));
+        }
+    });
+    Promise::race(&js_sys::Array::of2(&p, &timer))
 }
 
 fn describe(e: &JsValue) -> String {

@@ -243,7 +243,7 @@ fn serve(stream: &mut (impl Read + Write), card: &mut VirtualCard, mut log: Opti
 /// The C-APDU as lowercase hex, with the data field of the PIN commands (VERIFY `20`,
 /// CHANGE REFERENCE DATA `24`, RESET RETRY COUNTER `2C`) replaced by `*`.
 fn redacted_hex(apdu: &[u8]) -> String {
-    let secret_ins = matches!(apdu.get(1), Some(0x20 | 0x24 | 0x2c));
+    let secret_ins = matches!(apdu.get(1), Some(0x20 | 0x21 | 0x24 | 0x2c));
     let mut out = String::with_capacity(apdu.len() * 2);
     for (i, b) in apdu.iter().enumerate() {
         if secret_ins && i >= 5 {
