@@ -135,7 +135,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads one TLV and requires its tag to be `expected`.
-    pub(crate) fn expect(&mut self, expected: u8, what: &str) -> Result<Tlv<'a>> {
+    pub(crate) fn expect_tag(&mut self, expected: u8, what: &str) -> Result<Tlv<'a>> {
         let tlv = self.read()?;
         if tlv.tag != expected {
             return Err(Error::malformed(

@@ -146,6 +146,31 @@ pub(crate) fn decode_base64url_nopad(part: &[u8], offset: usize) -> Result<Vec<u
     Ok(out)
 }
 
+/// Base64 encoding (RFC 4648): the standard alphabet with `=` padding (`x5c`, RFC 7515
+/// §4.1.6), or the URL alphabet without padding (JWS parts, RFC 7515 §2).
+pub(crate) fn encode_base64(bytes: &[u8], url: bool) -> String {
+    let alphabet: &[u8; 64] = if url {
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    } else {
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    };
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, &b)| acc | (u32::from(b) << (16 - 8 * i)));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(alphabet[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else if !url {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
 /// Lower-case hex with a separator-free layout.
 pub(crate) fn hex_lower(bytes: &[u8]) -> String {
     crate::der::hex_upper(bytes).to_ascii_lowercase()

@@ -19,6 +19,17 @@ fn manifest() -> Value {
     serde_json::from_slice(&std::fs::read(dir().join("manifest.json")).unwrap()).unwrap()
 }
 
+/// A case's input bytes, options and detached content.
+fn load(case: &Value) -> (Vec<u8>, VerifyOptions, Option<Vec<u8>>) {
+    let input = std::fs::read(dir().join(case["file"].as_str().unwrap())).unwrap();
+    let options = serde_json::from_value(case["options"].clone()).unwrap();
+    let detached = case
+        .get("detachedContent")
+        .and_then(Value::as_str)
+        .map(|f| std::fs::read(dir().join(f)).unwrap());
+    (input, options, detached)
+}
+
 #[test]
 fn manifest_cases_native() {
     let m = manifest();
@@ -27,12 +38,7 @@ fn manifest_cases_native() {
     let (mut passed, mut failed) = (0, 0);
     for case in cases {
         let name = case["name"].as_str().unwrap();
-        let input = std::fs::read(dir().join(case["file"].as_str().unwrap())).unwrap();
-        let options: VerifyOptions = serde_json::from_value(case["options"].clone()).unwrap();
-        let detached = case
-            .get("detachedContent")
-            .and_then(Value::as_str)
-            .map(|f| std::fs::read(dir().join(f)).unwrap());
+        let (input, options, detached) = load(case);
         let verdict = assertion::verify(&input, &options, None, detached.as_deref(), &RustCrypto);
         let want_valid = case["expect"]["valid"].as_bool().unwrap();
         let want_code = case["expect"]["code"].as_str();
@@ -84,12 +90,7 @@ fn truncations_and_bit_flips_never_panic() {
     let m = manifest();
     let mut runs = 0;
     for case in m["cases"].as_array().unwrap() {
-        let input = std::fs::read(dir().join(case["file"].as_str().unwrap())).unwrap();
-        let options: VerifyOptions = serde_json::from_value(case["options"].clone()).unwrap();
-        let detached = case
-            .get("detachedContent")
-            .and_then(Value::as_str)
-            .map(|f| std::fs::read(dir().join(f)).unwrap());
+        let (input, options, detached) = load(case);
         // A prefix of an invalid case can be valid (cut off the 4th part of `jws-four-parts`);
         // a prefix or a bit flip of a valid one never is.
         let strict = case["expect"]["valid"] == true;
@@ -129,12 +130,7 @@ fn truncations_and_bit_flips_never_panic() {
 fn manifest_cases_native_ring() {
     let m = manifest();
     for case in m["cases"].as_array().unwrap() {
-        let input = std::fs::read(dir().join(case["file"].as_str().unwrap())).unwrap();
-        let options: VerifyOptions = serde_json::from_value(case["options"].clone()).unwrap();
-        let detached = case
-            .get("detachedContent")
-            .and_then(Value::as_str)
-            .map(|f| std::fs::read(dir().join(f)).unwrap());
+        let (input, options, detached) = load(case);
         let a = assertion::verify(&input, &options, None, detached.as_deref(), &jpki_verify::crypto::Ring);
         let b = assertion::verify(&input, &options, None, detached.as_deref(), &RustCrypto);
         assert_eq!(a, b, "{}", case["name"]);

@@ -90,7 +90,7 @@ fn malformed(what: &str, at: usize) -> Error {
 /// `AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL }` → (OID, params DER).
 fn algorithm_identifier<'a>(tlv: &Tlv<'a>) -> Result<(String, Option<&'a [u8]>)> {
     let mut r = Reader::new(tlv.value, tlv.value_offset);
-    let oid = r.expect(0x06, "CMS AlgorithmIdentifier")?;
+    let oid = r.expect_tag(0x06, "CMS AlgorithmIdentifier")?;
     let params = if r.is_empty() {
         None
     } else {
@@ -127,16 +127,16 @@ pub(crate) fn parse_for_verification(input: &[u8], detached: Option<&[u8]>, opti
     }
     crate::der::check_structure(input, "CMS")?;
     let mut top = Reader::new(input, 0);
-    let content_info = top.expect(tag::SEQUENCE, "CMS ContentInfo")?;
+    let content_info = top.expect_tag(tag::SEQUENCE, "CMS ContentInfo")?;
     let mut ci = Reader::new(content_info.value, content_info.value_offset);
-    let ct = ci.expect(0x06, "CMS contentType")?;
+    let ct = ci.expect_tag(0x06, "CMS contentType")?;
     if oid_to_string(ct.value, ct.value_offset)? != OID_SIGNED_DATA {
         return Err(malformed("contentType is not id-signedData", ct.offset));
     }
-    let explicit = ci.expect(tag::CONTEXT_0_CONSTRUCTED, "CMS content")?;
+    let explicit = ci.expect_tag(tag::CONTEXT_0_CONSTRUCTED, "CMS content")?;
     ci.finish("CMS ContentInfo")?;
     let mut ex = Reader::new(explicit.value, explicit.value_offset);
-    let signed_data = ex.expect(tag::SEQUENCE, "CMS SignedData")?;
+    let signed_data = ex.expect_tag(tag::SEQUENCE, "CMS SignedData")?;
     ex.finish("CMS content")?;
 
     let mut sd = Reader::new(signed_data.value, signed_data.value_offset);
@@ -144,8 +144,8 @@ pub(crate) fn parse_for_verification(input: &[u8], detached: Option<&[u8]>, opti
     if !matches!(version, 1 | 3) {
         return Err(malformed("SignedData version must be 1 or 3", signed_data.value_offset));
     }
-    let digest_algorithms = sd.expect(0x31, "CMS digestAlgorithms")?;
-    let encap = sd.expect(tag::SEQUENCE, "CMS encapContentInfo")?;
+    let digest_algorithms = sd.expect_tag(0x31, "CMS digestAlgorithms")?;
+    let encap = sd.expect_tag(tag::SEQUENCE, "CMS encapContentInfo")?;
     let mut next = sd.read()?;
     let mut certificates = Vec::new();
     if next.tag == tag::CONTEXT_0_CONSTRUCTED {
@@ -173,21 +173,21 @@ pub(crate) fn parse_for_verification(input: &[u8], detached: Option<&[u8]>, opti
     }
     sd.finish("CMS SignedData")?;
     let mut signers = Reader::new(next.value, next.value_offset);
-    let signer = signers.expect(tag::SEQUENCE, "CMS SignerInfo")?;
+    let signer = signers.expect_tag(tag::SEQUENCE, "CMS SignerInfo")?;
     if !signers.is_empty() {
         return Err(malformed("exactly one SignerInfo is supported", signers.offset()));
     }
 
     // encapContentInfo
     let mut e = Reader::new(encap.value, encap.value_offset);
-    let ect = e.expect(0x06, "CMS eContentType")?;
+    let ect = e.expect_tag(0x06, "CMS eContentType")?;
     let econtent_type = oid_to_string(ect.value, ect.value_offset)?;
     let attached = if e.is_empty() {
         None
     } else {
-        let wrapper = e.expect(tag::CONTEXT_0_CONSTRUCTED, "CMS eContent")?;
+        let wrapper = e.expect_tag(tag::CONTEXT_0_CONSTRUCTED, "CMS eContent")?;
         let mut w = Reader::new(wrapper.value, wrapper.value_offset);
-        let octets = w.expect(0x04, "CMS eContent OCTET STRING")?;
+        let octets = w.expect_tag(0x04, "CMS eContent OCTET STRING")?;
         w.finish("CMS eContent")?;
         Some(octets.value)
     };
@@ -213,13 +213,13 @@ pub(crate) fn parse_for_verification(input: &[u8], detached: Option<&[u8]>, opti
     let mut si = Reader::new(signer.value, signer.value_offset);
     let si_version = read_integer_small(&si.read()?)?;
     let sid = si.read()?;
-    let digest_alg = si.expect(tag::SEQUENCE, "CMS digestAlgorithm")?;
+    let digest_alg = si.expect_tag(tag::SEQUENCE, "CMS digestAlgorithm")?;
     let signed_attrs = si.read()?;
     if signed_attrs.tag != tag::CONTEXT_0_CONSTRUCTED {
         return Err(malformed("signed attributes are required", signed_attrs.offset));
     }
-    let sig_alg = si.expect(tag::SEQUENCE, "CMS signatureAlgorithm")?;
-    let signature = si.expect(0x04, "CMS signature")?;
+    let sig_alg = si.expect_tag(tag::SEQUENCE, "CMS signatureAlgorithm")?;
+    let signature = si.expect_tag(0x04, "CMS signature")?;
     if !si.is_empty() {
         let unsigned = si.read()?;
         if unsigned.tag != 0xA1 {
@@ -241,7 +241,7 @@ pub(crate) fn parse_for_verification(input: &[u8], detached: Option<&[u8]>, opti
     let mut listed = Reader::new(digest_algorithms.value, digest_algorithms.value_offset);
     let mut found = false;
     while !listed.is_empty() {
-        let a = listed.expect(tag::SEQUENCE, "CMS digestAlgorithms entry")?;
+        let a = listed.expect_tag(tag::SEQUENCE, "CMS digestAlgorithms entry")?;
         let (oid, _) = algorithm_identifier(&a)?;
         found |= oid == digest_oid;
     }
@@ -262,10 +262,10 @@ pub(crate) fn parse_for_verification(input: &[u8], detached: Option<&[u8]>, opti
     let mut attrs = Reader::new(signed_attrs.value, signed_attrs.value_offset);
     let (mut content_type, mut message_digest, mut signing_time) = (None, None, None);
     while !attrs.is_empty() {
-        let attr = attrs.expect(tag::SEQUENCE, "CMS Attribute")?;
+        let attr = attrs.expect_tag(tag::SEQUENCE, "CMS Attribute")?;
         let mut a = Reader::new(attr.value, attr.value_offset);
-        let oid = a.expect(0x06, "CMS Attribute type")?;
-        let values = a.expect(0x31, "CMS Attribute values")?;
+        let oid = a.expect_tag(0x06, "CMS Attribute type")?;
+        let values = a.expect_tag(0x31, "CMS Attribute values")?;
         a.finish("CMS Attribute")?;
         let mut v = Reader::new(values.value, values.value_offset);
         let value = v.read()?;
@@ -356,8 +356,8 @@ fn find_signer(certificates: &[&[u8]], version: u32, sid: &Tlv<'_>) -> Result<Ve
         (None, None)
     } else {
         let mut r = Reader::new(sid.value, sid.value_offset);
-        let name = r.expect(tag::SEQUENCE, "CMS issuerAndSerialNumber issuer")?;
-        let serial = r.expect(0x02, "CMS issuerAndSerialNumber serial")?;
+        let name = r.expect_tag(tag::SEQUENCE, "CMS issuerAndSerialNumber issuer")?;
+        let serial = r.expect_tag(0x02, "CMS issuerAndSerialNumber serial")?;
         r.finish("CMS issuerAndSerialNumber")?;
         let name_der =
             &sid.value[name.offset - sid.value_offset..name.value_offset - sid.value_offset + name.value.len()];

@@ -136,18 +136,7 @@ pub(crate) fn decode_base64url(part: &str, offset: usize, what: &str) -> Result<
 
 /// Base64url without padding.
 pub fn encode_base64url(bytes: &[u8]) -> String {
-    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |acc, (i, &b)| acc | (u32::from(b) << (16 - 8 * i)));
-        for i in 0..=chunk.len() {
-            out.push(char::from(A[((n >> (18 - 6 * i)) & 63) as usize]));
-        }
-    }
-    out
+    crate::encoding::encode_base64(bytes, true)
 }
 
 /// Deepest JSON nesting accepted (objects and arrays) in a header or claims set.

@@ -58,7 +58,8 @@ impl Purpose {
         }
     }
 
-    fn parse(s: &str) -> Option<Purpose> {
+    /// The purpose named by a claim value (`account-opening`, `login`, `sign`).
+    pub fn parse(s: &str) -> Option<Purpose> {
         Some(match s {
             "account-opening" => Purpose::AccountOpening,
             "login" => Purpose::Login,

@@ -567,7 +567,7 @@ impl<T: Transport> JpkiCard<T> {
     /// card (or the cache). Request errors (empty audience or nonce, `exp < iat`, a purpose
     /// that does not fit the key) are [`Error::InvalidOptions`], found before any APDU.
     pub async fn make_assertion(&mut self, request: &AssertionRequest) -> Result<String> {
-        check_request(request)?;
+        request.validate()?;
         let leaf = self.read_certificate(request.key.certificate()).await?;
         let mut x5c = vec![encode_base64(&leaf)];
         if request.include_ca {
@@ -594,6 +594,15 @@ impl<T: Transport> JpkiCard<T> {
         let input = jws_signing_input(&header, &claims);
         let signature = self.sign(request.key, &digest_info_sha256(input.as_bytes())).await?;
         Ok(format!("{input}.{}", encode_base64url(&signature)))
+    }
+}
+
+impl AssertionRequest {
+    /// Refuses a request the card must not sign (empty audience or nonce, `exp` before `iat`,
+    /// a `txn` that is not an object, a key that does not fit the purpose) — callers can check
+    /// this before asking the person for a PIN.
+    pub fn validate(&self) -> Result<()> {
+        check_request(self)
     }
 }
 
@@ -682,22 +691,7 @@ fn der_sequence_length(header: &[u8]) -> core::result::Result<usize, String> {
 
 /// Standard base64 with padding (RFC 4648 §4), as `x5c` requires (RFC 7515 §4.1.6).
 fn encode_base64(bytes: &[u8]) -> String {
-    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |acc, (i, &b)| acc | (u32::from(b) << (16 - 8 * i)));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(A[((n >> (18 - 6 * i)) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+    crate::encoding::encode_base64(bytes, false)
 }
 
 #[cfg(test)]

@@ -278,7 +278,7 @@ fn decode_other_name_value(raw: &[u8], offset: Option<usize>) -> Result<String> 
     let base = offset.unwrap_or(0);
     let locate = |o: usize| offset.map(|_| o);
     let mut outer = Reader::new(raw, base);
-    let wrapper = outer.expect(tag::CONTEXT_0_CONSTRUCTED, "otherName value")?;
+    let wrapper = outer.expect_tag(tag::CONTEXT_0_CONSTRUCTED, "otherName value")?;
     outer.finish("otherName value")?;
     let mut inner = Reader::new(wrapper.value, wrapper.value_offset);
     let value = inner.read()?;

@@ -238,7 +238,7 @@ fn parse_der(der: Vec<u8>) -> Result<Certificate> {
 /// ```
 fn other_object_kind(der: &[u8]) -> Option<&'static str> {
     let mut outer = der::Reader::new(der, 0);
-    let top = outer.expect(der::tag::SEQUENCE, "object").ok()?;
+    let top = outer.expect_tag(der::tag::SEQUENCE, "object").ok()?;
     let mut r = der::Reader::new(top.value, top.value_offset);
     let tags: Vec<u8> = core::iter::from_fn(|| r.read().ok().map(|t| t.tag)).take(4).collect();
     match tags.as_slice() {
@@ -270,7 +270,7 @@ fn ext_err(oid: &str, e: Error) -> Error {
 /// `KeyUsage ::= BIT STRING` → bit flags (bit 0 = digitalSignature), DER unused bits zero.
 fn parse_key_usage(value: &[u8], at: usize) -> Result<u16> {
     let mut r = der::Reader::new(value, at);
-    let bits = r.expect(0x03, "KeyUsage")?;
+    let bits = r.expect_tag(0x03, "KeyUsage")?;
     r.finish("KeyUsage")?;
     let (unused, bytes) = bits
         .value
@@ -299,7 +299,7 @@ fn parse_key_usage(value: &[u8], at: usize) -> Result<u16> {
 /// `BasicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER OPTIONAL }`
 fn parse_basic_constraints(value: &[u8], at: usize) -> Result<BasicConstraints> {
     let mut top = der::Reader::new(value, at);
-    let seq = top.expect(der::tag::SEQUENCE, "BasicConstraints")?;
+    let seq = top.expect_tag(der::tag::SEQUENCE, "BasicConstraints")?;
     top.finish("BasicConstraints")?;
     let mut r = der::Reader::new(seq.value, seq.value_offset);
     let mut bc = BasicConstraints {
@@ -329,22 +329,22 @@ fn parse_basic_constraints(value: &[u8], at: usize) -> Result<BasicConstraints> 
 /// PolicyInformation) and extKeyUsage.
 fn parse_oid_list(value: &[u8], at: usize, nested: bool, what: &str) -> Result<Vec<String>> {
     let mut top = der::Reader::new(value, at);
-    let seq = top.expect(der::tag::SEQUENCE, what)?;
+    let seq = top.expect_tag(der::tag::SEQUENCE, what)?;
     top.finish(what)?;
     let mut r = der::Reader::new(seq.value, seq.value_offset);
     let mut out = Vec::new();
     while !r.is_empty() {
         let oid = if nested {
-            let info = r.expect(der::tag::SEQUENCE, what)?;
+            let info = r.expect_tag(der::tag::SEQUENCE, what)?;
             let mut i = der::Reader::new(info.value, info.value_offset);
-            let oid = i.expect(0x06, what)?;
+            let oid = i.expect_tag(0x06, what)?;
             if !i.is_empty() {
-                i.expect(der::tag::SEQUENCE, "policyQualifiers")?;
+                i.expect_tag(der::tag::SEQUENCE, "policyQualifiers")?;
             }
             i.finish(what)?;
             oid
         } else {
-            r.expect(0x06, what)?
+            r.expect_tag(0x06, what)?
         };
         let id = der::oid_to_string(oid.value, oid.value_offset)?;
         if out.contains(&id) {
@@ -360,7 +360,7 @@ fn parse_oid_list(value: &[u8], at: usize, nested: bool, what: &str) -> Result<V
 
 fn parse_octet_string(value: &[u8], at: usize, what: &str) -> Result<Vec<u8>> {
     let mut r = der::Reader::new(value, at);
-    let o = r.expect(0x04, what)?;
+    let o = r.expect_tag(0x04, what)?;
     r.finish(what)?;
     Ok(o.value.to_vec())
 }
@@ -368,7 +368,7 @@ fn parse_octet_string(value: &[u8], at: usize, what: &str) -> Result<Vec<u8>> {
 /// `AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] KeyIdentifier OPTIONAL, ... }`
 fn parse_aki(value: &[u8], at: usize) -> Result<Option<Vec<u8>>> {
     let mut top = der::Reader::new(value, at);
-    let seq = top.expect(der::tag::SEQUENCE, "AuthorityKeyIdentifier")?;
+    let seq = top.expect_tag(der::tag::SEQUENCE, "AuthorityKeyIdentifier")?;
     top.finish("AuthorityKeyIdentifier")?;
     let mut r = der::Reader::new(seq.value, seq.value_offset);
     let mut key_id = None;
@@ -395,7 +395,7 @@ type OtherNames<'a> = Vec<(String, &'a [u8], Option<usize>)>;
 
 fn parse_san_other_names(value: &[u8], at: usize) -> Result<OtherNames<'_>> {
     let mut top = der::Reader::new(value, at);
-    let seq = top.expect(der::tag::SEQUENCE, "SubjectAltName")?;
+    let seq = top.expect_tag(der::tag::SEQUENCE, "SubjectAltName")?;
     top.finish("SubjectAltName")?;
     let mut r = der::Reader::new(seq.value, seq.value_offset);
     let mut out = Vec::new();
@@ -405,7 +405,7 @@ fn parse_san_other_names(value: &[u8], at: usize) -> Result<OtherNames<'_>> {
             continue;
         }
         let mut o = der::Reader::new(gn.value, gn.value_offset);
-        let oid = o.expect(0x06, "otherName type-id")?;
+        let oid = o.expect_tag(0x06, "otherName type-id")?;
         let id = der::oid_to_string(oid.value, oid.value_offset)?;
         let rest_at = o.offset();
         let rest = &gn.value[rest_at - gn.value_offset..];
@@ -586,11 +586,11 @@ fn key_info(spki: &[u8]) -> Result<(String, u32)> {
         Ok(p) => match p.kind {
             KeyKind::Rsa | KeyKind::RsaPss { .. } => {
                 let mut r = der::Reader::new(p.key, 0);
-                let seq = r.expect(der::tag::SEQUENCE, "RSAPublicKey")?;
+                let seq = r.expect_tag(der::tag::SEQUENCE, "RSAPublicKey")?;
                 r.finish("RSAPublicKey")?;
                 let mut k = der::Reader::new(seq.value, seq.value_offset);
-                let n = k.expect(0x02, "RSA modulus")?;
-                let e = k.expect(0x02, "RSA publicExponent")?;
+                let n = k.expect_tag(0x02, "RSA modulus")?;
+                let e = k.expect_tag(0x02, "RSA publicExponent")?;
                 k.finish("RSAPublicKey")?;
                 if e.value.is_empty() || n.value.first().is_some_and(|b| b & 0x80 != 0) {
                     return Err(Error::malformed(

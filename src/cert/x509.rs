@@ -79,12 +79,12 @@ fn bad(what: &str, at: usize) -> Error {
 /// Parses one certificate that fills `der` exactly.
 pub(crate) fn parse(der: &[u8]) -> Result<X509<'_>> {
     let mut top = Reader::new(der, 0);
-    let cert = top.expect(tag::SEQUENCE, "Certificate")?;
+    let cert = top.expect_tag(tag::SEQUENCE, "Certificate")?;
     top.finish("Certificate")?;
     let mut c = Reader::new(cert.value, cert.value_offset);
-    let tbs = c.expect(tag::SEQUENCE, "tbsCertificate")?;
-    let outer_alg = c.expect(tag::SEQUENCE, "signatureAlgorithm")?;
-    let sig = c.expect(0x03, "signatureValue")?;
+    let tbs = c.expect_tag(tag::SEQUENCE, "tbsCertificate")?;
+    let outer_alg = c.expect_tag(tag::SEQUENCE, "signatureAlgorithm")?;
+    let sig = c.expect_tag(0x03, "signatureValue")?;
     c.finish("Certificate")?;
     let signature = match sig.value.split_first() {
         Some((0, bits)) => bits,
@@ -95,7 +95,7 @@ pub(crate) fn parse(der: &[u8]) -> Result<X509<'_>> {
     let mut next = t.read()?;
     let version = if next.tag == tag::CONTEXT_0_CONSTRUCTED {
         let mut v = Reader::new(next.value, next.value_offset);
-        let int = v.expect(0x02, "version")?;
+        let int = v.expect_tag(0x02, "version")?;
         v.finish("version")?;
         let value = match int.value {
             [0] => return Err(bad("version v1 must be omitted in DER (DEFAULT)", int.offset)),
@@ -119,7 +119,7 @@ pub(crate) fn parse(der: &[u8]) -> Result<X509<'_>> {
         ));
     }
     let serial = next.value;
-    let inner_alg = t.expect(tag::SEQUENCE, "tbsCertificate.signature")?;
+    let inner_alg = t.expect_tag(tag::SEQUENCE, "tbsCertificate.signature")?;
     if inner_alg.value != outer_alg.value {
         return Err(bad(
             "signatureAlgorithm differs from tbsCertificate.signature (RFC 5280 §4.1.1.2)",
@@ -127,16 +127,16 @@ pub(crate) fn parse(der: &[u8]) -> Result<X509<'_>> {
         ));
     }
     let (signature_algorithm, signature_params) = algorithm_identifier(&inner_alg)?;
-    let issuer = t.expect(tag::SEQUENCE, "issuer")?;
+    let issuer = t.expect_tag(tag::SEQUENCE, "issuer")?;
     let (issuer_attributes, issuer_rdn_sizes) = name_attributes(&issuer)?;
-    let validity = t.expect(tag::SEQUENCE, "validity")?;
+    let validity = t.expect_tag(tag::SEQUENCE, "validity")?;
     let mut v = Reader::new(validity.value, validity.value_offset);
     let not_before = parse_time(&v.read()?)?;
     let not_after = parse_time(&v.read()?)?;
     v.finish("validity")?;
-    let subject = t.expect(tag::SEQUENCE, "subject")?;
+    let subject = t.expect_tag(tag::SEQUENCE, "subject")?;
     let (subject_attributes, subject_rdn_sizes) = name_attributes(&subject)?;
-    let spki = t.expect(tag::SEQUENCE, "subjectPublicKeyInfo")?;
+    let spki = t.expect_tag(tag::SEQUENCE, "subjectPublicKeyInfo")?;
     let mut extensions = Vec::new();
     while !t.is_empty() {
         let field = t.read()?;
@@ -187,7 +187,7 @@ fn check_integer(tlv: &Tlv<'_>) -> Result<()> {
 /// `AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL }`.
 pub(crate) fn algorithm_identifier<'a>(tlv: &Tlv<'a>) -> Result<(String, Option<&'a [u8]>)> {
     let mut r = Reader::new(tlv.value, tlv.value_offset);
-    let oid = r.expect(0x06, "AlgorithmIdentifier")?;
+    let oid = r.expect_tag(0x06, "AlgorithmIdentifier")?;
     let params = if r.is_empty() {
         None
     } else {
@@ -205,13 +205,13 @@ fn name_attributes<'a>(name: &Tlv<'a>) -> Result<(Attributes<'a>, Vec<usize>)> {
     let mut sizes = Vec::new();
     let mut rdns = Reader::new(name.value, name.value_offset);
     while !rdns.is_empty() {
-        let rdn = rdns.expect(0x31, "RelativeDistinguishedName")?;
+        let rdn = rdns.expect_tag(0x31, "RelativeDistinguishedName")?;
         let mut set = Reader::new(rdn.value, rdn.value_offset);
         let mut n = 0;
         while !set.is_empty() {
-            let atv = set.expect(tag::SEQUENCE, "AttributeTypeAndValue")?;
+            let atv = set.expect_tag(tag::SEQUENCE, "AttributeTypeAndValue")?;
             let mut a = Reader::new(atv.value, atv.value_offset);
-            let oid = a.expect(0x06, "attribute type")?;
+            let oid = a.expect_tag(0x06, "attribute type")?;
             let value = a.read()?;
             a.finish("AttributeTypeAndValue")?;
             attrs.push((oid_to_string(oid.value, oid.value_offset)?, value));
@@ -260,14 +260,14 @@ pub(crate) fn parse_time(tlv: &Tlv<'_>) -> Result<i64> {
 /// (RFC 5280 §4.2).
 fn parse_extensions<'a>(explicit: &Tlv<'a>) -> Result<Vec<Extension<'a>>> {
     let mut outer = Reader::new(explicit.value, explicit.value_offset);
-    let seq = outer.expect(tag::SEQUENCE, "extensions")?;
+    let seq = outer.expect_tag(tag::SEQUENCE, "extensions")?;
     outer.finish("extensions")?;
     let mut r = Reader::new(seq.value, seq.value_offset);
     let mut out: Vec<Extension<'a>> = Vec::new();
     while !r.is_empty() {
-        let ext = r.expect(tag::SEQUENCE, "Extension")?;
+        let ext = r.expect_tag(tag::SEQUENCE, "Extension")?;
         let mut e = Reader::new(ext.value, ext.value_offset);
-        let oid = e.expect(0x06, "extnID")?;
+        let oid = e.expect_tag(0x06, "extnID")?;
         let mut next = e.read()?;
         let critical = if next.tag == 0x01 {
             match next.value {

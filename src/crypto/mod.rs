@@ -146,12 +146,12 @@ const P256_ORDER: [u8; 32] = [
 pub(crate) fn ecdsa_der_to_raw(sig: &[u8]) -> Option<[u8; 64]> {
     use crate::der::Reader;
     let mut top = Reader::new(sig, 0);
-    let seq = top.expect(0x30, "Ecdsa-Sig-Value").ok()?;
+    let seq = top.expect_tag(0x30, "Ecdsa-Sig-Value").ok()?;
     top.finish("Ecdsa-Sig-Value").ok()?;
     let mut r = Reader::new(seq.value, seq.value_offset);
     let mut out = [0u8; 64];
     for half in 0..2 {
-        let int = r.expect(0x02, "Ecdsa-Sig-Value integer").ok()?;
+        let int = r.expect_tag(0x02, "Ecdsa-Sig-Value integer").ok()?;
         let v = int.value;
         let magnitude = match v {
             [] => return None,

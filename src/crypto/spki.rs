@@ -37,9 +37,9 @@ pub(crate) const PSS_SHA256_PARAMS: &[u8] = &[
 /// ```
 pub(crate) fn is_pss_sha256_params(params: &[u8]) -> bool {
     fn sha256_alg(r: &mut Reader<'_>) -> Option<()> {
-        let alg = r.expect(tag::SEQUENCE, "hash").ok()?;
+        let alg = r.expect_tag(tag::SEQUENCE, "hash").ok()?;
         let mut a = Reader::new(alg.value, alg.value_offset);
-        let oid = a.expect(0x06, "hash oid").ok()?;
+        let oid = a.expect_tag(0x06, "hash oid").ok()?;
         if oid.value != [0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01] {
             return None;
         }
@@ -53,28 +53,28 @@ pub(crate) fn is_pss_sha256_params(params: &[u8]) -> bool {
     }
     fn inner(params: &[u8]) -> Option<()> {
         let mut top = Reader::new(params, 0);
-        let seq = top.expect(tag::SEQUENCE, "pss").ok()?;
+        let seq = top.expect_tag(tag::SEQUENCE, "pss").ok()?;
         top.finish("pss").ok()?;
         let mut r = Reader::new(seq.value, seq.value_offset);
-        let h = r.expect(0xA0, "hash").ok()?;
+        let h = r.expect_tag(0xA0, "hash").ok()?;
         sha256_alg(&mut Reader::new(h.value, h.value_offset))?;
-        let m = r.expect(0xA1, "mgf").ok()?;
+        let m = r.expect_tag(0xA1, "mgf").ok()?;
         let mut mr = Reader::new(m.value, m.value_offset);
-        let mgf = mr.expect(tag::SEQUENCE, "mgf").ok()?;
+        let mgf = mr.expect_tag(tag::SEQUENCE, "mgf").ok()?;
         mr.finish("mgf").ok()?;
         let mut g = Reader::new(mgf.value, mgf.value_offset);
-        let mgf_oid = g.expect(0x06, "mgf oid").ok()?;
+        let mgf_oid = g.expect_tag(0x06, "mgf oid").ok()?;
         if mgf_oid.value != [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x08] {
             return None;
         }
         sha256_alg(&mut g)?;
         g.finish("mgf").ok()?;
-        let salt = r.expect(0xA2, "salt").ok()?;
+        let salt = r.expect_tag(0xA2, "salt").ok()?;
         if salt.value != [0x02, 0x01, 0x20] {
             return None;
         }
         if !r.is_empty() {
-            let trailer = r.expect(0xA3, "trailer").ok()?;
+            let trailer = r.expect_tag(0xA3, "trailer").ok()?;
             if trailer.value != [0x02, 0x01, 0x01] {
                 return None;
             }
@@ -105,13 +105,13 @@ pub(crate) struct Spki<'a> {
 pub(crate) fn parse(spki: &[u8]) -> Result<Spki<'_>> {
     crate::der::check_structure(spki, "SubjectPublicKeyInfo")?;
     let mut top = Reader::new(spki, 0);
-    let seq = top.expect(tag::SEQUENCE, "SubjectPublicKeyInfo")?;
+    let seq = top.expect_tag(tag::SEQUENCE, "SubjectPublicKeyInfo")?;
     let mut r = Reader::new(seq.value, seq.value_offset);
-    let alg = r.expect(tag::SEQUENCE, "SPKI algorithm")?;
-    let bits = r.expect(0x03, "SPKI subjectPublicKey")?;
+    let alg = r.expect_tag(tag::SEQUENCE, "SPKI algorithm")?;
+    let bits = r.expect_tag(0x03, "SPKI subjectPublicKey")?;
     r.finish("SubjectPublicKeyInfo")?;
     let mut a = Reader::new(alg.value, alg.value_offset);
-    let oid = a.expect(0x06, "SPKI algorithm OID")?;
+    let oid = a.expect_tag(0x06, "SPKI algorithm OID")?;
     let params = if a.is_empty() {
         None
     } else {
@@ -131,7 +131,7 @@ pub(crate) fn parse(spki: &[u8]) -> Result<Spki<'_>> {
         }
         (OID_EC_PUBLIC_KEY, Some(p)) => {
             let mut pr = Reader::new(p, 0);
-            let curve = pr.expect(0x06, "EC namedCurve")?;
+            let curve = pr.expect_tag(0x06, "EC namedCurve")?;
             if oid_to_string(curve.value, 0)? != OID_PRIME256V1 {
                 return Err(Error::UnsupportedAlgorithm {
                     oid: oid_to_string(curve.value, 0)?,

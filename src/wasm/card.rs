@@ -290,12 +290,8 @@ fn assertion_request(v: &JsValue) -> Result<AssertionRequest> {
             .and_then(serde_json::Value::as_i64)
             .ok_or_else(|| invalid(&format!("request.{k} must be whole Unix seconds")))
     };
-    let purpose = match text("purpose")?.as_str() {
-        "account-opening" => Purpose::AccountOpening,
-        "login" => Purpose::Login,
-        "sign" => Purpose::Sign,
-        _ => return Err(invalid("request.purpose must be account-opening, login or sign")),
-    };
+    let purpose = Purpose::parse(&text("purpose")?)
+        .ok_or_else(|| invalid("request.purpose must be account-opening, login or sign"))?;
     Ok(AssertionRequest {
         audience: text("audience")?,
         nonce: text("nonce")?,

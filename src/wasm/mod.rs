@@ -385,12 +385,8 @@ fn read_verify_args(assertion: &JsValue, options: &JsValue) -> Result<VerifyArgs
             "audience" => (parsed.audience, have_audience) = (text(&k, &v)?, true),
             "nonce" => (parsed.nonce, have_nonce) = (text(&k, &v)?, true),
             "purpose" => {
-                parsed.purpose = match text(&k, &v)?.as_str() {
-                    "account-opening" => assertion::Purpose::AccountOpening,
-                    "login" => assertion::Purpose::Login,
-                    "sign" => assertion::Purpose::Sign,
-                    _ => return Err(invalid("purpose must be account-opening, login or sign")),
-                };
+                parsed.purpose = assertion::Purpose::parse(&text(&k, &v)?)
+                    .ok_or_else(|| invalid("purpose must be account-opening, login or sign"))?;
                 have_purpose = true;
             }
             "trust" => {

@@ -74,10 +74,10 @@ fn jwk_for(spki: &[u8]) -> Option<JsValue> {
     match p.kind {
         KeyKind::Rsa | KeyKind::RsaPss { .. } => {
             let mut r = Reader::new(p.key, 0);
-            let seq = r.expect(0x30, "RSAPublicKey").ok()?;
+            let seq = r.expect_tag(0x30, "RSAPublicKey").ok()?;
             let mut k = Reader::new(seq.value, seq.value_offset);
-            let n = k.expect(0x02, "n").ok()?;
-            let e = k.expect(0x02, "e").ok()?;
+            let n = k.expect_tag(0x02, "n").ok()?;
+            let e = k.expect_tag(0x02, "e").ok()?;
             k.finish("RSAPublicKey").ok()?;
             let strip = |v: &[u8]| -> Vec<u8> { v.iter().copied().skip_while(|&b| b == 0).collect() };
             Some(object(&[

@@ -335,22 +335,12 @@ fn sign(a: &SignArgs) -> Result<(), Failure> {
         Some(t) => jpki_verify::time::parse_rfc3339(t)?,
         None => now()?,
     };
-    // What the card client would refuse after the PIN, refused before it is asked for.
-    if a.audience.is_empty() || a.nonce.is_empty() {
-        return Err(Failure::input(
-            "JPKI_INVALID_OPTIONS",
-            "--audience and --nonce must not be empty",
-        ));
-    }
     let txn = a
         .txn
         .as_deref()
         .map(serde_json::from_str::<serde_json::Value>)
         .transpose()
         .map_err(|e| Failure::input("JPKI_INVALID_OPTIONS", format!("--txn: not JSON: {e}")))?;
-    if txn.as_ref().is_some_and(|t| !t.is_object()) {
-        return Err(Failure::input("JPKI_INVALID_OPTIONS", "--txn must be a JSON object"));
-    }
     let request = AssertionRequest {
         audience: a.audience.clone(),
         nonce: a.nonce.clone(),
@@ -361,6 +351,8 @@ fn sign(a: &SignArgs) -> Result<(), Failure> {
         key,
         include_ca: a.include_ca,
     };
+    // What the card client would refuse after the PIN, refused before it is asked for.
+    request.validate()?;
     let value = secret(&a.pin, pin_name(pin))?;
     let mut conn = Connection::open(a.reader.reader.as_deref())?;
     let jws = conn.transaction(true, |t| {
