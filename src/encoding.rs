@@ -16,6 +16,12 @@ fn value(c: u8) -> Option<u32> {
     }))
 }
 
+/// Decodes standard, padded base64 (one string, no line breaks), strictly (see
+/// [`decode_base64_chunks`]).
+pub fn decode_base64(text: &[u8]) -> Result<Vec<u8>> {
+    decode_base64_chunks(&[(text, 0)])
+}
+
 /// Decodes standard, padded base64 from `chunks`, each `(bytes, offset of those bytes in the
 /// caller's input)`; the chunks are concatenated (PEM lines). Padding may appear only at the
 /// very end, non-zero trailing bits are rejected (RFC 4648 §3.5 canonical encoding).
@@ -100,7 +106,7 @@ const URL_TABLE: [u8; 256] = {
 /// Strict unpadded base64url (RFC 7515 §2 "Base64url Encoding"): only the URL alphabet, no
 /// `=`, length ≢ 1 (mod 4), and zero trailing bits (canonical). `offset` locates errors in the
 /// caller's input. Table-driven: this runs on every JWS part.
-pub(crate) fn decode_base64url_nopad(part: &[u8], offset: usize) -> Result<Vec<u8>> {
+pub fn decode_base64url_nopad(part: &[u8], offset: usize) -> Result<Vec<u8>> {
     let bad = |what: &str, i: usize| Error::malformed(format!("base64url: {what}"), Some(offset + i));
     let mut out = Vec::with_capacity(part.len() / 4 * 3 + 2);
     let mut chunks = part.chunks_exact(4);
@@ -148,7 +154,7 @@ pub(crate) fn decode_base64url_nopad(part: &[u8], offset: usize) -> Result<Vec<u
 
 /// Base64 encoding (RFC 4648): the standard alphabet with `=` padding (`x5c`, RFC 7515
 /// §4.1.6), or the URL alphabet without padding (JWS parts, RFC 7515 §2).
-pub(crate) fn encode_base64(bytes: &[u8], url: bool) -> String {
+pub fn encode_base64(bytes: &[u8], url: bool) -> String {
     let alphabet: &[u8; 64] = if url {
         b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
     } else {
@@ -172,7 +178,7 @@ pub(crate) fn encode_base64(bytes: &[u8], url: bool) -> String {
 }
 
 /// Lower-case hex with a separator-free layout.
-pub(crate) fn hex_lower(bytes: &[u8]) -> String {
+pub fn hex_lower(bytes: &[u8]) -> String {
     crate::der::hex_upper(bytes).to_ascii_lowercase()
 }
 

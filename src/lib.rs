@@ -32,7 +32,7 @@ pub mod card;
 pub mod cert;
 pub mod crypto;
 mod der;
-mod encoding;
+pub mod encoding;
 pub mod error;
 mod path;
 pub mod time;

@@ -725,6 +725,22 @@ fn parse_jws(input: &[u8], _options: &VerifyOptions) -> Result<Parsed> {
     })
 }
 
+/// Reads an assertion's claims **without verifying anything**, so that a server can find the
+/// challenge (`nonce`) the assertion answers before verifying it against that challenge. The
+/// result proves nothing; [`verify`] / [`prepare`] decide. Same size limits and strict parsing
+/// as verification (`JPKI_MALFORMED`, `JPKI_INPUT_TOO_LARGE`).
+pub fn unverified_claims(input: &[u8], format: Option<Format>, detached: Option<&[u8]>) -> Result<Claims> {
+    let mut options = VerifyOptions::new("", "", Purpose::Login, 0);
+    // Parsing only: accept legacy digests so that their claims can still be located; the
+    // verification that follows applies the caller's real policy.
+    options.allow_legacy_algorithms = true;
+    match format.or_else(|| detect_format(input)) {
+        Some(Format::Jws) => parse_jws(input, &options).map(|p| p.claims),
+        Some(Format::Cms) => cms::parse_for_verification(input, detached, &options).map(|p| p.claims),
+        None => Err(Error::malformed("assertion: neither a JWS nor CMS SignedData", Some(0))),
+    }
+}
+
 /// Verifies an assertion with a synchronous provider: [`prepare`], answer every check,
 /// [`Prepared::finish`].
 pub fn verify(
