@@ -1,0 +1,373 @@
+// The account-opening flow of www/ end to end, in headless Chromium (Debian's /usr/bin/chromium
+// driven by playwright-core), against a real `jpki-verify serve` on SQLite with the test PKI:
+// consent → reader → signature password (a wrong one first) → the card signs the server's
+// challenge in wasm → the browser pre-check → the server's verdict and record → login with the
+// authentication certificate and the audit trail; the last-try guard; Japanese and English.
+//
+//   node --test tests/js/flow.e2e.mjs        (after `cargo build -p jpki-verify-server` and `make pkg`)
+//
+// JPKI_VERIFY_BIN overrides the server binary, CHROMIUM_BIN the browser. Screenshots of each
+// step go to target/e2e/NN-name.png. The test fails on any request to a host that is not
+// loopback and on any page error or console error.
+
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createInterface } from "node:readline";
+
+import { chromium } from "playwright-core";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const serverBin = process.env.JPKI_VERIFY_BIN ?? join(root, "target/debug/jpki-verify");
+const chromiumBin = process.env.CHROMIUM_BIN ?? "/usr/bin/chromium";
+const shotDir = join(root, "target/e2e");
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+let server;
+let serverLog = "";
+let tmp;
+let base;
+let browser;
+let page;
+const shots = [];
+const problems = []; // page errors, console errors, non-loopback requests
+
+async function startServer() {
+  tmp = mkdtempSync(join(tmpdir(), "jpki-e2e-"));
+  server = spawn(serverBin, [
+    "serve",
+    "--listen", "127.0.0.1:0",
+    "--db", `sqlite://${tmp}/jpki.db`,
+    "--trust", "test",
+    "--allow-unchecked-revocation",
+    "--www", join(root, "www"),
+    "--pkg", join(root, "pkg"),
+  ], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+  server.stderr.on("data", (d) => {
+    serverLog = (serverLog + d).slice(-20000);
+  });
+  const lines = createInterface({ input: server.stdout });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server not ready in 30 s\n${serverLog}`)), 30000);
+    server.once("error", (e) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot start ${serverBin}: ${e.message} (build it with cargo build -p jpki-verify-server)`));
+    });
+    server.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited early (${code})\n${serverLog}`));
+    });
+    lines.on("line", (line) => {
+      const m = /^LISTENING (http:\/\/127\.0\.0\.1:\d+)$/.exec(line.trim());
+      if (m) {
+        clearTimeout(timer);
+        server.removeAllListeners("exit");
+        resolve(m[1]);
+      }
+    });
+  });
+}
+
+async function stopServer() {
+  if (!server || server.exitCode !== null) return;
+  const exited = new Promise((r) => server.once("exit", r));
+  server.kill("SIGTERM");
+  const timer = setTimeout(() => server.kill("SIGKILL"), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+before(async () => {
+  rmSync(shotDir, { recursive: true, force: true });
+  mkdirSync(shotDir, { recursive: true });
+  base = await startServer();
+  browser = await chromium.launch({
+    executablePath: chromiumBin,
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, locale: "ja-JP", timezoneId: "Asia/Tokyo" });
+  await context.route("**/*", (route) => {
+    const url = new URL(route.request().url());
+    if ((url.protocol === "http:" || url.protocol === "https:" || url.protocol === "ws:" || url.protocol === "wss:") && !LOOPBACK.has(url.hostname)) {
+      problems.push(`request to a non-loopback host: ${url.href}`);
+      return route.abort();
+    }
+    return route.continue();
+  });
+  page = await context.newPage();
+  page.setDefaultTimeout(20000);
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console error: ${m.text()}`);
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await stopServer();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+  if (shots.length) {
+    console.log(`screenshots (${shots.length}) in ${shotDir}:`);
+    for (const s of shots) console.log(`  target/e2e/${s}`);
+  }
+});
+
+function assertClean() {
+  assert.deepEqual(problems, [], `the page must not fail nor leave the loopback\n${serverLog.slice(-3000)}`);
+}
+
+async function shot(name) {
+  const file = `${String(shots.length + 1).padStart(2, "0")}-${name}.png`;
+  await page.screenshot({ path: join(shotDir, file), fullPage: true });
+  shots.push(file);
+}
+
+const byId = (id) => page.getByTestId(id);
+
+/** Waits for a step to be shown and checks that focus moved to its heading. */
+async function expectStep(id) {
+  await byId(id).waitFor({ state: "visible" });
+  const focused = await page.evaluate(() => document.activeElement?.tagName + "#" + document.activeElement?.closest("section")?.dataset.testid);
+  assert.equal(focused, `H2#${id}`, `focus on the heading of ${id}`);
+}
+
+async function expectText(id, text) {
+  await byId(id).filter({ hasText: text }).first().waitFor({ state: "visible" });
+}
+
+async function text(id) {
+  return (await byId(id).first().textContent()).trim();
+}
+
+async function submitPin(value, { lastTry = false } = {}) {
+  await byId("pin-input").fill(value);
+  if (lastTry) await byId("last-try-check").check();
+  await byId("pin-submit").click();
+}
+
+test("messages.js has a text in both languages for every code in docs/error-codes.md", async () => {
+  const { MESSAGES } = await import(new URL("../../www/js/messages.js", import.meta.url));
+  const table = readFileSync(join(root, "docs/error-codes.md"), "utf8");
+  const codes = [...table.matchAll(/^\| `(JPKI_[A-Z_]+)` \|/gm)].map((m) => m[1]);
+  assert.ok(codes.length >= 30, "the table was read");
+  const server = ["JPKI_NONCE_UNKNOWN", "JPKI_NONCE_REUSED", "JPKI_NONCE_EXPIRED", "JPKI_BAD_REQUEST",
+    "JPKI_UNAUTHORIZED", "JPKI_NOT_FOUND", "JPKI_INTERNAL", "JPKI_UNAVAILABLE"];
+  for (const code of [...codes, ...server]) {
+    assert.ok(MESSAGES[code]?.ja && MESSAGES[code]?.en, `${code} has Japanese and English texts`);
+  }
+});
+
+test("www/ makes no request outside this origin (no CDN, font or analytics URL)", () => {
+  const files = [];
+  const walk = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(dir, e.name));
+      else files.push(join(dir, e.name));
+    }
+  };
+  walk(join(root, "www"));
+  for (const f of files) {
+    const body = readFileSync(f, "utf8");
+    assert.doesNotMatch(body, /(?:src|href)\s*=\s*["']?(?:https?:)?\/\//i, `${f} loads nothing from elsewhere`);
+    assert.doesNotMatch(body, /(?:import|fetch|url)\s*\(\s*["']?(?:https?:)?\/\//i, `${f} fetches nothing from elsewhere`);
+  }
+});
+
+test("account opening, login and the audit trail in Chromium", async (t) => {
+  assert.ok(existsSync(join(root, "pkg/dist/full/jpki_verify_bg.wasm")), "make pkg first");
+  let recordId;
+
+  await t.test("taro opens an account in Japanese, a wrong password first", async () => {
+    await page.goto(`${base}/`);
+    await expectStep("step-consent");
+    assert.equal(await page.getAttribute("html", "lang"), "ja");
+    await expectText("test-banner", "TEST PKI");
+    const consent = await text("step-consent");
+    for (const s of ["氏名", "住所", "生年月日", "性別", "シリアル番号", "発行者", "マイナンバー（個人番号）は読み取りません", "犯罪収益移転防止法", "署名用電子証明書のパスワード"]) {
+      assert.ok(consent.includes(s), `the consent screen says ${s}`);
+    }
+    await shot("consent");
+
+    // Not agreeing stops here; then the keyboard alone: focus is on the heading, Tab to the
+    // checkbox, Space, Tab to the button, Enter.
+    await byId("consent-continue").click();
+    await expectText("consent-error", "同意");
+    await byId("step-consent").locator("h2").focus();
+    await page.keyboard.press("Tab");
+    assert.equal(await page.evaluate(() => document.activeElement.id), "consent-check");
+    await page.keyboard.press("Space");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
+
+    await expectStep("step-reader");
+    assert.equal(await byId("reader-virtual").isChecked(), true, "the virtual card is the default");
+    assert.equal(await byId("reader-smartcard").isDisabled(), true, "no Web Smart Card API in this browser");
+    await expectText("step-reader", "Web NFC");
+    await expectText("step-reader", "WebUSB");
+    await byId("persona-select").selectOption("taro");
+    await shot("reader");
+    await byId("reader-continue").click();
+
+    await expectStep("step-pin");
+    await expectText("tries-left", "残り 5 回");
+    assert.equal(await byId("last-try-warning").isVisible(), false);
+    await shot("password");
+
+    await submitPin("WRONG1");
+    await expectText("pin-error", "残り 4 回");
+    await expectText("pin-error", "JPKI_PIN_INCORRECT");
+    await expectText("tries-left", "残り 4 回");
+    assert.equal(await byId("pin-input").inputValue(), "", "the field is cleared after use");
+    await shot("wrong-password");
+
+    await submitPin("ABC123");
+    await expectStep("step-review");
+    await byId("precheck-ok").waitFor();
+    assert.match(await text("identity-name"), /山田/);
+    assert.match(await text("identity-address"), /東京都/);
+    assert.match(await text("identity-sex"), /男性/);
+    assert.match(await text("cert-serial"), /\S/);
+    assert.match(await text("cert-issuer"), /JPKI-TEST/);
+    assert.match(await text("claims-aud"), new RegExp(base.replace(/[.:/]/g, "\\$&")));
+    await byId("step-review").locator("summary").click();
+    const jws = (await text("jws")).replace(/\s+/g, "");
+    assert.match(jws, /^[\w-]+\.[\w-]+\.[\w-]+$/, "the compact JWS is shown");
+    await shot("review");
+
+    await byId("review-send").click();
+    await expectStep("step-result");
+    await byId("result-ok").waitFor();
+    recordId = await text("record-id");
+    assert.match(recordId, /^rec_/);
+    assert.match(await text("event-id"), /^evt_/);
+    assert.match(await text("identity-name"), /山田/);
+    assert.match(await text("revocation-status"), /未確認/);
+    await byId("revocation-note").waitFor();
+    await shot("result");
+    assertClean();
+  });
+
+  await t.test("the English toggle renders English and is remembered", async () => {
+    await byId("lang-toggle").click();
+    assert.equal(await page.getAttribute("html", "lang"), "en");
+    await expectText("step-result", "Your identity has been verified");
+    await expectText("revocation-status", "Not checked");
+    await expectText("revocation-note", "unchecked revocation allowed");
+    await expectText("test-banner", "TEST PKI — not a real card");
+    assert.equal(await page.evaluate(() => localStorage.getItem("jpki-demo-lang")), "en");
+    await shot("result-en");
+    assertClean();
+  });
+
+  await t.test("login with the authentication certificate lists the account opening", async () => {
+    await byId("result-audit").click();
+    await expectStep("step-audit");
+    await expectText("step-audit", "See who verified me");
+    await shot("audit-login-en");
+    await byId("audit-continue").click();
+    await expectStep("step-reader");
+    assert.equal(await byId("persona-select").inputValue(), "taro", "the same card as for account opening");
+    await byId("reader-continue").click();
+    await expectStep("step-pin");
+    await expectText("tries-left", "3 tries left");
+    await expectText("step-pin", "PIN (4 digits)");
+    await shot("pin-en");
+    await submitPin("1234");
+    await expectStep("step-trail");
+    const row = byId("audit-row").and(page.locator('[data-purpose="account-opening"][data-outcome="valid"]'));
+    await row.first().waitFor();
+    assert.match(await row.first().textContent(), new RegExp(recordId));
+    await expectText("audit-table", "Account opening");
+    await shot("audit-trail-en");
+
+    await byId("lang-toggle").click();
+    assert.equal(await page.getAttribute("html", "lang"), "ja");
+    await expectText("audit-table", "口座開設");
+    await expectText("audit-table", "確認済み");
+    await shot("audit-trail");
+    assertClean();
+  });
+
+  await t.test("hanako: wrong passwords down to the last try, then the guard", async () => {
+    await byId("trail-restart").click();
+    await expectStep("step-consent");
+    await byId("consent-check").check();
+    await byId("consent-continue").click();
+    await expectStep("step-reader");
+    await byId("persona-select").selectOption("hanako");
+    await byId("reader-continue").click();
+    await expectStep("step-pin");
+    await expectText("tries-left", "残り 5 回");
+    for (const [i, wrong] of ["WRONG1", "WRONG2", "WRONG3", "WRONG4"].entries()) {
+      await submitPin(wrong);
+      await expectText("tries-left", `残り ${4 - i} 回`);
+    }
+    await expectText("pin-error", "残り 1 回");
+    await byId("last-try-warning").waitFor();
+    await expectText("last-try-warning", "ロック");
+    assert.equal(await byId("last-try-check").isChecked(), false);
+    await shot("last-try-warning");
+
+    // Without the checkbox nothing reaches the card: even the right password is not sent (had
+    // it been, the flow would go on to the review and the counter would be back at 5).
+    await submitPin("ABC123");
+    await expectText("pin-error", "JPKI_PIN_LAST_TRY_GUARD");
+    await expectText("tries-left", "残り 1 回");
+    assert.equal(await byId("step-pin").isVisible(), true);
+    assert.equal(await byId("step-review").isVisible(), false);
+    assert.equal(await page.evaluate(() => document.activeElement.id), "last-try-check");
+    await shot("last-try-guard");
+
+    await submitPin("ABC123", { lastTry: true });
+    await expectStep("step-review");
+    assert.match(await text("identity-name"), /高橋/);
+    await byId("substituted-note").waitFor();
+    await shot("hanako-review");
+    await byId("review-send").click();
+    await expectStep("step-result");
+    await byId("result-ok").waitFor();
+    await shot("hanako-result");
+    assertClean();
+  });
+
+  await t.test("an expired certificate fails the browser pre-check; nothing is sent", async () => {
+    await byId("result-restart").click();
+    await expectStep("step-consent");
+    await byId("consent-check").check();
+    await byId("consent-continue").click();
+    await expectStep("step-reader");
+    await byId("persona-select").selectOption("expired");
+    await byId("reader-continue").click();
+    await expectStep("step-pin");
+    await submitPin("ABC123");
+    await expectStep("step-review");
+    await expectText("precheck-failed", "JPKI_CERT_EXPIRED");
+    assert.equal(await byId("review-send").isVisible(), false, "no Send button");
+    await shot("expired-precheck");
+    assertClean();
+  });
+
+  await t.test("the language choice survives a reload", async () => {
+    await byId("lang-toggle").click();
+    await page.reload();
+    await expectStep("step-consent");
+    assert.equal(await page.getAttribute("html", "lang"), "en");
+    await expectText("step-consent", "Consent to identity verification");
+    await expectText("step-consent", "Your My Number (individual number) is never read");
+    await shot("consent-en");
+    assertClean();
+  });
+});

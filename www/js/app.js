@@ -1,0 +1,857 @@
+// The account-opening flow and "see who verified me", as one page with views, so the virtual
+// card (whose tries counters live in this page) is the same card from account opening to login.
+//
+// Nothing here stores or logs a PIN or password: the field is cleared as soon as its value is
+// handed to the card client, which sends it to the card only and never retries by itself.
+
+import { applyTexts, getLang, initLang, onLangChange, setLang, t } from "./i18n.js";
+import { userMessage } from "./messages.js";
+import { listSmartCardReaders, SmartCardTransport, smartCardAvailable } from "./smartcard.js";
+
+// The SDK (wasm) loads in the background, so the page renders at once.
+const sdkPromise = import("/pkg/sync.browser.js");
+
+const ASSERTION_LIFETIME_SECONDS = 300;
+
+const FLOWS = {
+  open: {
+    purpose: "account-opening",
+    pin: "sign",
+    steps: ["step-consent", "step-reader", "step-pin", "step-review", "step-result"],
+  },
+  audit: {
+    purpose: "login",
+    pin: "auth",
+    steps: ["step-audit", "step-reader", "step-pin", "step-trail"],
+  },
+};
+
+const STEP_LABELS = {
+  "step-consent": () => "progress.consent",
+  "step-reader": () => "progress.reader",
+  "step-pin": (flow) => `progress.pin.${FLOWS[flow].pin}`,
+  "step-review": () => "progress.review",
+  "step-result": () => "progress.result",
+  "step-audit": () => "progress.auditIntro",
+  "step-trail": () => "progress.trail",
+};
+
+const state = {
+  config: null,
+  view: "open",
+  step: null,
+  busy: false,
+  virtualCards: new Map(), // persona → VirtualCard, for the page's lifetime
+  card: null, // the JpkiCard of the current flow
+  transport: null, // SmartCardTransport when a real reader is used
+  readerKind: "virtual",
+  tries: null, // number | "verified" | null
+  status: null, // i18n key of the status line
+  errors: new Map(), // container id → { code, triesLeft, details }
+  pending: null, // the signed assertion awaiting "Send"
+  result: null, // the server's answer to /v1/assertions
+  trail: null, // the server's answer to /v1/audit
+};
+
+const $ = (id) => document.getElementById(id);
+
+/** A small element builder: el("p", { class: "x", "data-i18n": "k" }, "text", child…). */
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === "class") node.className = v;
+    else if (k === "text") node.textContent = v;
+    else node.setAttribute(k, v === true ? "" : String(v));
+  }
+  for (const c of children.flat()) {
+    if (c === undefined || c === null || c === false) continue;
+    node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return node;
+}
+
+const tx = (key, args) => el("span", { "data-i18n": key, "data-i18n-args": args ? JSON.stringify(args) : undefined }, t(key, args));
+
+// ---------------------------------------------------------------- status, errors, busy
+
+function setStatus(key) {
+  state.status = key;
+  $("status").textContent = key ? t(key) : "";
+}
+
+function renderError(id) {
+  const box = $(id);
+  const err = state.errors.get(id);
+  box.replaceChildren();
+  if (!err) {
+    if (box.hasAttribute("data-hide-empty")) box.hidden = true;
+    return;
+  }
+  box.hidden = false;
+  box.append(el("p", { class: "error-text", "data-testid": "error-text" }, userMessage(err.code, getLang())));
+  if (typeof err.triesLeft === "number") {
+    box.append(el("p", { class: "error-tries", "data-testid": "error-tries" }, t(err.triesLeft === 1 ? "pin.tries.one" : "pin.tries", { n: err.triesLeft })));
+  }
+  for (const d of err.details ?? []) {
+    box.append(el("p", { class: "error-detail" }, `${d.code}: ${userMessage(d.code, getLang())}`));
+  }
+  box.append(el("p", { class: "error-code" }, `${t("error.code")}: `, el("code", { "data-testid": "error-code" }, err.code)));
+}
+
+function showError(id, err) {
+  state.errors.set(id, err);
+  renderError(id);
+  setStatus("status.error");
+}
+
+function clearError(id) {
+  state.errors.delete(id);
+  renderError(id);
+}
+
+function clearAllErrors() {
+  for (const id of [...state.errors.keys()]) clearError(id);
+}
+
+/** A JpkiError-like object for failures that did not come from the SDK. */
+function codeError(code, message) {
+  const e = new Error(message ?? code);
+  e.name = "JpkiError";
+  e.code = code;
+  return e;
+}
+
+function asError(e) {
+  if (e && typeof e.code === "string" && e.code.startsWith("JPKI_")) {
+    return { code: e.code, triesLeft: typeof e.triesLeft === "number" ? e.triesLeft : undefined };
+  }
+  return { code: "JPKI_INTERNAL" };
+}
+
+function setBusy(busy) {
+  state.busy = busy;
+  const step = state.step ? $(state.step) : null;
+  if (!step) return;
+  step.setAttribute("aria-busy", busy ? "true" : "false");
+  for (const b of step.querySelectorAll("button")) b.disabled = busy || b.dataset.blocked === "true";
+}
+
+// ---------------------------------------------------------------- views and steps
+
+function renderProgress() {
+  const list = $("progress");
+  list.replaceChildren();
+  const steps = FLOWS[state.view].steps;
+  const current = steps.indexOf(state.step);
+  steps.forEach((id, i) => {
+    const li = el("li", {
+      class: i < current ? "done" : i === current ? "current" : "",
+      "aria-current": i === current ? "step" : undefined,
+    });
+    li.append(el("span", { class: "progress-num", "aria-hidden": "true" }, String(i + 1)), " ", tx(STEP_LABELS[id](state.view)));
+    list.append(li);
+  });
+}
+
+function showStep(id) {
+  for (const s of document.querySelectorAll("main > .step")) s.hidden = s.id !== id;
+  state.step = id;
+  renderProgress();
+  setBusy(false);
+  const heading = $(id).querySelector("h2");
+  window.scrollTo(0, 0);
+  heading.focus();
+}
+
+function renderNav() {
+  for (const a of document.querySelectorAll("[data-view-link]")) {
+    if (a.dataset.viewLink === state.view) a.setAttribute("aria-current", "page");
+    else a.removeAttribute("aria-current");
+  }
+}
+
+async function endCardSession() {
+  const transport = state.transport;
+  state.transport = null;
+  if (state.card) {
+    try {
+      state.card.free();
+    } catch {
+      // already released
+    }
+  }
+  state.card = null;
+  if (transport) await transport.close();
+}
+
+async function startView(view) {
+  state.view = FLOWS[view] ? view : "open";
+  state.pending = null;
+  state.result = null;
+  state.trail = null;
+  state.tries = null;
+  clearAllErrors();
+  setStatus(null);
+  await endCardSession();
+  renderNav();
+  if (state.view === "open") {
+    $("consent-check").checked = false;
+    showStep("step-consent");
+  } else {
+    showStep("step-audit");
+  }
+}
+
+function go(view) {
+  if (location.hash !== `#${view}`) location.hash = view; // hashchange starts the view
+  else startView(view);
+}
+
+// ---------------------------------------------------------------- server API
+
+async function api(method, path, body) {
+  let res;
+  try {
+    res = await fetch(path, {
+      method,
+      headers: body ? { "content-type": "application/json" } : {},
+      body: body ? JSON.stringify(body) : undefined,
+      cache: "no-store",
+      credentials: "same-origin",
+    });
+  } catch {
+    throw codeError("JPKI_UNAVAILABLE");
+  }
+  let data = null;
+  try {
+    data = await res.json();
+  } catch {
+    data = null;
+  }
+  return { status: res.status, ok: res.ok, data };
+}
+
+function responseError(r) {
+  const code = r.data?.error?.code;
+  if (typeof code === "string" && code.startsWith("JPKI_")) return code;
+  if (r.status === 404) return "JPKI_NOT_FOUND";
+  if (r.status === 401 || r.status === 403) return "JPKI_UNAUTHORIZED";
+  if (r.status >= 502) return "JPKI_UNAVAILABLE";
+  if (r.status >= 500) return "JPKI_INTERNAL";
+  return "JPKI_BAD_REQUEST";
+}
+
+async function newChallenge(purpose) {
+  const r = await api("POST", "/v1/challenges", { purpose, audience: location.origin });
+  if (r.status !== 201 && r.status !== 200) throw codeError(responseError(r));
+  if (typeof r.data?.nonce !== "string") throw codeError("JPKI_INTERNAL");
+  return r.data;
+}
+
+async function loadConfig() {
+  setStatus("status.config");
+  try {
+    const r = await api("GET", "/v1/config");
+    if (!r.ok || !r.data) throw codeError(responseError(r));
+    state.config = r.data;
+    setStatus(null);
+  } catch (e) {
+    state.config = null;
+    showError("global-error", asError(e));
+  }
+  const trust = state.config?.trust;
+  $("test-banner").hidden = trust !== "test";
+  const virtualAllowed = trust !== "jlis";
+  $("reader-virtual").disabled = !virtualAllowed;
+  $("reader-virtual-jlis").hidden = virtualAllowed;
+  if (!virtualAllowed) $("reader-virtual").checked = false;
+  if (state.config?.version) $("version").textContent = `jpki-verify ${state.config.version}`;
+}
+
+// ---------------------------------------------------------------- bytes
+
+function base64(bytes) {
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+const base64url = (bytes) => base64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+
+async function sha256(bytes) {
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+}
+
+// ---------------------------------------------------------------- consent
+
+function onConsent(ev) {
+  ev.preventDefault();
+  if (!$("consent-check").checked) {
+    $("consent-error").replaceChildren(el("p", { class: "error-text" }, tx("consent.required")));
+    $("consent-check").focus();
+    return;
+  }
+  $("consent-error").replaceChildren();
+  setStatus(null);
+  showReaderStep();
+}
+
+// ---------------------------------------------------------------- reader choice
+
+function readerKind() {
+  return $("reader-smartcard").checked ? "smartcard" : "virtual";
+}
+
+function syncReaderFields() {
+  const kind = readerKind();
+  $("persona-select").disabled = kind !== "virtual" || $("reader-virtual").disabled;
+  $("smartcard-reader-field").hidden = kind !== "smartcard";
+}
+
+async function refreshReaders() {
+  const select = $("smartcard-reader");
+  setStatus("status.readers");
+  try {
+    const readers = await listSmartCardReaders();
+    select.replaceChildren(...readers.map((r) => el("option", { value: r }, r)));
+    if (readers.length === 0) select.append(el("option", { value: "", "data-i18n": "reader.smartcard.none" }, t("reader.smartcard.none")));
+    setStatus(null);
+  } catch (e) {
+    showError("reader-error", asError(e));
+  }
+}
+
+function showReaderStep() {
+  clearError("reader-error");
+  syncReaderFields();
+  showStep("step-reader");
+}
+
+async function onReaderContinue(ev) {
+  ev.preventDefault();
+  if (state.busy) return;
+  clearError("reader-error");
+  setBusy(true);
+  try {
+    await endCardSession();
+    const { JpkiCard, VirtualCard } = await sdkPromise;
+    state.readerKind = readerKind();
+    if (state.readerKind === "virtual") {
+      if ($("reader-virtual").disabled) throw codeError("JPKI_TEST_ANCHOR_REFUSED");
+      const persona = $("persona-select").value;
+      let vc = state.virtualCards.get(persona);
+      if (!vc) {
+        vc = new VirtualCard({ persona });
+        state.virtualCards.set(persona, vc);
+      }
+      // A new session, as when a card is put on the reader: no PIN stays verified from an
+      // earlier flow; the tries counters are the card's and carry over.
+      vc.powerOff();
+      vc.powerOn();
+      state.card = new JpkiCard(vc);
+    } else {
+      setStatus("status.connect");
+      state.transport = await SmartCardTransport.open($("smartcard-reader").value || undefined);
+      state.card = new JpkiCard(state.transport);
+    }
+    await showPinStep();
+  } catch (e) {
+    setBusy(false);
+    showError("reader-error", asError(e));
+  }
+}
+
+// ---------------------------------------------------------------- PIN / password
+
+function renderTries() {
+  const node = $("tries-left");
+  const n = state.tries;
+  if (n === "verified") {
+    node.dataset.i18n = "pin.tries.verified";
+    delete node.dataset.i18nArgs;
+  } else if (typeof n === "number") {
+    node.dataset.i18n = n === 1 ? "pin.tries.one" : "pin.tries";
+    node.dataset.i18nArgs = JSON.stringify({ n });
+  } else {
+    node.dataset.i18n = "pin.tries.unknown";
+    delete node.dataset.i18nArgs;
+  }
+  node.textContent = t(node.dataset.i18n, n === null || n === "verified" ? undefined : { n });
+  node.classList.toggle("tries-low", typeof n === "number" && n <= 1);
+  $("last-try-warning").hidden = n !== 1;
+  const blocked = n === 0;
+  $("pin-submit").dataset.blocked = blocked ? "true" : "false";
+  $("pin-submit").disabled = blocked || state.busy;
+  $("pin-input").disabled = blocked || n === "verified";
+}
+
+function configurePinStep() {
+  const which = FLOWS[state.view].pin;
+  $("h-pin").dataset.i18n = `pin.h.${which}`;
+  $("pin-lead").dataset.i18n = `pin.lead.${which}`;
+  $("pin-label").dataset.i18n = `pin.label.${which}`;
+  $("pin-submit").dataset.i18n = `pin.submit.${which}`;
+  const input = $("pin-input");
+  input.value = "";
+  if (which === "auth") {
+    input.setAttribute("inputmode", "numeric");
+    input.setAttribute("maxlength", "4");
+    input.setAttribute("pattern", "[0-9]{4}");
+  } else {
+    input.removeAttribute("inputmode");
+    input.setAttribute("maxlength", "16");
+    input.setAttribute("pattern", "[A-Za-z0-9]{6,16}");
+  }
+  renderPinHint();
+  $("last-try-check").checked = false;
+  clearError("pin-error");
+  applyTexts($("step-pin"));
+}
+
+function renderPinHint() {
+  const hint = $("pin-hint");
+  if (state.readerKind === "virtual") {
+    hint.dataset.i18n = `pin.testHint.${FLOWS[state.view].pin}`;
+    hint.textContent = t(hint.dataset.i18n);
+    hint.hidden = false;
+  } else {
+    delete hint.dataset.i18n;
+    hint.textContent = "";
+    hint.hidden = true;
+  }
+}
+
+async function showPinStep() {
+  configurePinStep();
+  // The tries left are shown before anything is asked (reading them spends none).
+  setStatus("status.tries");
+  try {
+    state.tries = await state.card.triesLeft(FLOWS[state.view].pin);
+    setStatus(null);
+  } catch (e) {
+    const err = asError(e);
+    state.tries = err.code === "JPKI_PIN_BLOCKED" ? 0 : null;
+    showStep("step-pin");
+    renderTries();
+    showError("pin-error", err);
+    return;
+  }
+  showStep("step-pin");
+  renderTries();
+}
+
+async function onPinSubmit(ev) {
+  ev.preventDefault();
+  if (state.busy) return;
+  if (!state.card) {
+    // The card session ended (an error after the PIN): choose the reader again.
+    showReaderStep();
+    return;
+  }
+  const which = FLOWS[state.view].pin;
+  const input = $("pin-input");
+  let value = input.value;
+  input.value = ""; // never kept in the page
+  clearError("pin-error");
+  setBusy(true);
+  try {
+    if (state.tries !== "verified") {
+      const allowLastTry = state.tries === 1 && $("last-try-check").checked;
+      setStatus("status.verifyPin");
+      try {
+        await state.card.verifyPin(which, value, allowLastTry);
+      } finally {
+        value = null;
+      }
+    }
+  } catch (e) {
+    const err = asError(e);
+    if (err.code === "JPKI_PIN_INCORRECT" && typeof err.triesLeft === "number") state.tries = err.triesLeft;
+    if (err.code === "JPKI_PIN_BLOCKED") state.tries = 0;
+    if (err.code === "JPKI_PIN_LAST_TRY_GUARD") {
+      // Nothing was sent to the card; show what it still says.
+      try {
+        state.tries = await state.card.triesLeft(which);
+      } catch {
+        state.tries = 1;
+      }
+    }
+    setBusy(false);
+    renderTries();
+    showError("pin-error", err);
+    if (err.code === "JPKI_PIN_LAST_TRY_GUARD") $("last-try-check").focus();
+    else if (!input.disabled) input.focus();
+    return;
+  }
+  $("last-try-check").checked = false;
+  try {
+    if (state.view === "open") await signAccountOpening();
+    else await loginAndAudit();
+  } catch (e) {
+    await endCardSession();
+    setBusy(false);
+    showError("pin-error", asError(e));
+  }
+}
+
+// ---------------------------------------------------------------- account opening
+
+async function signAccountOpening() {
+  const { verifyAssertion } = await sdkPromise;
+  const purpose = "account-opening";
+  setStatus("status.challenge");
+  const challenge = await newChallenge(purpose);
+  setStatus("status.readAuth");
+  const authCertificate = await state.card.readCertificate("auth");
+  const authCertificateSha256 = base64url(await sha256(authCertificate));
+  const iat = Math.floor(Date.now() / 1000);
+  const exp = iat + ASSERTION_LIFETIME_SECONDS;
+  setStatus("status.signing");
+  const jws = await state.card.makeAssertion({
+    audience: location.origin,
+    nonce: challenge.nonce,
+    purpose,
+    iat,
+    exp,
+    txn: { application: purpose, authCertificateSha256 },
+  });
+  await endCardSession(); // the card's part is done
+  setStatus("status.precheck");
+  const verdict = await verifyAssertion(jws, {
+    audience: location.origin,
+    nonce: challenge.nonce,
+    purpose,
+    time: iat,
+    trust: state.config?.trust === "test" ? "test" : "jlis",
+    revocationUnchecked: "warning",
+  });
+  state.pending = { jws, authCertificate, verdict, challenge, iat, exp };
+  renderReview();
+  setStatus(null);
+  showStep("step-review");
+  $("review-send").hidden = !verdict.valid;
+}
+
+const ERA_EN = { meiji: "Meiji", taisho: "Taishō", showa: "Shōwa", heisei: "Heisei", reiwa: "Reiwa" };
+
+function formatDob(dob) {
+  if (!dob) return "—";
+  const ja = getLang() === "ja";
+  if (ja) {
+    let s = dob.eraName && dob.eraYear ? `${dob.eraName}${dob.eraYear === 1 ? "元" : dob.eraYear}年` : dob.year ? `${dob.year}年` : "";
+    if (dob.month) s += `${dob.month}月`;
+    if (dob.day) s += `${dob.day}日`;
+    return dob.gregorian ? `${s || "—"}（${dob.gregorian}）` : s || "—";
+  }
+  if (!dob.gregorian) return "Unknown";
+  let s;
+  if (dob.year && dob.month && dob.day) {
+    s = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" })
+      .format(new Date(Date.UTC(dob.year, dob.month - 1, dob.day)));
+  } else if (dob.year && dob.month) {
+    s = new Intl.DateTimeFormat("en-GB", { month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(Date.UTC(dob.year, dob.month - 1, 1)));
+  } else {
+    s = String(dob.year);
+  }
+  return ERA_EN[dob.era] && dob.eraYear ? `${s} (${ERA_EN[dob.era]} ${dob.eraYear})` : s;
+}
+
+function formatTime(value) {
+  if (value === undefined || value === null || value === "") return "—";
+  const d = typeof value === "number" ? new Date(value * 1000) : new Date(value);
+  if (Number.isNaN(d.getTime())) return String(value);
+  return new Intl.DateTimeFormat(getLang() === "ja" ? "ja-JP" : "en-GB", {
+    year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit", timeZoneName: "short",
+  }).format(d);
+}
+
+/** Text with the characters J-LIS substituted underlined (flags per character). */
+function markedText(text, flags) {
+  const chars = Array.from(text ?? "");
+  if (!Array.isArray(flags) || flags.length !== chars.length || !flags.some(Boolean)) return document.createTextNode(text ?? "—");
+  const span = el("span");
+  chars.forEach((c, i) => span.append(flags[i] ? el("mark", { class: "substituted" }, c) : c));
+  return span;
+}
+
+function hasSubstitution(identity) {
+  return [identity?.nameSubstituted, identity?.addressSubstituted].some((f) => Array.isArray(f) && f.some(Boolean));
+}
+
+function dataList(rows, testid) {
+  const dl = el("dl", { class: "data", "data-testid": testid });
+  for (const [key, value, id] of rows) {
+    dl.append(el("div", { class: "data-row" }, el("dt", {}, tx(key)), el("dd", { "data-testid": id }, value)));
+  }
+  return dl;
+}
+
+function identityBlock(identity, headingKey, testid) {
+  const block = el("section", { class: "card-block", "aria-labelledby": `${testid}-h` });
+  block.append(el("h3", { id: `${testid}-h` }, tx(headingKey)));
+  block.append(dataList([
+    ["field.name", markedText(identity.name, identity.nameSubstituted), "identity-name"],
+    ["field.address", markedText(identity.address, identity.addressSubstituted), "identity-address"],
+    ["field.dob", formatDob(identity.dateOfBirth), "identity-dob"],
+    ["field.sex", tx(`sex.${identity.sex ?? "unknown"}`), "identity-sex"],
+  ], testid));
+  if (hasSubstitution(identity)) block.append(el("p", { class: "hint", "data-testid": "substituted-note" }, tx("substituted.note")));
+  return block;
+}
+
+function certificateBlock(cert) {
+  const block = el("section", { class: "card-block", "aria-labelledby": "cert-h" });
+  block.append(el("h3", { id: "cert-h" }, tx("review.cert.h")));
+  block.append(dataList([
+    ["field.serial", cert.serialNumber, "cert-serial"],
+    ["field.issuer", cert.issuer, "cert-issuer"],
+    ["field.validity", `${formatTime(cert.notBefore)} – ${formatTime(cert.notAfter)}`, "cert-validity"],
+  ], "certificate"));
+  return block;
+}
+
+function foldJws(jws) {
+  return jws.match(/.{1,64}/g)?.join("\n") ?? "";
+}
+
+function renderReview() {
+  const p = state.pending;
+  const body = $("review-body");
+  const pre = $("precheck");
+  body.replaceChildren();
+  pre.replaceChildren();
+  if (!p) return;
+  const v = p.verdict;
+  if (v.valid) {
+    const box = el("div", { class: "alert alert-success", "data-testid": "precheck-ok" });
+    box.append(el("h3", {}, tx("review.precheck")), el("p", {}, tx("review.precheck.ok")));
+    if (v.warnings?.some((w) => w.code === "JPKI_REVOCATION_UNCHECKED")) box.append(el("p", { class: "hint" }, tx("review.revocation")));
+    pre.append(box);
+  } else {
+    const code = v.errors?.[0]?.code ?? "JPKI_INTERNAL";
+    const box = el("div", { class: "alert alert-error", role: "alert", "data-testid": "precheck-failed" });
+    box.append(
+      el("h3", {}, tx("review.precheck")),
+      el("p", {}, tx("review.precheck.ng")),
+      el("p", { class: "error-text" }, userMessage(code, getLang())),
+      el("p", { class: "error-code" }, `${t("error.code")}: `, el("code", { "data-testid": "error-code" }, code)),
+    );
+    pre.append(box);
+  }
+  if (v.identity) body.append(identityBlock(v.identity, "review.identity.h", "review-identity"));
+  if (v.certificate) body.append(certificateBlock(v.certificate));
+  const claims = v.claims ?? { aud: location.origin, purpose: "account-opening", iat: p.iat, exp: p.exp };
+  const signed = el("section", { class: "card-block", "aria-labelledby": "claims-h" });
+  signed.append(el("h3", { id: "claims-h" }, tx("review.claims.h")));
+  signed.append(dataList([
+    ["field.audience", claims.aud, "claims-aud"],
+    ["field.purpose", tx(`purpose.${claims.purpose}`), "claims-purpose"],
+    ["field.signedAt", formatTime(claims.iat), "claims-iat"],
+    ["field.expires", formatTime(claims.exp), "claims-exp"],
+  ], "claims"));
+  body.append(signed);
+  $("jws").textContent = foldJws(p.jws);
+}
+
+async function onSend() {
+  const p = state.pending;
+  if (state.busy || !p || !p.verdict.valid) return;
+  setBusy(true);
+  setStatus("status.sending");
+  let r;
+  try {
+    r = await api("POST", "/v1/assertions", {
+      assertion: p.jws,
+      format: "jws",
+      authenticationCertificate: base64(p.authCertificate),
+    });
+  } catch (e) {
+    r = { status: 0, ok: false, data: null, error: asError(e).code };
+  }
+  state.pending = null; // a challenge is single use: never offer to send it twice
+  if (r.status === 200 && r.data?.verdict) {
+    state.result = { ok: true, ...r.data };
+  } else {
+    state.result = {
+      ok: false,
+      code: r.error ?? responseError(r),
+      verdict: r.data?.verdict ?? null,
+    };
+  }
+  renderResult();
+  setStatus(state.result.ok ? "status.done" : "status.error");
+  showStep("step-result");
+}
+
+function renderResult() {
+  const res = state.result;
+  const body = $("result-body");
+  body.replaceChildren();
+  if (!res) return;
+  const h = $("h-result");
+  h.dataset.i18n = res.ok ? "result.h.ok" : "result.h.ng";
+  h.textContent = t(h.dataset.i18n);
+  if (!res.ok) {
+    const box = el("div", { class: "alert alert-error", "data-testid": "result-error" });
+    box.append(el("p", { class: "error-text" }, userMessage(res.code, getLang())));
+    for (const e of res.verdict?.errors ?? []) {
+      if (e.code !== res.code) box.append(el("p", { class: "error-detail" }, `${e.code}: ${userMessage(e.code, getLang())}`));
+    }
+    box.append(el("p", { class: "error-code" }, `${t("error.code")}: `, el("code", { "data-testid": "error-code" }, res.code)));
+    body.append(box);
+    return;
+  }
+  const v = res.verdict;
+  body.append(el("div", { class: "alert alert-success", "data-testid": "result-ok" }, el("p", {}, tx("result.lead.ok"))));
+  body.append(dataList([
+    ["field.recordId", el("code", {}, res.recordId ?? "—"), "record-id"],
+    ["field.eventId", el("code", {}, res.eventId ?? "—"), "event-id"],
+    ["field.verifiedAt", formatTime(v.verifiedAt), "verified-at"],
+  ], "result-ids"));
+  if (v.identity) body.append(identityBlock(v.identity, "result.verified.h", "result-identity"));
+  if (v.certificate) body.append(certificateBlock(v.certificate));
+  const status = v.revocation?.status ?? "unknown";
+  const rev = el("section", { class: "card-block", "aria-labelledby": "rev-h" });
+  rev.append(el("h3", { id: "rev-h" }, tx("field.revocation")));
+  rev.append(el("p", { "data-testid": "revocation-status", class: `revocation revocation-${status}` }, tx(`revocation.${status}`)));
+  if (status === "unchecked" || state.config?.revocation === "unchecked-allowed") {
+    rev.append(el("p", { class: "alert alert-warning", "data-testid": "revocation-note" }, tx("result.revocation.note")));
+  }
+  body.append(rev);
+}
+
+// ---------------------------------------------------------------- login and audit trail
+
+async function loginAndAudit() {
+  const purpose = "login";
+  setStatus("status.challenge");
+  const challenge = await newChallenge(purpose);
+  const iat = Math.floor(Date.now() / 1000);
+  setStatus("status.signing");
+  const jws = await state.card.makeAssertion({
+    audience: location.origin,
+    nonce: challenge.nonce,
+    purpose,
+    iat,
+    exp: iat + ASSERTION_LIFETIME_SECONDS,
+  });
+  await endCardSession();
+  setStatus("status.audit");
+  const r = await api("POST", "/v1/audit", { assertion: jws });
+  if (r.status !== 200 || !r.data) throw codeError(responseError(r));
+  state.trail = r.data;
+  renderTrail();
+  setStatus("status.done");
+  showStep("step-trail");
+}
+
+function renderTrail() {
+  const body = $("trail-body");
+  body.replaceChildren();
+  const tr = state.trail;
+  if (!tr) return;
+  if (tr.subject) {
+    body.append(dataList([["trail.subject", el("code", {}, tr.subject), "audit-subject"]], "audit-subject-list"));
+  }
+  const events = Array.isArray(tr.events) ? tr.events : [];
+  const wrap = el("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-labelledby": "trail-caption" });
+  const table = el("table", { "data-testid": "audit-table" });
+  table.append(el("caption", { id: "trail-caption" }, tx("trail.caption")));
+  const head = el("tr", {}, ...["col.at", "col.purpose", "col.outcome", "col.audience", "col.record"].map((k) => el("th", { scope: "col" }, tx(k))));
+  table.append(el("thead", {}, head));
+  const tbody = el("tbody");
+  if (events.length === 0) {
+    tbody.append(el("tr", {}, el("td", { colspan: "5", "data-testid": "audit-empty" }, tx("trail.empty"))));
+  }
+  for (const e of events) {
+    const outcome = el("td", { class: `outcome outcome-${e.outcome}` }, tx(e.outcome === "valid" ? "outcome.valid" : "outcome.invalid"));
+    if (e.code) outcome.append(" ", el("code", {}, e.code));
+    tbody.append(el("tr", { "data-testid": "audit-row", "data-purpose": e.purpose, "data-outcome": e.outcome },
+      el("td", {}, formatTime(e.at)),
+      el("td", {}, FLOW_PURPOSES.has(e.purpose) ? tx(`purpose.${e.purpose}`) : String(e.purpose ?? "—")),
+      outcome,
+      el("td", {}, e.audience ?? "—"),
+      el("td", {}, e.recordId ? el("code", {}, e.recordId) : "—"),
+    ));
+  }
+  table.append(tbody);
+  wrap.append(table);
+  body.append(wrap);
+
+  const records = Array.isArray(tr.records) ? tr.records : [];
+  if (records.length) {
+    const sec = el("section", { class: "card-block", "aria-labelledby": "records-h" });
+    sec.append(el("h3", { id: "records-h" }, tx("trail.records.h")));
+    const rt = el("table", { "data-testid": "records-table" });
+    rt.append(el("thead", {}, el("tr", {}, el("th", { scope: "col" }, tx("col.recordId")), el("th", { scope: "col" }, tx("col.createdAt")))));
+    rt.append(el("tbody", {}, ...records.map((r) => el("tr", {}, el("td", {}, el("code", {}, r.id)), el("td", {}, formatTime(r.createdAt))))));
+    sec.append(el("div", { class: "table-wrap" }, rt));
+    body.append(sec);
+  }
+}
+
+const FLOW_PURPOSES = new Set(["account-opening", "login", "sign"]);
+
+// ---------------------------------------------------------------- language
+
+function renderLangToggle() {
+  const b = $("lang-toggle");
+  const other = getLang() === "ja" ? "en" : "ja";
+  b.textContent = other === "en" ? "English" : "日本語";
+  b.setAttribute("lang", other);
+}
+
+function rerender() {
+  renderLangToggle();
+  renderProgress();
+  if (state.status) setStatus(state.status);
+  for (const id of state.errors.keys()) renderError(id);
+  renderReview();
+  renderResult();
+  renderTrail();
+  if (state.pending && !state.pending.verdict.valid) $("review-send").hidden = true;
+}
+
+// ---------------------------------------------------------------- start
+
+function init() {
+  initLang();
+  renderLangToggle();
+  onLangChange(rerender);
+  $("lang-toggle").addEventListener("click", () => setLang(getLang() === "ja" ? "en" : "ja"));
+  $("form-consent").addEventListener("submit", onConsent);
+  $("form-reader").addEventListener("submit", onReaderContinue);
+  $("reader-back").addEventListener("click", () => startView(state.view));
+  for (const r of document.querySelectorAll('input[name="reader"]')) {
+    r.addEventListener("change", () => {
+      syncReaderFields();
+      if (readerKind() === "smartcard") refreshReaders();
+    });
+  }
+  $("form-pin").addEventListener("submit", onPinSubmit);
+  $("pin-back").addEventListener("click", async () => {
+    await endCardSession();
+    showReaderStep();
+  });
+  $("review-send").addEventListener("click", onSend);
+  $("review-cancel").addEventListener("click", () => startView("open"));
+  $("result-restart").addEventListener("click", () => go("open"));
+  $("result-audit").addEventListener("click", () => go("audit"));
+  $("audit-continue").addEventListener("click", showReaderStep);
+  $("trail-restart").addEventListener("click", () => go("open"));
+  window.addEventListener("hashchange", () => startView(location.hash === "#audit" ? "audit" : "open"));
+
+  if (smartCardAvailable()) {
+    $("reader-smartcard").disabled = false;
+    $("reader-smartcard-unavailable").hidden = true;
+  }
+  syncReaderFields();
+  startView(location.hash === "#audit" ? "audit" : "open");
+  loadConfig().then(syncReaderFields);
+  sdkPromise.catch(() => {
+    showError("global-error", { code: "JPKI_INTERNAL" });
+  });
+}
+
+init();
