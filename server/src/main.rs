@@ -2,6 +2,7 @@
 //!
 //! | command | what it does |
 //! |---|---|
+//! | `serve` | the relying-party backend (API + the account-opening flow) |
 //! | `inspect FILE` | parse a certificate (DER or PEM) and print the JPKI model as JSON |
 //! | `verify FILE --audience A --nonce N` | verify a JWS/CMS assertion, print the verdict as JSON |
 //! | `testpki DIR` | regenerate the deterministic test PKI into DIR |
@@ -13,6 +14,7 @@
 #![forbid(unsafe_code)]
 
 mod cli;
+mod serve;
 
 use std::process::ExitCode;
 
@@ -28,6 +30,9 @@ struct Args {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run the relying-party backend: challenges, verification, records, audit trail, and the
+    /// account-opening flow (`--www`).
+    Serve(serve::ServeArgs),
     /// Parse a certificate (DER or PEM) and print the JPKI certificate model as JSON.
     Inspect {
         /// Certificate file (DER or PEM).
@@ -48,6 +53,7 @@ enum Command {
 fn main() -> ExitCode {
     let args = Args::parse();
     let result = match args.command {
+        Command::Serve(s) => serve::run(&s),
         Command::Inspect { file } => cli::inspect::run(&file).map(|()| true),
         Command::Verify(v) => cli::verify::run(&v),
         Command::Testpki { dir } => cli::testpki::run(&dir).map(|()| true),

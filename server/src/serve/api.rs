@@ -1,0 +1,737 @@
+//! The HTTP API (JSON; `server/openapi.json` documents it and a test keeps the two in step).
+//!
+//! | route | what |
+//! |---|---|
+//! | `POST /v1/challenges` | issue a single-use challenge bound to purpose and audience |
+//! | `POST /v1/assertions` | verify an assertion against its challenge; account opening → record |
+//! | `POST /v1/audit` | the person proves control of their authentication certificate (login assertion) and gets every event about their certificates |
+//! | `GET /v1/records/{id}` | operator: one account-opening record (bearer token) |
+//! | `GET /v1/config` | what the flow needs to know (audiences, trust, revocation policy) |
+//! | `GET /healthz`, `GET /metrics`, `GET /openapi.json` | operations |
+//!
+//! Every error is `{"error": {"code": "JPKI_…", "message": "…"}}` with a 4xx/5xx status.
+
+use std::path::Path;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Path as UrlPath, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use jpki_verify::assertion::{self, Format, Purpose, Severity, Trust, Verdict};
+use jpki_verify::crypto::Ring;
+use jpki_verify::encoding::{decode_base64, encode_base64};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use super::metrics::Metrics;
+use super::store::{AccountRecord, AuditEvent, Challenge, Consumed, Store, StoreError};
+use super::subject::SubjectKey;
+
+/// Largest request body (a JWS with two certificates is ~5 KB; CMS with content more).
+pub(crate) const MAX_BODY: usize = 256 * 1024;
+
+/// Server configuration the handlers read.
+#[derive(Debug)]
+pub(crate) struct Config {
+    pub(crate) rp_id: String,
+    pub(crate) audiences: Vec<String>,
+    pub(crate) trust: Trust,
+    pub(crate) allow_unchecked_revocation: bool,
+    pub(crate) challenge_ttl_ms: i64,
+    pub(crate) operator_token: Option<Vec<u8>>,
+    pub(crate) instance: String,
+}
+
+/// Shared state of the handlers.
+#[derive(Debug)]
+pub(crate) struct AppState {
+    pub(crate) store: Store,
+    pub(crate) config: Config,
+    pub(crate) subjects: SubjectKey,
+    pub(crate) metrics: Metrics,
+}
+
+type Shared = Arc<AppState>;
+
+/// Unix milliseconds now (the server has a clock; the core does not).
+pub(crate) fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// Bytes from the operating system's CSPRNG. Failing to get randomness is fatal for a server
+/// that issues challenges: abort rather than issue a predictable nonce.
+pub(crate) fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut b = [0u8; N];
+    if let Err(e) = getrandom::fill(&mut b) {
+        tracing::error!(error = %e, "the operating system's random generator failed");
+        std::process::abort();
+    }
+    b
+}
+
+fn new_id(prefix: &str) -> String {
+    format!("{prefix}_{}", encode_base64(&random_bytes::<16>(), true))
+}
+
+/// An API error: status, stable code, message, and the verdict when there is one.
+#[derive(Debug)]
+pub(crate) struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    verdict: Option<Box<Verdict>>,
+    event_id: Option<String>,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            verdict: None,
+            event_id: None,
+        }
+    }
+
+    fn bad_request(message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::BAD_REQUEST, "JPKI_BAD_REQUEST", message)
+    }
+
+    fn store(state: &AppState, e: &StoreError) -> Self {
+        state.metrics.store_errors.fetch_add(1, Ordering::Relaxed);
+        tracing::error!(error = %e.0, "database failure");
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "JPKI_UNAVAILABLE",
+            "the database is unavailable; nothing was recorded, try again",
+        )
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        // Logged through the redacting writer: a message may echo the caller's input.
+        if self.status.is_server_error() {
+            tracing::warn!(status = self.status.as_u16(), code = self.code, message = %self.message, "request failed");
+        } else {
+            tracing::info!(status = self.status.as_u16(), code = self.code, message = %self.message, "request refused");
+        }
+        let mut body = json!({ "error": { "code": self.code, "message": self.message } });
+        if let Some(v) = self.verdict {
+            body["verdict"] = serde_json::to_value(&*v).unwrap_or(Value::Null);
+        }
+        if let Some(id) = self.event_id {
+            body["eventId"] = Value::String(id);
+        }
+        (self.status, Json(body)).into_response()
+    }
+}
+
+/// Parses a JSON body strictly (unknown fields refused) into `T`.
+fn parse_body<T: for<'de> Deserialize<'de>>(
+    state: &AppState,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<T, ApiError> {
+    let bytes = body.map_err(|e| {
+        state.metrics.bad_requests.fetch_add(1, Ordering::Relaxed);
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "JPKI_INPUT_TOO_LARGE",
+                format!("request body larger than {MAX_BODY} bytes"),
+            )
+        } else {
+            ApiError::bad_request(format!("request body: {}", e.body_text()))
+        }
+    })?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        state.metrics.bad_requests.fetch_add(1, Ordering::Relaxed);
+        ApiError::bad_request(format!("request body is not the expected JSON: {e}"))
+    })
+}
+
+/// Builds the router: the API, operations routes, and the static flow.
+pub(crate) fn router(state: Shared, www: Option<&Path>, pkg: Option<&Path>) -> Router {
+    let mut app = Router::new()
+        .route("/v1/challenges", post(post_challenge))
+        .route("/v1/assertions", post(post_assertion))
+        .route("/v1/audit", post(post_audit))
+        .route("/v1/records/{id}", get(get_record))
+        .route("/v1/config", get(get_config))
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
+        .route("/openapi.json", get(openapi))
+        .with_state(state);
+    if let Some(pkg) = pkg {
+        app = app.nest_service("/pkg", ServeDir::new(pkg));
+    }
+    if let Some(www) = www {
+        app = app.fallback_service(ServeDir::new(www));
+    } else {
+        app = app.fallback(not_found);
+    }
+    app.layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| {
+            tracing::error!("a request handler panicked");
+            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "JPKI_INTERNAL", "internal error").into_response()
+        }))
+        // The flow loads only its own files and the SDK's wasm; nothing external.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; \
+                 img-src 'self' data:; style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+            ),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "JPKI_NOT_FOUND", "no such route")
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChallengeRequest {
+    purpose: String,
+    #[serde(default)]
+    audience: Option<String>,
+}
+
+async fn post_challenge(
+    State(state): State<Shared>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let req: ChallengeRequest = parse_body(&state, body)?;
+    let purpose = Purpose::parse(&req.purpose).ok_or_else(|| {
+        ApiError::bad_request(format!(
+            "purpose {:?}: expected account-opening, login or sign",
+            req.purpose
+        ))
+    })?;
+    let audience = match req.audience {
+        None => state.config.audiences.first().cloned().unwrap_or_default(),
+        Some(a) if state.config.audiences.contains(&a) => a,
+        Some(a) => {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "JPKI_AUDIENCE_MISMATCH",
+                format!("this server does not serve the audience {a:?}"),
+            ))
+        }
+    };
+    let now = now_ms();
+    let challenge = Challenge {
+        nonce: encode_base64(&random_bytes::<32>(), true),
+        purpose: purpose.as_str().to_owned(),
+        audience,
+        issued_at: now,
+        expires_at: now + state.config.challenge_ttl_ms,
+        consumed_at: None,
+    };
+    state
+        .store
+        .insert_challenge(&challenge)
+        .await
+        .map_err(|e| ApiError::store(&state, &e))?;
+    state.metrics.challenges_issued.fetch_add(1, Ordering::Relaxed);
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({
+            "nonce": challenge.nonce,
+            "purpose": challenge.purpose,
+            "audience": challenge.audience,
+            "issuedAt": jpki_verify::time::to_rfc3339(challenge.issued_at / 1000),
+            "expiresAt": jpki_verify::time::to_rfc3339(challenge.expires_at / 1000),
+        })),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct AssertionRequest {
+    /// JWS compact, or CMS SignedData in standard base64.
+    assertion: String,
+    #[serde(default)]
+    format: Option<Format>,
+    /// Detached CMS content, standard base64.
+    #[serde(default)]
+    detached: Option<String>,
+    /// Account opening: the authentication certificate (standard base64 DER) the signer bound
+    /// in `txn.authCertificateSha256`, so that they can later see their audit trail by login.
+    #[serde(default)]
+    authentication_certificate: Option<String>,
+}
+
+/// What a verified submission yields.
+struct Verified {
+    verdict: Verdict,
+    event_id: String,
+    record_id: Option<String>,
+    subject: Option<String>,
+}
+
+/// Which purposes an endpoint accepts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Endpoint {
+    Assertions,
+    Audit,
+}
+
+fn decode_b64_field(text: &str, what: &str) -> Result<Vec<u8>, ApiError> {
+    decode_base64(text.trim().as_bytes()).map_err(|e| ApiError::bad_request(format!("{what}: {e}")))
+}
+
+/// The common pipeline: find the challenge, verify with the core, consume atomically with the
+/// record and the audit event.
+async fn submit(state: &AppState, req: AssertionRequest, endpoint: Endpoint) -> Result<Verified, ApiError> {
+    let started = Instant::now();
+    let now = now_ms();
+    let format = req.format.or_else(|| {
+        if req.assertion.starts_with("ey") {
+            Some(Format::Jws)
+        } else {
+            Some(Format::Cms)
+        }
+    });
+    let input = match format {
+        Some(Format::Cms) => decode_b64_field(&req.assertion, "assertion (CMS, base64)")?,
+        _ => req.assertion.clone().into_bytes(),
+    };
+    let detached = req
+        .detached
+        .as_deref()
+        .map(|d| decode_b64_field(d, "detached"))
+        .transpose()?;
+
+    // The challenge this assertion claims to answer (nothing here is trusted yet).
+    let claims = assertion::unverified_claims(&input, format, detached.as_deref()).map_err(|e| {
+        state.metrics.bad_requests.fetch_add(1, Ordering::Relaxed);
+        ApiError::new(StatusCode::BAD_REQUEST, e.code(), e.to_string())
+    })?;
+    let challenge = state
+        .store
+        .challenge(&claims.nonce)
+        .await
+        .map_err(|e| ApiError::store(state, &e))?;
+    let Some(challenge) = challenge else {
+        state.metrics.nonce_unknown.fetch_add(1, Ordering::Relaxed);
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "JPKI_NONCE_UNKNOWN",
+            "this server did not issue the assertion's nonce (or it expired long ago); request a new challenge",
+        ));
+    };
+    if challenge.consumed_at.is_some() {
+        state.metrics.nonce_reused.fetch_add(1, Ordering::Relaxed);
+        return Err(reused());
+    }
+    if now > challenge.expires_at {
+        state.metrics.nonce_unknown.fetch_add(1, Ordering::Relaxed);
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "JPKI_NONCE_EXPIRED",
+            "the challenge expired; request a new one",
+        ));
+    }
+    let purpose = Purpose::parse(&challenge.purpose).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "JPKI_INTERNAL",
+            "stored challenge has an unknown purpose",
+        )
+    })?;
+    if endpoint == Endpoint::Audit && purpose != Purpose::Login {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "JPKI_PURPOSE_MISMATCH",
+            "the audit trail needs a login assertion (authentication certificate)",
+        ));
+    }
+
+    // Verification: the core, native provider, the challenge's own purpose and audience.
+    let mut options = assertion::VerifyOptions::new(&challenge.audience, &challenge.nonce, purpose, now / 1000);
+    options.format = format;
+    options.trust = state.config.trust;
+    if state.config.allow_unchecked_revocation {
+        options.revocation_unchecked = Some(Severity::Warning);
+    }
+    let verdict = assertion::verify(&input, &options, None, detached.as_deref(), &Ring);
+
+    let subject = verdict
+        .certificate
+        .as_ref()
+        .filter(|_| verdict.valid)
+        .map(|c| state.subjects.subject(&c.issuer, &c.serial_number));
+    let mut event = AuditEvent {
+        id: new_id("evt"),
+        at: now,
+        subject: subject.clone(),
+        purpose: challenge.purpose.clone(),
+        outcome: if verdict.valid { "valid" } else { "invalid" }.to_owned(),
+        code: verdict.code().map(str::to_owned),
+        audience: challenge.audience.clone(),
+        record_id: None,
+        instance: state.config.instance.clone(),
+    };
+
+    let record = if verdict.valid && purpose == Purpose::AccountOpening {
+        let auth_subject = match &req.authentication_certificate {
+            Some(b64) => Some(linked_auth_subject(state, &verdict, b64)?),
+            None => None,
+        };
+        let r = account_record(state, &verdict, &req, format, auth_subject, challenge.issued_at, now)?;
+        event.record_id = Some(r.id.clone());
+        Some(r)
+    } else {
+        None
+    };
+
+    // Consumed atomically with what it produced; a failed verification burns the challenge too.
+    let consumed = state
+        .store
+        .consume(&challenge.nonce, now, record.as_ref(), &event)
+        .await
+        .map_err(|e| ApiError::store(state, &e))?;
+    state
+        .metrics
+        .observe_verify(u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX));
+    if consumed == Consumed::AlreadyUsed {
+        state.metrics.nonce_reused.fetch_add(1, Ordering::Relaxed);
+        return Err(reused());
+    }
+    if !verdict.valid {
+        state.metrics.assertions_invalid.fetch_add(1, Ordering::Relaxed);
+        let code = verdict.code().unwrap_or("JPKI_INTERNAL");
+        let message = verdict.errors.first().map(|e| e.message.clone()).unwrap_or_default();
+        tracing::info!(event = %event.id, code, purpose = %event.purpose, "assertion rejected");
+        return Err(ApiError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code,
+            message,
+            verdict: Some(Box::new(verdict)),
+            event_id: Some(event.id),
+        });
+    }
+    state.metrics.assertions_valid.fetch_add(1, Ordering::Relaxed);
+    if record.is_some() {
+        state.metrics.records_created.fetch_add(1, Ordering::Relaxed);
+    }
+    tracing::info!(event = %event.id, record = ?event.record_id, purpose = %event.purpose, "assertion verified");
+    Ok(Verified {
+        verdict,
+        event_id: event.id,
+        record_id: record.map(|r| r.id),
+        subject,
+    })
+}
+
+fn reused() -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        "JPKI_NONCE_REUSED",
+        "this challenge was already used; request a new one",
+    )
+}
+
+/// The authentication certificate the signer bound in `txn.authCertificateSha256`, as a
+/// pairwise subject. The binding is signed by the (verified) signature key, so it needs no
+/// path validation here: a login with that certificate is fully verified when it happens.
+fn linked_auth_subject(state: &AppState, verdict: &Verdict, b64: &str) -> Result<String, ApiError> {
+    let der = decode_b64_field(b64, "authenticationCertificate")?;
+    let hash = encode_base64(&Sha256::digest(&der), true);
+    let bound = verdict
+        .claims
+        .as_ref()
+        .and_then(|c| c.txn.as_ref())
+        .and_then(|t| t.get("authCertificateSha256"))
+        .and_then(Value::as_str);
+    if bound != Some(hash.as_str()) {
+        return Err(ApiError::bad_request(
+            "authenticationCertificate is not the one bound by the signed txn.authCertificateSha256",
+        ));
+    }
+    let cert = jpki_verify::parse_certificate(&der).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            e.code(),
+            format!("authenticationCertificate: {e}"),
+        )
+    })?;
+    let signer_env = verdict.certificate.as_ref().map(|c| c.environment);
+    if cert.kind != jpki_verify::Kind::Authentication
+        || cert.role != jpki_verify::Role::EndEntity
+        || Some(cert.environment) != signer_env
+    {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "JPKI_WRONG_CERTIFICATE_KIND",
+            "authenticationCertificate is not an authentication certificate of the same environment",
+        ));
+    }
+    Ok(state.subjects.subject(&cert.issuer, &cert.serial_number))
+}
+
+fn account_record(
+    state: &AppState,
+    verdict: &Verdict,
+    req: &AssertionRequest,
+    format: Option<Format>,
+    auth_subject: Option<String>,
+    challenge_issued_at: i64,
+    now: i64,
+) -> Result<AccountRecord, ApiError> {
+    let internal = |what: &str| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "JPKI_INTERNAL", what.to_owned());
+    let cert = verdict
+        .certificate
+        .as_ref()
+        .ok_or_else(|| internal("valid verdict without a certificate"))?;
+    let id = verdict
+        .identity
+        .as_ref()
+        .ok_or_else(|| internal("valid account-opening verdict without identity"))?;
+    let to_json = |v: &dyn erased::Ser| v.json();
+    let summary = json!({
+        "valid": verdict.valid,
+        "anchor": verdict.anchor,
+        "revocation": verdict.revocation,
+        "warnings": verdict.warnings,
+        "verifiedAt": verdict.verified_at,
+        "trust": state.config.trust,
+    });
+    Ok(AccountRecord {
+        id: new_id("rec"),
+        subject: state.subjects.subject(&cert.issuer, &cert.serial_number),
+        auth_subject,
+        name: id.name.clone(),
+        name_substituted: to_json(&id.name_substituted),
+        date_of_birth: to_json(&id.date_of_birth),
+        sex: to_json(&id.sex).trim_matches('"').to_owned(),
+        address: id.address.clone(),
+        address_substituted: to_json(&id.address_substituted),
+        cert_serial: cert.serial_number.clone(),
+        cert_issuer: cert.issuer.clone(),
+        cert_not_after: cert.not_after.clone(),
+        verdict: summary.to_string(),
+        evidence_format: match format {
+            Some(Format::Cms) => "cms",
+            _ => "jws",
+        }
+        .to_owned(),
+        evidence: req.assertion.clone(),
+        challenge_issued_at,
+        verified_at: now,
+        created_at: now,
+    })
+}
+
+/// Serializes any `Serialize` value to a JSON string (object-safe for the closure above).
+mod erased {
+    pub(super) trait Ser {
+        fn json(&self) -> String;
+    }
+    impl<T: serde::Serialize> Ser for T {
+        fn json(&self) -> String {
+            serde_json::to_string(self).unwrap_or_default()
+        }
+    }
+}
+
+async fn post_assertion(
+    State(state): State<Shared>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let req: AssertionRequest = parse_body(&state, body)?;
+    let v = submit(&state, req, Endpoint::Assertions).await?;
+    let mut out = json!({ "verdict": v.verdict, "eventId": v.event_id });
+    if let Some(id) = v.record_id {
+        out["recordId"] = Value::String(id);
+    }
+    Ok(Json(out))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuditRequest {
+    assertion: String,
+}
+
+async fn post_audit(State(state): State<Shared>, body: Result<Bytes, BytesRejection>) -> Result<Json<Value>, ApiError> {
+    let req: AuditRequest = parse_body(&state, body)?;
+    let req = AssertionRequest {
+        assertion: req.assertion,
+        format: Some(Format::Jws),
+        detached: None,
+        authentication_certificate: None,
+    };
+    let v = submit(&state, req, Endpoint::Audit).await?;
+    let subject = v.subject.ok_or_else(|| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "JPKI_INTERNAL",
+            "valid login without a subject",
+        )
+    })?;
+    let records = state
+        .store
+        .records_linked_to(&subject)
+        .await
+        .map_err(|e| ApiError::store(&state, &e))?;
+    let mut subjects = vec![subject.clone()];
+    for r in &records {
+        if !subjects.contains(&r.subject) {
+            subjects.push(r.subject.clone());
+        }
+    }
+    let events = state
+        .store
+        .events_about(&subjects, 1000)
+        .await
+        .map_err(|e| ApiError::store(&state, &e))?;
+    state.metrics.audit_views.fetch_add(1, Ordering::Relaxed);
+    let events: Vec<Value> = events
+        .into_iter()
+        .map(|e| {
+            json!({
+                "id": e.id,
+                "at": jpki_verify::time::to_rfc3339(e.at / 1000),
+                "purpose": e.purpose,
+                "outcome": e.outcome,
+                "code": e.code,
+                "audience": e.audience,
+                "recordId": e.record_id,
+                "certificate": if e.subject.as_deref() == Some(subject.as_str()) { "authentication" } else { "signature" },
+            })
+        })
+        .collect();
+    let records: Vec<Value> = records
+        .iter()
+        .map(|r| json!({ "id": r.id, "createdAt": jpki_verify::time::to_rfc3339(r.created_at / 1000) }))
+        .collect();
+    Ok(Json(json!({
+        "subject": subject,
+        "eventId": v.event_id,
+        "events": events,
+        "records": records,
+    })))
+}
+
+/// Constant-time comparison of the bearer token.
+fn token_matches(expected: &[u8], got: &[u8]) -> bool {
+    let mut diff = u8::from(expected.len() != got.len());
+    for (i, e) in expected.iter().enumerate() {
+        diff |= e ^ got.get(i).copied().unwrap_or(0);
+    }
+    diff == 0
+}
+
+async fn get_record(
+    State(state): State<Shared>,
+    UrlPath(id): UrlPath<String>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    let Some(expected) = &state.config.operator_token else {
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "JPKI_UNAUTHORIZED",
+            "the operator API is disabled (start the server with --operator-token-file)",
+        ));
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|h| h.to_str().ok())
+        .and_then(|h| h.strip_prefix("Bearer "))
+        .unwrap_or("");
+    if !token_matches(expected, given.as_bytes()) {
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "JPKI_UNAUTHORIZED",
+            "a valid operator bearer token is required",
+        ));
+    }
+    let record = state
+        .store
+        .record(&id)
+        .await
+        .map_err(|e| ApiError::store(&state, &e))?
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "JPKI_NOT_FOUND", "no such record"))?;
+    let parse = |s: &str| serde_json::from_str::<Value>(s).unwrap_or(Value::Null);
+    Ok(Json(json!({
+        "id": record.id,
+        "subject": record.subject,
+        "linkedAuthenticationSubject": record.auth_subject,
+        "identity": {
+            "name": record.name,
+            "nameSubstituted": parse(&record.name_substituted),
+            "dateOfBirth": parse(&record.date_of_birth),
+            "sex": record.sex,
+            "address": record.address,
+            "addressSubstituted": parse(&record.address_substituted),
+        },
+        "certificate": {
+            "serialNumber": record.cert_serial,
+            "issuer": record.cert_issuer,
+            "notAfter": record.cert_not_after,
+        },
+        "verdict": parse(&record.verdict),
+        "evidence": { "format": record.evidence_format, "assertion": record.evidence },
+        "challengeIssuedAt": jpki_verify::time::to_rfc3339(record.challenge_issued_at / 1000),
+        "verifiedAt": jpki_verify::time::to_rfc3339(record.verified_at / 1000),
+        "createdAt": jpki_verify::time::to_rfc3339(record.created_at / 1000),
+    })))
+}
+
+async fn get_config(State(state): State<Shared>) -> Json<Value> {
+    Json(json!({
+        "rpId": state.config.rp_id,
+        "audiences": state.config.audiences,
+        "trust": state.config.trust,
+        "revocation": if state.config.allow_unchecked_revocation { "unchecked-allowed" } else { "required" },
+        "challengeTtlSeconds": state.config.challenge_ttl_ms / 1000,
+        "version": env!("CARGO_PKG_VERSION"),
+    }))
+}
+
+async fn healthz(State(state): State<Shared>) -> Result<Json<Value>, ApiError> {
+    state.store.ping().await.map_err(|e| ApiError::store(&state, &e))?;
+    Ok(Json(json!({ "status": "ok", "db": state.store.backend().name() })))
+}
+
+async fn metrics(State(state): State<Shared>) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.metrics.render(state.store.backend().name()),
+    )
+}
+
+/// The OpenAPI document (hand-written; `server/tests/api.rs` checks it against the routes).
+pub(crate) const OPENAPI: &str = include_str!("../../openapi.json");
+
+async fn openapi() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI)
+}

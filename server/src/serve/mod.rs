@@ -1,0 +1,280 @@
+//! `jpki-verify serve`: the relying-party backend.
+//!
+//! axum + tokio; state in SQLite (embedded default) or PostgreSQL (several instances); the
+//! verification itself is the SDK core with the native `ring` provider — this module only
+//! translates HTTP to core calls and verdicts to records. Routes: see [`api`] and
+//! `server/openapi.json`. On start the server prints one line `LISTENING http://ADDR:PORT`
+//! on stdout (tests read the port from it); logs go to stderr, redacted ([`redact`]).
+
+mod api;
+mod metrics;
+mod redact;
+mod store;
+mod subject;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use jpki_verify::assertion::Trust;
+
+use super::cli::Failure;
+use api::{AppState, Config};
+use store::Store;
+use subject::SubjectKey;
+
+/// Arguments of `serve` (each also from the environment, for containers).
+#[derive(clap::Args, Debug)]
+pub(crate) struct ServeArgs {
+    /// Address to listen on (`127.0.0.1:0` picks a free port; see the LISTENING line).
+    #[arg(long, env = "JPKI_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Database: `sqlite://FILE` (created if missing; WAL) or `postgres://USER@HOST:PORT/DB`.
+    #[arg(long, env = "JPKI_DB", default_value = "sqlite://jpki-verify.db")]
+    db: String,
+    /// Trust anchors: the pinned J-LIS CAs, or the test PKI (demo and tests only).
+    #[arg(long, env = "JPKI_TRUST", value_enum, default_value = "jlis")]
+    trust: TrustArg,
+    /// Relying-party origins accepted as `aud` (repeat or comma-separate). Default: the
+    /// listen address as `http://127.0.0.1:PORT` and `http://localhost:PORT`.
+    #[arg(long = "audience", env = "JPKI_AUDIENCE", value_delimiter = ',')]
+    audiences: Vec<String>,
+    /// Relying-party identifier mixed into pairwise subject identifiers.
+    #[arg(long, env = "JPKI_RP_ID", default_value = "jpki-verify-rp")]
+    rp_id: String,
+    /// File holding the pairwise-subject secret (≥ 32 bytes). Default: a random secret kept
+    /// in the database, shared by every instance using it.
+    #[arg(long, env = "JPKI_SUBJECT_SECRET_FILE")]
+    subject_secret_file: Option<PathBuf>,
+    /// File holding the bearer token for the operator API (`GET /v1/records/{id}`); the API
+    /// is disabled without one.
+    #[arg(long, env = "JPKI_OPERATOR_TOKEN_FILE")]
+    operator_token_file: Option<PathBuf>,
+    /// Accept account openings whose revocation status could not be checked (no CRL/OCSP
+    /// source configured), as a warning in the verdict. Demo and tests only.
+    #[arg(long, env = "JPKI_ALLOW_UNCHECKED_REVOCATION")]
+    allow_unchecked_revocation: bool,
+    /// Challenge lifetime, seconds.
+    #[arg(long, env = "JPKI_CHALLENGE_TTL", default_value_t = 300)]
+    challenge_ttl: u32,
+    /// Folder of the account-opening flow served at `/` (omit to serve the API only).
+    #[arg(long, env = "JPKI_WWW")]
+    www: Option<PathBuf>,
+    /// Folder of the npm package served at `/pkg/` (the flow imports the SDK from there).
+    #[arg(long, env = "JPKI_PKG")]
+    pkg: Option<PathBuf>,
+    /// Database connections per pool.
+    #[arg(long, env = "JPKI_DB_CONNECTIONS", default_value_t = 8)]
+    db_connections: u32,
+    /// Name of this instance in audit events (default: `HOST-PID`).
+    #[arg(long, env = "JPKI_INSTANCE")]
+    instance: Option<String>,
+    /// Log format on stderr.
+    #[arg(long, env = "JPKI_LOG_FORMAT", value_enum, default_value = "text")]
+    log_format: LogFormat,
+    /// Worker threads (default: one per core).
+    #[arg(long, env = "JPKI_WORKERS")]
+    workers: Option<usize>,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum TrustArg {
+    Jlis,
+    Test,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+fn failure(code: &'static str, message: impl Into<String>) -> Failure {
+    Failure {
+        code,
+        message: message.into(),
+        exit_code: 1,
+    }
+}
+
+pub(crate) fn run(args: &ServeArgs) -> Result<bool, Failure> {
+    init_logging(args.log_format);
+    let mut runtime = tokio::runtime::Builder::new_multi_thread();
+    runtime.enable_all();
+    if let Some(n) = args.workers {
+        runtime.worker_threads(n.max(1));
+    }
+    let runtime = runtime
+        .build()
+        .map_err(|e| failure("JPKI_INTERNAL", format!("tokio runtime: {e}")))?;
+    runtime.block_on(serve(args))?;
+    Ok(true)
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("JPKI_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(redact::RedactingStderr)
+        .with_ansi(false);
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder.json().try_init(),
+    };
+}
+
+fn read_secret_file(path: &PathBuf, what: &str, min_len: usize) -> Result<Vec<u8>, Failure> {
+    let bytes = std::fs::read(path).map_err(|e| failure("JPKI_IO", format!("{what} {}: {e}", path.display())))?;
+    let trimmed = bytes.trim_ascii().to_vec();
+    if trimmed.len() < min_len {
+        return Err(failure(
+            "JPKI_INVALID_OPTIONS",
+            format!("{what} {} holds fewer than {min_len} bytes", path.display()),
+        ));
+    }
+    Ok(trimmed)
+}
+
+async fn serve(args: &ServeArgs) -> Result<(), Failure> {
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .map_err(|e| failure("JPKI_IO", format!("listen on {}: {e}", args.listen)))?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| failure("JPKI_IO", format!("listen address: {e}")))?;
+
+    store::backend_of(&args.db).map_err(|e| failure("JPKI_INVALID_OPTIONS", e))?;
+    let store = Store::open(&args.db, args.db_connections)
+        .await
+        .map_err(|e| failure("JPKI_UNAVAILABLE", format!("database: {}", e.0)))?;
+    let now = api::now_ms();
+    let secret = match &args.subject_secret_file {
+        Some(p) => read_secret_file(p, "subject secret", 32)?,
+        None => {
+            let fresh = jpki_verify::encoding::encode_base64(&api::random_bytes::<32>(), true);
+            let stored = store
+                .secret("pairwise-subject-v1", &fresh, now)
+                .await
+                .map_err(|e| failure("JPKI_UNAVAILABLE", format!("database: {}", e.0)))?;
+            stored.into_bytes()
+        }
+    };
+    let operator_token = args
+        .operator_token_file
+        .as_ref()
+        .map(|p| read_secret_file(p, "operator token", 16))
+        .transpose()?;
+    let audiences = if args.audiences.is_empty() {
+        let port = local.port();
+        let host = local.ip();
+        let mut v = vec![format!("http://{host}:{port}")];
+        if host.is_loopback() {
+            v.push(format!("http://localhost:{port}"));
+        }
+        v
+    } else {
+        args.audiences.clone()
+    };
+    for a in &audiences {
+        if !(a.starts_with("https://") || a.starts_with("http://")) || a.ends_with('/') {
+            return Err(failure(
+                "JPKI_INVALID_OPTIONS",
+                format!("--audience {a}: an origin is scheme://host[:port] with no path"),
+            ));
+        }
+    }
+    let instance = args
+        .instance
+        .clone()
+        .unwrap_or_else(|| format!("{}-{}", hostname(), std::process::id()));
+    let config = Config {
+        rp_id: args.rp_id.clone(),
+        audiences,
+        trust: match args.trust {
+            TrustArg::Jlis => Trust::Jlis,
+            TrustArg::Test => Trust::Test,
+        },
+        allow_unchecked_revocation: args.allow_unchecked_revocation,
+        challenge_ttl_ms: i64::from(args.challenge_ttl.clamp(1, 3600)) * 1000,
+        operator_token,
+        instance,
+    };
+    if config.trust == Trust::Test {
+        tracing::warn!("trusting the TEST PKI: never in production");
+    }
+    if config.allow_unchecked_revocation {
+        tracing::warn!("accepting account openings with unchecked revocation: demo and tests only");
+    }
+    let state = Arc::new(AppState {
+        store: store.clone(),
+        config,
+        subjects: SubjectKey::new(&secret, &args.rp_id),
+        metrics: metrics::Metrics::default(),
+    });
+    let app = api::router(state.clone(), args.www.as_deref(), args.pkg.as_deref());
+
+    // Expired challenges are deleted a while after expiry (a replay then reads as unknown).
+    let purger = {
+        let store = store.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(60));
+            loop {
+                tick.tick().await;
+                if let Err(e) = store.purge_challenges(api::now_ms(), 10 * 60 * 1000).await {
+                    tracing::warn!(error = %e.0, "purging expired challenges failed");
+                }
+            }
+        })
+    };
+
+    tracing::info!(
+        listen = %local,
+        db = store.backend().name(),
+        audiences = ?state.config.audiences,
+        instance = %state.config.instance,
+        "serving"
+    );
+    println!("LISTENING http://{local}");
+    use std::io::Write as _;
+    let _ = std::io::stdout().flush();
+
+    let result = axum::serve(listener, app.into_make_service())
+        .with_graceful_shutdown(shutdown_signal())
+        .await;
+    purger.abort();
+    store.close().await;
+    tracing::info!("stopped");
+    result.map_err(|e| failure("JPKI_IO", format!("server: {e}")))
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|s| s.trim().to_owned())
+        .ok()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "host".to_owned())
+}
