@@ -98,21 +98,7 @@ before(async () => {
       "--disable-sync",
     ],
   });
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, locale: "ja-JP", timezoneId: "Asia/Tokyo" });
-  await context.route("**/*", (route) => {
-    const url = new URL(route.request().url());
-    if ((url.protocol === "http:" || url.protocol === "https:" || url.protocol === "ws:" || url.protocol === "wss:") && !LOOPBACK.has(url.hostname)) {
-      problems.push(`request to a non-loopback host: ${url.href}`);
-      return route.abort();
-    }
-    return route.continue();
-  });
-  page = await context.newPage();
-  page.setDefaultTimeout(20000);
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  page.on("console", (m) => {
-    if (m.type() === "error") problems.push(`console error: ${m.text()}`);
-  });
+  page = await newPage();
 });
 
 after(async () => {
@@ -124,6 +110,69 @@ after(async () => {
     for (const s of shots) console.log(`  target/e2e/${s}`);
   }
 });
+
+/** A page in a fresh context: loopback only, page and console errors recorded. */
+async function newPage(initScript) {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, locale: "ja-JP", timezoneId: "Asia/Tokyo" });
+  await context.route("**/*", (route) => {
+    const url = new URL(route.request().url());
+    if (["http:", "https:", "ws:", "wss:"].includes(url.protocol) && !LOOPBACK.has(url.hostname)) {
+      problems.push(`request to a non-loopback host: ${url.href}`);
+      return route.abort();
+    }
+    return route.continue();
+  });
+  if (initScript) await context.addInitScript(initScript);
+  const p = await context.newPage();
+  p.setDefaultTimeout(20000);
+  p.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  p.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console error: ${m.text()}`);
+  });
+  return p;
+}
+
+/**
+ * A scripted navigator.smartCard (the Web Smart Card API exists only in isolated web apps on
+ * ChromeOS): one reader whose card is the SDK's VirtualCard, every call logged.
+ */
+function fakeSmartCard() {
+  const log = (window.__smartCardLog = []);
+  let card = null;
+  const manager = {
+    async establishContext() {
+      log.push("establishContext");
+      return {
+        async listReaders() {
+          log.push("listReaders");
+          return ["Fake PC/SC Reader 00 00"];
+        },
+        async connect(reader, mode, options) {
+          log.push(`connect ${reader} ${mode} ${JSON.stringify(options)}`);
+          if (!card) {
+            const { VirtualCard } = await import("/pkg/sync.browser.js");
+            card = new VirtualCard({ persona: "taro" });
+          }
+          return {
+            activeProtocol: "t1",
+            connection: {
+              async transmit(apdu) {
+                log.push("transmit");
+                return card.transmit(new Uint8Array(apdu)).slice().buffer;
+              },
+              async disconnect(disposition) {
+                log.push(`disconnect ${disposition}`);
+                card.powerOff();
+                card.powerOn();
+              },
+            },
+          };
+        },
+      };
+    },
+  };
+  Object.defineProperty(Navigator.prototype, "smartCard", { get: () => manager, configurable: true });
+}
 
 function assertClean() {
   assert.deepEqual(problems, [], `the page must not fail nor leave the loopback\n${serverLog.slice(-3000)}`);
@@ -159,7 +208,9 @@ async function submitPin(value, { lastTry = false } = {}) {
 }
 
 test("messages.js has a text in both languages for every code in docs/error-codes.md", async () => {
-  const { MESSAGES } = await import(new URL("../../www/js/messages.js", import.meta.url));
+  // Imported as a data: URL: www/ is browser code, outside any package.json "type".
+  const source = readFileSync(join(root, "www/js/messages.js"));
+  const { MESSAGES } = await import(`data:text/javascript;base64,${source.toString("base64")}`);
   const table = readFileSync(join(root, "docs/error-codes.md"), "utf8");
   const codes = [...table.matchAll(/^\| `(JPKI_[A-Z_]+)` \|/gm)].map((m) => m[1]);
   assert.ok(codes.length >= 30, "the table was read");
@@ -358,6 +409,41 @@ test("account opening, login and the audit trail in Chromium", async (t) => {
     assert.equal(await byId("review-send").isVisible(), false, "no Send button");
     await shot("expired-precheck");
     assertClean();
+  });
+
+  await t.test("a reader through the Web Smart Card API (scripted navigator.smartCard)", async () => {
+    const main = page;
+    page = await newPage(fakeSmartCard);
+    try {
+      await page.goto(`${base}/`);
+      await expectStep("step-consent");
+      await byId("consent-check").check();
+      await byId("consent-continue").click();
+      await expectStep("step-reader");
+      assert.equal(await byId("reader-smartcard").isDisabled(), false, "enabled when navigator.smartCard exists");
+      await byId("reader-smartcard").check();
+      await byId("smartcard-reader").locator("option", { hasText: "Fake PC/SC Reader 00 00" }).waitFor({ state: "attached" });
+      assert.equal(await byId("persona-select").isDisabled(), true);
+      await shot("smartcard-reader");
+      await byId("reader-continue").click();
+      await expectStep("step-pin");
+      await expectText("tries-left", "残り 5 回");
+      assert.equal(await byId("pin-hint").isVisible(), false, "no test password hint for a real reader");
+      await submitPin("ABC123");
+      await expectStep("step-review");
+      assert.match(await text("identity-name"), /山田/);
+      await byId("review-send").click();
+      await expectStep("step-result");
+      await byId("result-ok").waitFor();
+      const log = await page.evaluate(() => window.__smartCardLog);
+      assert.ok(log.includes('connect Fake PC/SC Reader 00 00 shared {"preferredProtocols":["t1","t0"]}'), log.join("\n"));
+      assert.ok(log.filter((l) => l === "transmit").length > 10, "the card client spoke through transmit()");
+      assert.ok(log.includes("disconnect reset"), "the card is reset when its part is done");
+      assertClean();
+    } finally {
+      await page.context().close();
+      page = main;
+    }
   });
 
   await t.test("the language choice survives a reload", async () => {

@@ -758,11 +758,15 @@ function renderTrail() {
   const wrap = el("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-labelledby": "trail-caption" });
   const table = el("table", { "data-testid": "audit-table" });
   table.append(el("caption", { id: "trail-caption" }, tx("trail.caption")));
-  const head = el("tr", {}, ...["col.at", "col.purpose", "col.outcome", "col.audience", "col.record"].map((k) => el("th", { scope: "col" }, tx(k))));
+  // The server says which of the person's certificates an event was about, when it knows.
+  const withCert = events.some((e) => e.certificate === "signature" || e.certificate === "authentication");
+  const cols = ["col.at", "col.purpose", "col.outcome", "col.audience", "col.record"];
+  if (withCert) cols.splice(2, 0, "col.certificate");
+  const head = el("tr", {}, ...cols.map((k) => el("th", { scope: "col" }, tx(k))));
   table.append(el("thead", {}, head));
   const tbody = el("tbody");
   if (events.length === 0) {
-    tbody.append(el("tr", {}, el("td", { colspan: "5", "data-testid": "audit-empty" }, tx("trail.empty"))));
+    tbody.append(el("tr", {}, el("td", { colspan: String(cols.length), "data-testid": "audit-empty" }, tx("trail.empty"))));
   }
   for (const e of events) {
     const outcome = el("td", { class: `outcome outcome-${e.outcome}` }, tx(e.outcome === "valid" ? "outcome.valid" : "outcome.invalid"));
@@ -770,6 +774,7 @@ function renderTrail() {
     tbody.append(el("tr", { "data-testid": "audit-row", "data-purpose": e.purpose, "data-outcome": e.outcome },
       el("td", {}, formatTime(e.at)),
       el("td", {}, FLOW_PURPOSES.has(e.purpose) ? tx(`purpose.${e.purpose}`) : String(e.purpose ?? "—")),
+      withCert ? el("td", {}, e.certificate === "signature" || e.certificate === "authentication" ? tx(`certificate.${e.certificate}`) : "—") : null,
       outcome,
       el("td", {}, e.audience ?? "—"),
       el("td", {}, e.recordId ? el("code", {}, e.recordId) : "—"),
