@@ -1,6 +1,8 @@
 # jpki-verify — the two commands a newcomer needs:
-#   make demo   set up the machine, build, and show the SDK on the test PKI
-#   make test   set up the machine and run every test (native, headless Chromium, Node)
+#   make demo   set up the machine, build, and open the bank account-opening flow on
+#               http://127.0.0.1:8080/ (virtual card, SQLite, test PKI)
+#   make test   set up the machine and run every test (native incl. the backend on SQLite and
+#               PostgreSQL, headless Chromium, Node, workerd, the flow end to end in Chromium)
 # Both run scripts/setup first (idempotent; a no-op on a machine that has everything).
 
 SHELL := /bin/bash
@@ -14,7 +16,7 @@ unexport CARGO_ENCODED_RUSTFLAGS
 CLI := target/debug/jpki-verify
 FIXTURES := tests/fixtures/testpki
 
-.PHONY: demo test setup build pkg lint test-native test-browser test-node testpki bench bench-verify pcsc-up pcsc-down
+.PHONY: demo test setup build pkg lint test-native test-browser test-node test-e2e testpki bench bench-verify bench-load pcsc-up pcsc-down
 
 setup:
 	scripts/setup
@@ -50,8 +52,14 @@ test-browser:
 test-node: build pkg
 	node --test tests/js/
 
+## The account-opening flow in headless Chromium (playwright-core + Debian's chromium) against
+## a real server; screenshots of every step in target/e2e/.
+test-e2e: build pkg
+	node --test tests/js/flow.e2e.mjs
+	@ls target/e2e/*.png
+
 test: setup
-	$(MAKE) lint test-native test-browser test-node
+	$(MAKE) lint test-native test-browser test-node test-e2e
 	@echo "make test: all suites passed"
 
 ## Performance: this SDK (wasm + WebCrypto, wasm + Rust provider, native) against node:crypto,
@@ -61,7 +69,13 @@ bench-verify: pkg
 	node --expose-gc bench/compare.mjs
 	cargo run -q --release --features ring --example bench_providers
 
-bench: setup bench-verify
+## The backend under load on loopback (SQLite and PostgreSQL), against the bare core's
+## single-thread rate; bounded by a fixed number of pre-signed assertions.
+bench-load:
+	cargo build -q --profile server-bench -p jpki-verify-server --bin jpki-verify --example load
+	target/server-bench/examples/load
+
+bench: setup bench-verify bench-load
 
 ## pcscd + vsmartcard vpcd + the virtual JPKI card (jpki-verify card sim); stop with make pcsc-down.
 pcsc-up: build
@@ -74,10 +88,14 @@ testpki:
 	cargo run -q -p jpki-verify-server -- testpki $(FIXTURES)
 	cargo run -q -p jpki-verify-testpki --example write-assertions -- tests/fixtures/assertions
 
-## Until the backend lands, the demo shows what the SDK reads from JPKI certificates.
-demo: setup build
-	@for f in $(FIXTURES)/taro-sign.der $(FIXTURES)/hanako-sign.der $(FIXTURES)/fumi-sign.der $(FIXTURES)/taro-auth.der anchors/jlis/jpki-sign-ca-gen3-2023.cer; do \
-	  echo; echo "=== jpki-verify inspect $$f"; $(CLI) inspect "$$f"; \
-	done
-	@echo; echo "=== a broken certificate is refused with a stable code:"
-	@head -c 300 $(FIXTURES)/taro-sign.der > target/truncated.der; $(CLI) inspect target/truncated.der || echo "(exit $$?)"
+## The bank account-opening flow on http://127.0.0.1:$(DEMO_PORT)/ with the virtual card, SQLite
+## (target/demo/jpki-verify.db) and the test PKI. Ctrl-C stops it.
+DEMO_PORT ?= 8080
+demo: setup build pkg
+	@mkdir -p target/demo
+	@echo
+	@echo "  jpki-verify demo: open http://127.0.0.1:$(DEMO_PORT)/  (virtual card, test PKI, SQLite; Ctrl-C stops)"
+	@echo "  signature password ABC123, authentication PIN 1234"
+	@echo
+	$(CLI) serve --listen 127.0.0.1:$(DEMO_PORT) --db sqlite://target/demo/jpki-verify.db \
+	  --trust test --allow-unchecked-revocation --www www --pkg pkg --rp-id demo-bank

@@ -441,3 +441,32 @@ fn operations(server: &Server) {
         "{log}"
     );
 }
+
+/// Every code the backend can answer with is in the bilingual table.
+#[test]
+fn server_codes_are_documented() {
+    let table = std::fs::read_to_string(support::repo().join("docs/error-codes.md")).unwrap();
+    let dir = support::repo().join("server/src/serve");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let src = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for (i, _) in src.match_indices("\"JPKI_") {
+            if src[..i].ends_with("env = ") || src[..i].ends_with("try_from_env(") {
+                continue; // an environment variable's name, not an error code
+            }
+            let code: String = src[i + 1..]
+                .chars()
+                .take_while(|c| c.is_ascii_uppercase() || *c == '_')
+                .collect();
+            if code == "JPKI_" {
+                continue; // "JPKI_…" in prose
+            }
+            assert!(
+                table.contains(&format!("| `{code}` |")),
+                "{code} is not in docs/error-codes.md"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 10, "{checked}");
+}

@@ -48,9 +48,12 @@ pub fn binary() -> PathBuf {
     if let Ok(p) = std::env::var("JPKI_VERIFY_BIN") {
         return PathBuf::from(p);
     }
-    option_env!("CARGO_BIN_EXE_jpki-verify")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo().join("target/release/jpki-verify"))
+    if let Some(p) = option_env!("CARGO_BIN_EXE_jpki-verify") {
+        return PathBuf::from(p);
+    }
+    // Examples (the load benchmark) live in target/<profile>/examples/, the binary beside.
+    let exe = std::env::current_exe().unwrap();
+    exe.parent().and_then(Path::parent).unwrap().join("jpki-verify")
 }
 
 impl Server {
