@@ -411,6 +411,36 @@ test("account opening, login and the audit trail in Chromium", async (t) => {
     assertClean();
   });
 
+  await t.test("a challenge used elsewhere first: the server's JPKI_NONCE_REUSED is shown", async () => {
+    await byId("review-cancel").click();
+    await expectStep("step-consent");
+    await byId("consent-check").check();
+    await byId("consent-continue").click();
+    await expectStep("step-reader");
+    await byId("persona-select").selectOption("taro");
+    await byId("reader-continue").click();
+    await expectStep("step-pin");
+    await submitPin("ABC123");
+    await expectStep("step-review");
+    // Someone else submits the same assertion first (as a replay would).
+    const jws = (await byId("jws").textContent()).replace(/\s+/g, "");
+    const first = await page.evaluate(async (assertion) => {
+      const r = await fetch("/v1/assertions", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ assertion, format: "jws" }) });
+      return r.status;
+    }, jws);
+    assert.equal(first, 200);
+    await byId("review-send").click();
+    await expectStep("step-result");
+    await expectText("result-error", "JPKI_NONCE_REUSED");
+    await expectText("result-error", "すでに使用されています");
+    await expectText("step-result", "本人確認ができませんでした");
+    await shot("nonce-reused");
+    // The browser reports the 409 response itself on the console; that one is expected.
+    const expected = /^console error: Failed to load resource: the server responded with a status of 409/;
+    problems.splice(0, problems.length, ...problems.filter((p) => !expected.test(p)));
+    assertClean();
+  });
+
   await t.test("a reader through the Web Smart Card API (scripted navigator.smartCard)", async () => {
     const main = page;
     page = await newPage(fakeSmartCard);

@@ -527,10 +527,10 @@ async function signAccountOpening() {
     revocationUnchecked: "warning",
   });
   state.pending = { jws, authCertificate, verdict, challenge, iat, exp };
+  document.querySelector("#step-review details").open = false;
   renderReview();
   setStatus(null);
   showStep("step-review");
-  $("review-send").hidden = !verdict.valid;
 }
 
 const ERA_EN = { meiji: "Meiji", taisho: "Taishō", showa: "Shōwa", heisei: "Heisei", reiwa: "Reiwa" };
@@ -623,6 +623,9 @@ function renderReview() {
   pre.replaceChildren();
   if (!p) return;
   const v = p.verdict;
+  // Nothing invalid is offered for sending.
+  $("review-send").hidden = !v.valid;
+  $("review-lead").hidden = !v.valid;
   if (v.valid) {
     const box = el("div", { class: "alert alert-success", "data-testid": "precheck-ok" });
     box.append(el("h3", {}, tx("review.precheck")), el("p", {}, tx("review.precheck.ok")));
@@ -815,7 +818,6 @@ function rerender() {
   renderReview();
   renderResult();
   renderTrail();
-  if (state.pending && !state.pending.verdict.valid) $("review-send").hidden = true;
 }
 
 // ---------------------------------------------------------------- start
