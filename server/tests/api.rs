@@ -10,15 +10,18 @@ use support::{b64, sha256_b64url, Postgres, Server, Signer};
 
 #[test]
 fn api_on_sqlite() {
-    let server = Server::start(&support::sqlite_url("api"), &[]);
+    let mut server = Server::start(&support::sqlite_url("api"), &[]);
     scenarios(&server);
+    assert!(server.stop(), "SIGTERM: graceful shutdown exits 0");
+    assert!(server.stderr().contains("stopped"));
 }
 
 #[test]
 fn api_on_postgres() {
     let pg = Postgres::start();
-    let server = Server::start(&pg.url(), &[]);
+    let mut server = Server::start(&pg.url(), &[]);
     scenarios(&server);
+    assert!(server.stop(), "SIGTERM: graceful shutdown exits 0");
 }
 
 fn scenarios(server: &Server) {
