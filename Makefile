@@ -28,7 +28,7 @@ build:
 ## points: dist/web without the Rust crypto provider (default entry, WebCrypto) and dist/full
 ## with it ("jpki-verify/sync").
 pkg:
-	wasm-pack --log-level warn build --release --target web --out-dir pkg/dist/web --out-name jpki_verify --no-pack -- --no-default-features
+	wasm-pack --log-level warn build --release --target web --out-dir pkg/dist/web --out-name jpki_verify --no-pack -- --no-default-features --config 'profile.release.opt-level="z"'
 	wasm-pack --log-level warn build --release --target web --out-dir pkg/dist/full --out-name jpki_verify --no-pack
 
 lint:

@@ -16,4 +16,17 @@ export type {
   ErrorReport,
   SignatureAlgorithmName,
 } from "./dist/web/jpki_verify.js";
-export { parseCertificate, verifyAssertion, verifySignature, jwsSigningInput, sdkVersion } from "./dist/web/jpki_verify.js";
+export { parseCertificate, jwsSigningInput, sdkVersion } from "./dist/web/jpki_verify.js";
+import type { Verdict, VerifyOptions, SignatureAlgorithmName } from "./dist/web/jpki_verify.js";
+/**
+ * Verifies a JPKI assertion (JWS string or CMS bytes) with the WebCrypto provider. Resolves to
+ * a `Verdict`; rejects with a `JpkiError` only for invalid options.
+ */
+export function verifyAssertion(assertion: string | Uint8Array | ArrayBuffer, options: VerifyOptions): Promise<Verdict>;
+/** Checks one signature with WebCrypto (low level; used by the Wycheproof tests). */
+export function verifySignature(
+  algorithm: SignatureAlgorithmName,
+  spki: Uint8Array,
+  message: Uint8Array,
+  signature: Uint8Array,
+): Promise<boolean>;

@@ -323,7 +323,12 @@ impl fmt::Display for Error {
             Error::AudienceMismatch => write!(f, "assertion audience does not match this relying party"),
             Error::NonceMismatch => write!(f, "assertion nonce does not match the challenge"),
             Error::PurposeMismatch { expected, found } => {
-                write!(f, "assertion purpose is {found:?}, expected {expected:?}")
+                write!(
+                    f,
+                    "assertion purpose is {}, expected {}",
+                    Quoted(found),
+                    Quoted(expected)
+                )
             }
             Error::AssertionExpired { exp, at } => write!(
                 f,
@@ -372,6 +377,34 @@ pub struct ErrorReport {
     /// Tries left, for `JPKI_PIN_INCORRECT`.
     #[serde(rename = "triesLeft", skip_serializing_if = "Option::is_none")]
     pub tries_left: Option<u8>,
+}
+
+/// Shows a string in double quotes for a message, with `"`, `\\` and characters that could
+/// break or disguise a one-line message (controls, line/paragraph separators, bidi and
+/// zero-width format characters, BOM) escaped as `\\u{…}`. Used instead of `{:?}` so that
+/// messages about attacker-chosen text need neither core's Debug escaping nor its Unicode
+/// tables (wasm size).
+pub(crate) struct Quoted<'a>(pub(crate) &'a str);
+
+impl fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use fmt::Write as _;
+        f.write_char('"')?;
+        for c in self.0.chars() {
+            match c {
+                '"' => f.write_str("\\\"")?,
+                '\\' => f.write_str("\\\\")?,
+                '\u{0}'..='\u{1f}'
+                | '\u{7f}'..='\u{9f}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{2028}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{feff}' => write!(f, "\\u{{{:x}}}", u32::from(c))?,
+                c => f.write_char(c)?,
+            }
+        }
+        f.write_char('"')
+    }
 }
 
 /// Result alias used across the crate.

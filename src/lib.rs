@@ -34,6 +34,7 @@ pub mod crypto;
 mod der;
 pub mod encoding;
 pub mod error;
+mod json;
 mod path;
 pub mod time;
 pub mod trust;

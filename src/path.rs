@@ -128,7 +128,7 @@ pub(crate) fn plan(
             return fail(Error::TestAnchorRefused);
         }
         return fail(Error::ChainUntrusted {
-            reason: format!("issuer {:?} is not a trusted anchor", leaf.issuer),
+            reason: format!("issuer {} is not a trusted anchor", crate::error::Quoted(&leaf.issuer)),
         });
     }
     if candidates.len() > MAX_CANDIDATES {

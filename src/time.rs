@@ -61,7 +61,7 @@ pub fn to_rfc3339(unix: i64) -> String {
 /// Parses an RFC 3339 timestamp (`2026-06-01T00:00:00Z`, `…+09:00`, optional fraction, which
 /// is truncated) into Unix seconds.
 pub fn parse_rfc3339(s: &str) -> Result<i64> {
-    let bad = || Error::malformed(format!("RFC 3339 time {s:?}"), None);
+    let bad = || Error::malformed(format!("RFC 3339 time {}", crate::error::Quoted(s)), None);
     let b = s.as_bytes();
     if !s.is_ascii()
         || b.len() < 20

@@ -14,8 +14,6 @@
 //! (RFC 7515 §4.1.6). The algorithm is taken from `alg` and then checked against the allow-list
 //! and the key type — never the other way round.
 
-use serde::de::{self, Deserializer, MapAccess, Visitor};
-use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::encoding::decode_base64_chunks;
@@ -115,11 +113,11 @@ impl CompactJws {
         match self.header.get("typ") {
             Some(Value::String(t)) if t == ASSERTION_TYP => Ok(()),
             Some(Value::String(t)) => Err(Error::malformed(
-                format!("JWS header: typ {t:?} is not {ASSERTION_TYP:?}"),
+                format!("JWS header: typ {} is not \"{ASSERTION_TYP}\"", crate::error::Quoted(t)),
                 None,
             )),
             _ => Err(Error::malformed(
-                format!("JWS header: typ must be {ASSERTION_TYP:?}"),
+                format!("JWS header: typ must be \"{ASSERTION_TYP}\""),
                 None,
             )),
         }
@@ -139,90 +137,13 @@ pub fn encode_base64url(bytes: &[u8]) -> String {
     crate::encoding::encode_base64(bytes, true)
 }
 
-/// Deepest JSON nesting accepted (objects and arrays) in a header or claims set.
-const MAX_JSON_DEPTH: usize = 32;
-
-/// A JSON value that refuses duplicate member names at **every** depth (RFC 8259 §4 leaves
-/// duplicates to the parser; two parsers picking different values of `txn.amount` would let what
-/// the person saw and what the bank records differ) and bounds nesting.
-struct StrictValue(Value);
-
-struct StrictVisitor {
-    depth: usize,
-}
-
-impl<'de> de::DeserializeSeed<'de> for StrictVisitor {
-    type Value = Value;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> core::result::Result<Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for StrictVisitor {
-    type Value = Value;
-    fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str("a JSON value")
-    }
-    fn visit_bool<E>(self, v: bool) -> core::result::Result<Value, E> {
-        Ok(Value::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> core::result::Result<Value, E> {
-        Ok(Value::from(v))
-    }
-    fn visit_u64<E>(self, v: u64) -> core::result::Result<Value, E> {
-        Ok(Value::from(v))
-    }
-    fn visit_f64<E>(self, v: f64) -> core::result::Result<Value, E> {
-        Ok(Value::from(v))
-    }
-    fn visit_str<E>(self, v: &str) -> core::result::Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
-    }
-    fn visit_string<E>(self, v: String) -> core::result::Result<Value, E> {
-        Ok(Value::String(v))
-    }
-    fn visit_unit<E>(self) -> core::result::Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_none<E>(self) -> core::result::Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> core::result::Result<Value, A::Error> {
-        if self.depth >= MAX_JSON_DEPTH {
-            return Err(de::Error::custom("JSON nested too deeply"));
-        }
-        let mut out = Vec::new();
-        while let Some(v) = seq.next_element_seed(StrictVisitor { depth: self.depth + 1 })? {
-            out.push(v);
-        }
-        Ok(Value::Array(out))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> core::result::Result<Value, A::Error> {
-        if self.depth >= MAX_JSON_DEPTH {
-            return Err(de::Error::custom("JSON nested too deeply"));
-        }
-        let mut out = Map::new();
-        while let Some(k) = map.next_key::<String>()? {
-            if out.contains_key(&k) {
-                return Err(de::Error::custom(format!("duplicate member {k:?}")));
-            }
-            let v = map.next_value_seed(StrictVisitor { depth: self.depth + 1 })?;
-            out.insert(k, v);
-        }
-        Ok(Value::Object(out))
-    }
-}
-
-impl<'de> Deserialize<'de> for StrictValue {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> core::result::Result<Self, D::Error> {
-        d.deserialize_any(StrictVisitor { depth: 0 }).map(StrictValue)
-    }
-}
-
-/// Parses a UTF-8 JSON object with no duplicate member names at any depth.
+/// Parses a UTF-8 JSON object with no duplicate member names at any depth and at most
+/// [`crate::json::MAX_DEPTH`] levels of nesting (RFC 8259 §4 leaves duplicates to the parser;
+/// two parsers picking different values of `txn.amount` would let what the person saw and what
+/// the bank records differ). Errors name the byte offset in the decoded JSON.
 pub(crate) fn parse_object(bytes: &[u8], what: &str) -> Result<Map<String, Value>> {
-    match serde_json::from_slice::<StrictValue>(bytes) {
-        Ok(StrictValue(Value::Object(map))) => Ok(map),
+    match crate::json::parse(bytes) {
+        Ok(Value::Object(map)) => Ok(map),
         Ok(_) => Err(Error::malformed(format!("{what}: not a JSON object"), None)),
         Err(e) => Err(Error::malformed(format!("{what}: not a JSON object ({e})"), None)),
     }

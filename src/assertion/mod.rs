@@ -267,7 +267,10 @@ impl Claims {
         };
         let purpose = string("purpose")?;
         if Purpose::parse(&purpose).is_none() {
-            return Err(Error::malformed(format!("claims: unknown purpose {purpose:?}"), None));
+            return Err(Error::malformed(
+                format!("claims: unknown purpose {}", crate::error::Quoted(&purpose)),
+                None,
+            ));
         }
         let txn = match obj.get("txn") {
             None => None,

@@ -257,7 +257,10 @@ pub(crate) fn from_other_names(
         "2" => Sex::Female,
         "3" => Sex::Unknown,
         other => {
-            return Err(Error::malformed(format!("sex code {other:?} is not 1, 2 or 3"), sex_at));
+            return Err(Error::malformed(
+                format!("sex code {} is not 1, 2 or 3", crate::error::Quoted(other)),
+                sex_at,
+            ));
         }
     };
     let date_of_birth = parse_date_of_birth(&dob, dob_at, warnings)?;
@@ -302,7 +305,13 @@ fn parse_flags(s: &str, what: &str, offset: Option<usize>) -> Result<Vec<bool>> 
         .map(|c| match c {
             '0' => Ok(false),
             '1' => Ok(true),
-            _ => Err(Error::malformed(format!("{what}: {c:?} is not '0' or '1'"), offset)),
+            _ => Err(Error::malformed(
+                format!(
+                    "{what}: {} is not '0' or '1'",
+                    crate::error::Quoted(c.encode_utf8(&mut [0; 4]))
+                ),
+                offset,
+            )),
         })
         .collect()
 }
@@ -319,7 +328,7 @@ fn check_flag_count(text: &str, flags: &[bool], what: &str, warnings: &mut Vec<S
 
 /// Parses `EYYYYMMDD`.
 fn parse_date_of_birth(raw: &str, offset: Option<usize>, warnings: &mut Vec<String>) -> Result<DateOfBirth> {
-    let bad = |why: &str| Error::malformed(format!("date of birth {raw:?}: {why}"), offset);
+    let bad = |why: &str| Error::malformed(format!("date of birth {}: {why}", crate::error::Quoted(raw)), offset);
     if raw.len() != 9 || !raw.bytes().all(|b| b.is_ascii_digit()) {
         return Err(bad("expected 9 digits EYYYYMMDD"));
     }
@@ -343,7 +352,10 @@ fn parse_date_of_birth(raw: &str, offset: Option<usize>, warnings: &mut Vec<Stri
         return Err(bad("day is not 01-31"));
     }
     if month.is_none() && day.is_some() {
-        warnings.push(format!("date of birth {raw:?} has a day but no month"));
+        warnings.push(format!(
+            "date of birth {} has a day but no month",
+            crate::error::Quoted(raw)
+        ));
     }
     let gregorian = year.map(|y| match (month, day) {
         (Some(m), Some(d)) => format!("{y:04}-{m:02}-{d:02}"),
@@ -362,7 +374,8 @@ fn parse_date_of_birth(raw: &str, offset: Option<usize>, warnings: &mut Vec<Stri
             era_year = u32::try_from(y - sy + 1).ok();
         } else {
             warnings.push(format!(
-                "date of birth {raw:?}: {} does not fall within the era {}",
+                "date of birth {}: {} does not fall within the era {}",
+                crate::error::Quoted(raw),
                 gregorian.as_deref().unwrap_or("?"),
                 era.name_ja().unwrap_or("?")
             ));

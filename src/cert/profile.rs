@@ -170,7 +170,12 @@ pub(crate) fn classify(f: &Facts<'_>) -> Classification {
     } else if let Some(k) = ou_kind {
         if k != kind {
             notes.push(format!(
-                "policy says {kind:?} but the issuer OU names the other JPKI CA"
+                "policy says {} but the issuer OU names the other JPKI CA",
+                match kind {
+                    Kind::Signature => "Signature",
+                    Kind::Authentication => "Authentication",
+                    Kind::Unknown => "Unknown",
+                }
             ));
         }
     }

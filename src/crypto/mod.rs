@@ -112,7 +112,7 @@ pub fn spki_for_webcrypto(check: &SignatureCheck) -> Result<(Vec<u8>, Vec<u8>)> 
     use spki::KeyKind;
     let parsed = spki::parse(&check.spki)?;
     let mismatch = || Error::UnsupportedAlgorithm {
-        oid: format!("{} with a {:?} key", check.algorithm.name(), parsed.kind),
+        oid: format!("{} with a {} key", check.algorithm.name(), parsed.kind.name()),
     };
     match (&parsed.kind, check.algorithm) {
         (KeyKind::Rsa, a) if a.is_rsa() => Ok((check.spki.clone(), check.signature.clone())),

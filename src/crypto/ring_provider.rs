@@ -23,7 +23,7 @@ impl CryptoProvider for Ring {
         let key = parse(&check.spki)?;
         let invalid = || Error::SignatureInvalid { what: "signature" };
         let mismatch = || Error::UnsupportedAlgorithm {
-            oid: format!("{} with a {:?} key", check.algorithm.name(), key.kind),
+            oid: format!("{} with a {} key", check.algorithm.name(), key.kind.name()),
         };
         let (alg, signature): (&'static dyn VerificationAlgorithm, Vec<u8>) = match (&key.kind, check.algorithm) {
             (KeyKind::Rsa, SignatureAlgorithm::RsaPkcs1Sha1) => (

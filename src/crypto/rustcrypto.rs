@@ -145,7 +145,7 @@ fn parse_key(check: &SignatureCheck) -> Result<Key> {
                 .map_err(|_| malformed("public key (P-256 point)"))
         }
         (kind, alg) => Err(Error::UnsupportedAlgorithm {
-            oid: format!("{} with a {kind:?} key", alg.name()),
+            oid: format!("{} with a {} key", alg.name(), kind.name()),
         }),
     }
 }

@@ -95,6 +95,18 @@ pub(crate) enum KeyKind {
     EcP256,
 }
 
+impl KeyKind {
+    /// For messages (what `{:?}` printed before).
+    pub(crate) fn name(&self) -> &'static str {
+        match self {
+            KeyKind::Rsa => "Rsa",
+            KeyKind::RsaPss { restricted: false } => "RsaPss { restricted: false }",
+            KeyKind::RsaPss { restricted: true } => "RsaPss { restricted: true }",
+            KeyKind::EcP256 => "EcP256",
+        }
+    }
+}
+
 /// A parsed SPKI: its kind and the subjectPublicKey bits.
 pub(crate) struct Spki<'a> {
     pub(crate) kind: KeyKind,

@@ -213,13 +213,21 @@ fn input_bytes(input: &JsValue) -> Result<Vec<u8>, JsValue> {
     )))
 }
 
-/// Serialises to plain JS objects: JSON text from serde_json, parsed by the engine's
-/// `JSON.parse` (one boundary crossing; smaller and faster than building the object field by
-/// field from wasm).
+/// Serialises to plain JS objects: compact JSON text from our writer (the same text
+/// serde_json writes for these types), parsed by the engine's `JSON.parse` (one boundary
+/// crossing; smaller and faster than building the object field by field from wasm).
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    let json = serde_json::to_string(value)
+    let json = crate::json::to_string(value, js_float)
         .map_err(|e| JsValue::from(js_sys::Error::new(&format!("internal: serialisation failed: {e}"))))?;
     js_sys::JSON::parse(&json)
+}
+
+/// A finite float as JS writes it (`Number#toString`: shortest round trip, valid JSON).
+fn js_float(v: f64, out: &mut String) {
+    match js_sys::Number::from(v).to_string_with_radix(10) {
+        Ok(s) => out.push_str(&String::from(s)),
+        Err(_) => out.push_str("null"),
+    }
 }
 
 /// `Error` → JS `Error { name: "JpkiError", code, message, offset? }`.
@@ -236,13 +244,13 @@ pub(crate) fn to_js_error(e: &Error) -> JsValue {
     err.into()
 }
 
-/// Verifies a JPKI assertion (JWS string or CMS bytes) with the WebCrypto provider.
-/// Resolves to a `Verdict`; rejects with a `JpkiError` only for invalid options.
-#[wasm_bindgen(js_name = verifyAssertion, unchecked_return_type = "Promise<Verdict>")]
-pub async fn verify_assertion(
-    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")] assertion: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "VerifyOptions")] options: JsValue,
-) -> Result<JsValue, JsValue> {
+/// Verifies a JPKI assertion with the WebCrypto provider, the checks driven from Rust (one
+/// future per check). The npm package's `verifyAssertion` is the JS driver over
+/// [`verify_assertion_prepare`] / [`verify_assertion_finish`] instead (`pkg/webcrypto-driver.js`:
+/// fewer boundary crossings, no Rust futures in the module); this one is kept for the Rust
+/// browser tests and gives the same verdicts. Rejects with a `JpkiError` only for invalid
+/// options.
+pub async fn verify_assertion(assertion: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let (input, options, extra, detached) = read_verify_args(&assertion, &options)?;
     let prepared = assertion::prepare(&input, &options, extra.as_ref(), detached.as_deref());
     // All checks at once (Promise.all): WebCrypto works off the main thread, so the CA's and the
@@ -255,8 +263,16 @@ pub async fn verify_assertion(
         }));
     }
     let answers = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::all(&promises)).await?;
-    let answers: js_sys::Array = answers.unchecked_into();
-    let results: Vec<crate::error::Result<()>> = answers
+    to_js(&prepared.finish(&answers_to_results(&answers)))
+}
+
+/// JS answers (`true` = the signature verified) → one result per check; anything but `true`
+/// is a failed signature, and so is a missing answer (`Prepared::finish`).
+fn answers_to_results(answers: &JsValue) -> Vec<crate::error::Result<()>> {
+    let Some(answers) = answers.dyn_ref::<js_sys::Array>() else {
+        return Vec::new();
+    };
+    answers
         .iter()
         .map(|ok| {
             if ok.as_bool() == Some(true) {
@@ -265,8 +281,47 @@ pub async fn verify_assertion(
                 Err(Error::SignatureInvalid { what: "signature" })
             }
         })
-        .collect();
-    to_js(&prepared.finish(&results))
+        .collect()
+}
+
+/// A verification waiting for its signature answers (see [`verify_assertion_prepare`]).
+#[wasm_bindgen]
+pub struct PendingVerification {
+    prepared: assertion::Prepared,
+}
+
+/// Internal (the JS WebCrypto driver of the npm package): parses and plans a verification
+/// (everything but the signature checks) and returns `{ pending, jobs }`, one job per
+/// signature check (see `webcrypto::js_job`). Throws a `JpkiError` for invalid options.
+#[wasm_bindgen(js_name = verifyAssertionPrepare, skip_typescript)]
+pub fn verify_assertion_prepare(assertion: JsValue, options: JsValue) -> Result<js_sys::Array, JsValue> {
+    let (input, options, extra, detached) = read_verify_args(&assertion, &options)?;
+    let prepared = assertion::prepare(&input, &options, extra.as_ref(), detached.as_deref());
+    let jobs: js_sys::Array = prepared.checks().iter().map(webcrypto::js_job).collect();
+    let out = js_sys::Array::new_with_length(2);
+    out.set(0, PendingVerification { prepared }.into());
+    out.set(1, jobs.into());
+    Ok(out)
+}
+
+/// Internal (the JS WebCrypto driver): finishes the verdict from one answer per job (`true`
+/// when the signature verified; anything else, or a missing answer, is a failed signature).
+#[wasm_bindgen(js_name = verifyAssertionFinish, skip_typescript)]
+pub fn verify_assertion_finish(pending: PendingVerification, answers: JsValue) -> Result<JsValue, JsValue> {
+    to_js(&pending.prepared.finish(&answers_to_results(&answers)))
+}
+
+/// Internal (the JS WebCrypto driver's `verifySignature`): the job for one signature check,
+/// or `null` when it cannot succeed. Throws a `JpkiError` for an unknown algorithm name.
+#[wasm_bindgen(js_name = signatureJob, skip_typescript)]
+pub fn signature_job(
+    algorithm: String,
+    spki: Vec<u8>,
+    message: Vec<u8>,
+    signature: Vec<u8>,
+) -> Result<JsValue, JsValue> {
+    let check = SignatureCheck::new(algorithm_from_name(&algorithm)?, spki, message, signature);
+    Ok(webcrypto::js_job(&check))
 }
 
 /// The same verification with the Rust (RustCrypto) provider, synchronously.
@@ -281,10 +336,10 @@ pub fn verify_assertion_sync(
     to_js(&verdict)
 }
 
-/// Checks one signature with WebCrypto (low level; used by the Wycheproof tests).
-#[wasm_bindgen(js_name = verifySignature, unchecked_return_type = "Promise<boolean>")]
+/// Checks one signature with WebCrypto, driven from Rust (the npm package's `verifySignature`
+/// is the JS driver over [`signature_job`]).
 pub async fn verify_signature(
-    #[wasm_bindgen(unchecked_param_type = "SignatureAlgorithmName")] algorithm: String,
+    algorithm: String,
     spki: Vec<u8>,
     message: Vec<u8>,
     signature: Vec<u8>,
@@ -329,7 +384,7 @@ fn algorithm_from_name(name: &str) -> Result<SignatureAlgorithm, JsValue> {
         "ECDSA-P256-SHA256-DER" => SignatureAlgorithm::EcdsaP256Sha256Der,
         other => {
             return Err(to_js_error(&Error::InvalidOptions {
-                reason: format!("unknown signature algorithm {other:?}"),
+                reason: format!("unknown signature algorithm {}", crate::error::Quoted(other)),
             }))
         }
     })
@@ -430,7 +485,7 @@ fn read_verify_args(assertion: &JsValue, options: &JsValue) -> Result<VerifyArgs
             "time" => time = v,
             "extraAnchors" => extra = v,
             "detachedContent" => detached = v,
-            other => return Err(invalid(format!("unknown option {other:?}"))),
+            other => return Err(invalid(format!("unknown option {}", crate::error::Quoted(other)))),
         }
     }
     for (present, name) in [

@@ -196,6 +196,72 @@ pub(crate) fn job(check: &SignatureCheck) -> Result<JsValue> {
     ]))
 }
 
+/// One check for the JS driver (`pkg/webcrypto-driver.js`) as a flat array
+/// `[kind, a, b, spki, signature, message]`: `kind` indexes the driver's table of WebCrypto
+/// algorithms (0–3 RSASSA-PKCS1-v1_5 with SHA-1/256/384/512, 4 RSA-PSS SHA-256 salt 32,
+/// 5 ECDSA P-256 SHA-256); `a`, `b` are the JWK members (`n`, `e` or `x`, `y`, base64url) when
+/// the key has a JWK form, else `null` and `spki` is the DER to import. `null` for a check that
+/// cannot succeed (key/algorithm mismatch, malformed DER signature): the driver answers false,
+/// as [`verify_check`] does.
+pub(crate) fn js_job(check: &SignatureCheck) -> JsValue {
+    let Ok((spki, signature)) = spki_for_webcrypto(check) else {
+        return JsValue::NULL;
+    };
+    let kind: u8 = match check.algorithm {
+        SignatureAlgorithm::RsaPkcs1Sha1 => 0,
+        SignatureAlgorithm::RsaPkcs1Sha256 => 1,
+        SignatureAlgorithm::RsaPkcs1Sha384 => 2,
+        SignatureAlgorithm::RsaPkcs1Sha512 => 3,
+        SignatureAlgorithm::RsaPssSha256 => 4,
+        SignatureAlgorithm::EcdsaP256Sha256Der | SignatureAlgorithm::EcdsaP256Sha256Raw => 5,
+    };
+    let job = js_sys::Array::new_with_length(6);
+    job.set(0, JsValue::from(kind));
+    match jwk_parts(&spki) {
+        Some((a, b)) => {
+            job.set(1, JsValue::from_str(&a));
+            job.set(2, JsValue::from_str(&b));
+            job.set(3, JsValue::NULL);
+        }
+        None => {
+            job.set(1, JsValue::NULL);
+            job.set(2, JsValue::NULL);
+            job.set(3, Uint8Array::from(spki.as_slice()).into());
+        }
+    }
+    job.set(4, Uint8Array::from(signature.as_slice()).into());
+    job.set(5, Uint8Array::from(check.message.as_slice()).into());
+    job.into()
+}
+
+/// The JWK members of a key (RFC 7518 §6.3.1 `n`, `e` for RSA; §6.2.1 `x`, `y` for an
+/// uncompressed P-256 point), base64url; `None` when it has no such form (compressed point).
+fn jwk_parts(spki: &[u8]) -> Option<(String, String)> {
+    use crate::assertion::jws::encode_base64url;
+    use crate::crypto::spki::{parse, KeyKind};
+    use crate::der::Reader;
+    let p = parse(spki).ok()?;
+    match p.kind {
+        KeyKind::Rsa | KeyKind::RsaPss { .. } => {
+            let mut r = Reader::new(p.key, 0);
+            let seq = r.expect_tag(0x30, "RSAPublicKey").ok()?;
+            let mut k = Reader::new(seq.value, seq.value_offset);
+            let n = k.expect_tag(0x02, "n").ok()?;
+            let e = k.expect_tag(0x02, "e").ok()?;
+            k.finish("RSAPublicKey").ok()?;
+            let strip = |v: &'_ [u8]| -> usize { v.iter().take_while(|&&b| b == 0).count() };
+            Some((
+                encode_base64url(&n.value[strip(n.value)..]),
+                encode_base64url(&e.value[strip(e.value)..]),
+            ))
+        }
+        KeyKind::EcP256 if p.key.len() == 65 && p.key[0] == 0x04 => {
+            Some((encode_base64url(&p.key[1..33]), encode_base64url(&p.key[33..65])))
+        }
+        KeyKind::EcP256 => None,
+    }
+}
+
 /// Answers one check with WebCrypto, driven from Rust.
 pub(crate) async fn verify_check(check: &SignatureCheck) -> Result<()> {
     let subtle = subtle()?;

@@ -45,6 +45,7 @@ function layOut(dir) {
     worker = worker.replaceAll(`"${specifier}"`, `"pkg/${entry}"`);
     for (const rel of [entry, api, `dist/${build}/jpki_verify.js`, `dist/${build}/jpki_verify_bg.wasm`]) add(rel);
   }
+  add("webcrypto-driver.js");
   writeFileSync(join(dir, "worker.js"), worker);
   modules.unshift(`(name = "worker.js", esModule = embed "worker.js")`);
   return modules;
