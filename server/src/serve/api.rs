@@ -429,7 +429,7 @@ async fn submit(state: &AppState, req: AssertionRequest, endpoint: Endpoint) -> 
         state.metrics.assertions_invalid.fetch_add(1, Ordering::Relaxed);
         let code = verdict.code().unwrap_or("JPKI_INTERNAL");
         let message = verdict.errors.first().map(|e| e.message.clone()).unwrap_or_default();
-        tracing::info!(event = %event.id, code, purpose = %event.purpose, "assertion rejected");
+        tracing::debug!(event = %event.id, code, purpose = %event.purpose, "assertion rejected");
         return Err(ApiError {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             code,
@@ -442,7 +442,8 @@ async fn submit(state: &AppState, req: AssertionRequest, endpoint: Endpoint) -> 
     if record.is_some() {
         state.metrics.records_created.fetch_add(1, Ordering::Relaxed);
     }
-    tracing::info!(event = %event.id, record = ?event.record_id, purpose = %event.purpose, "assertion verified");
+    // Per-verification detail is the audit trail's job; the log stays quiet under load.
+    tracing::debug!(event = %event.id, record = ?event.record_id, purpose = %event.purpose, "assertion verified");
     Ok(Verified {
         verdict,
         event_id: event.id,

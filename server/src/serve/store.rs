@@ -4,15 +4,28 @@
 //! sqlx's `Any` driver.
 //!
 //! Single use of a challenge rests on one conditional statement,
-//! `UPDATE challenges SET consumed_at = $1 WHERE nonce = $2 AND consumed_at IS NULL`, run in
-//! the same transaction as the record and audit inserts: exactly one submission sees one row
-//! affected, on SQLite (one writer) and on PostgreSQL (row lock, re-evaluated `WHERE` under
-//! READ COMMITTED) alike. A record is acknowledged only after its transaction committed.
+//! `UPDATE challenges SET consumed_at = $1 WHERE consumed_at IS NULL AND nonce IN (…) RETURNING
+//! nonce`, run in the same transaction as the record and audit inserts: a nonce is returned to
+//! exactly one transaction, on SQLite (one writer) and on PostgreSQL (row lock, re-evaluated
+//! `WHERE` under READ COMMITTED) alike, and within a batch to exactly one submission.
+//!
+//! **Group commit.** Writes go through one writer task per process ([`Writer`]): it takes every
+//! write waiting in its queue (up to [`MAX_BATCH`]) and commits them in one transaction of five
+//! statements whatever the batch size (BEGIN, the consuming UPDATE, one multi-row INSERT for
+//! records, one for events, COMMIT), then answers each submission. Under load the batches grow
+//! by themselves; idle, a batch is one write and adds no delay. A submission is acknowledged
+//! only after the transaction holding its record committed. PostgreSQL deadlocks between
+//! instances (two batches locking shared nonces in different orders) are retried.
 
 use std::time::Duration;
 
-use sqlx::any::{AnyPoolOptions, AnyRow};
-use sqlx::{AnyPool, Executor, Row};
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+use sqlx::any::{AnyArguments, AnyPoolOptions, AnyRow};
+use sqlx::query::Query;
+use sqlx::{Any, AnyPool, Executor, Row};
+use tokio::sync::{mpsc, oneshot};
 
 /// Which database a URL names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -117,6 +130,33 @@ pub(crate) struct Store {
     backend: Backend,
     writer: AnyPool,
     reader: AnyPool,
+    queue: mpsc::Sender<WriteOp>,
+    /// Challenges this instance issued, so that most submissions need no read: the database
+    /// stays the authority (the consuming UPDATE decides single use); an entry only saves the
+    /// lookup of purpose, audience and expiry, and marks local use for early replay refusal.
+    cache: Arc<Mutex<HashMap<String, Challenge>>>,
+}
+
+/// Most challenges kept in the local cache (beyond it, lookups go to the database).
+const CACHE_CAPACITY: usize = 200_000;
+
+/// Largest number of writes committed in one transaction.
+pub(crate) const MAX_BATCH: usize = 256;
+
+/// A write waiting for the writer task.
+#[derive(Debug)]
+enum WriteOp {
+    Challenge(Challenge, oneshot::Sender<StoreResult<()>>),
+    Consume(Box<ConsumeOp>),
+}
+
+#[derive(Debug)]
+struct ConsumeOp {
+    nonce: String,
+    now: i64,
+    record: Option<AccountRecord>,
+    event: AuditEvent,
+    reply: oneshot::Sender<StoreResult<Consumed>>,
 }
 
 const MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -148,24 +188,28 @@ impl Store {
                 };
                 let writer = sqlite_pool(&url, 1).await?;
                 let reader = sqlite_pool(&url, max_connections.max(1)).await?;
-                Store {
-                    backend,
-                    writer,
-                    reader,
-                }
+                (writer, reader)
             }
             Backend::Postgres => {
                 let pool = AnyPoolOptions::new()
                     .max_connections(max_connections.max(2))
+                    // A dead connection fails its query (→ 503, retry); no ping per acquire.
+                    .test_before_acquire(false)
                     .acquire_timeout(Duration::from_secs(10))
                     .connect(url)
                     .await?;
-                Store {
-                    backend,
-                    writer: pool.clone(),
-                    reader: pool,
-                }
+                (pool.clone(), pool)
             }
+        };
+        let (writer, reader) = store;
+        let (queue, rx) = mpsc::channel(MAX_BATCH * 16);
+        tokio::spawn(writer_loop(writer.clone(), rx));
+        let store = Store {
+            backend,
+            writer,
+            reader,
+            queue,
+            cache: Arc::new(Mutex::new(HashMap::new())),
         };
         // Concurrent instances: the migrator takes an advisory lock on PostgreSQL.
         MIGRATOR.run(&store.writer).await?;
@@ -200,22 +244,27 @@ impl Store {
         Ok(row.try_get::<String, _>(0)?)
     }
 
+    /// Stores a new challenge (through the writer: committed before this returns).
     pub(crate) async fn insert_challenge(&self, c: &Challenge) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO challenges (nonce, purpose, audience, issued_at, expires_at, consumed_at) \
-             VALUES ($1, $2, $3, $4, $5, NULL)",
-        )
-        .bind(&c.nonce)
-        .bind(&c.purpose)
-        .bind(&c.audience)
-        .bind(c.issued_at)
-        .bind(c.expires_at)
-        .execute(&self.writer)
-        .await?;
+        let (reply, answer) = oneshot::channel();
+        self.send(WriteOp::Challenge(c.clone(), reply)).await?;
+        answer.await.map_err(|_| writer_gone())??;
+        if let Ok(mut cache) = self.cache.lock() {
+            if cache.len() < CACHE_CAPACITY {
+                cache.insert(c.nonce.clone(), c.clone());
+            }
+        }
         Ok(())
     }
 
+    async fn send(&self, op: WriteOp) -> StoreResult<()> {
+        self.queue.send(op).await.map_err(|_| writer_gone())
+    }
+
     pub(crate) async fn challenge(&self, nonce: &str) -> StoreResult<Option<Challenge>> {
+        if let Some(c) = self.cache.lock().ok().and_then(|cache| cache.get(nonce).cloned()) {
+            return Ok(Some(c));
+        }
         let row = sqlx::query(
             "SELECT nonce, purpose, audience, issued_at, expires_at, consumed_at FROM challenges WHERE nonce = $1",
         )
@@ -235,7 +284,8 @@ impl Store {
         .transpose()
     }
 
-    /// Consumes the challenge and writes the record (if any) and the event, atomically.
+    /// Consumes the challenge and writes the record (if any) and the event, atomically
+    /// (group-committed with other writes; returns after the commit).
     pub(crate) async fn consume(
         &self,
         nonce: &str,
@@ -243,22 +293,22 @@ impl Store {
         record: Option<&AccountRecord>,
         event: &AuditEvent,
     ) -> StoreResult<Consumed> {
-        let mut tx = self.writer.begin().await?;
-        let done = sqlx::query("UPDATE challenges SET consumed_at = $1 WHERE nonce = $2 AND consumed_at IS NULL")
-            .bind(now)
-            .bind(nonce)
-            .execute(&mut *tx)
-            .await?;
-        if done.rows_affected() != 1 {
-            tx.rollback().await?;
-            return Ok(Consumed::AlreadyUsed);
+        let (reply, answer) = oneshot::channel();
+        self.send(WriteOp::Consume(Box::new(ConsumeOp {
+            nonce: nonce.to_owned(),
+            now,
+            record: record.cloned(),
+            event: event.clone(),
+            reply,
+        })))
+        .await?;
+        let outcome = answer.await.map_err(|_| writer_gone())??;
+        if let Ok(mut cache) = self.cache.lock() {
+            if let Some(c) = cache.get_mut(nonce) {
+                c.consumed_at = Some(now);
+            }
         }
-        if let Some(r) = record {
-            insert_record(&mut tx, r).await?;
-        }
-        insert_event(&mut *tx, event).await?;
-        tx.commit().await?;
-        Ok(Consumed::Won)
+        Ok(outcome)
     }
 
     pub(crate) async fn record(&self, id: &str) -> StoreResult<Option<AccountRecord>> {
@@ -313,6 +363,9 @@ impl Store {
 
     /// Deletes challenges that expired more than `grace_ms` ago (consumed or not).
     pub(crate) async fn purge_challenges(&self, now: i64, grace_ms: i64) -> StoreResult<u64> {
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.retain(|_, c| c.expires_at >= now - grace_ms);
+        }
         let done = sqlx::query("DELETE FROM challenges WHERE expires_at < $1")
             .bind(now - grace_ms)
             .execute(&self.writer)
@@ -329,6 +382,7 @@ impl Store {
 async fn sqlite_pool(url: &str, max: u32) -> StoreResult<AnyPool> {
     Ok(AnyPoolOptions::new()
         .max_connections(max)
+        .test_before_acquire(false)
         .acquire_timeout(Duration::from_secs(10))
         .after_connect(|conn, _meta| {
             Box::pin(async move {
@@ -372,52 +426,221 @@ fn record_from_row(r: &AnyRow) -> StoreResult<AccountRecord> {
     })
 }
 
-async fn insert_record(tx: &mut sqlx::Transaction<'_, sqlx::Any>, r: &AccountRecord) -> StoreResult<()> {
-    sqlx::query(&format!(
-        "INSERT INTO account_records ({RECORD_COLUMNS}) VALUES \
-         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
-    ))
-    .bind(&r.id)
-    .bind(&r.subject)
-    .bind(&r.auth_subject)
-    .bind(&r.name)
-    .bind(&r.name_substituted)
-    .bind(&r.date_of_birth)
-    .bind(&r.sex)
-    .bind(&r.address)
-    .bind(&r.address_substituted)
-    .bind(&r.cert_serial)
-    .bind(&r.cert_issuer)
-    .bind(&r.cert_not_after)
-    .bind(&r.verdict)
-    .bind(&r.evidence_format)
-    .bind(&r.evidence)
-    .bind(r.challenge_issued_at)
-    .bind(r.verified_at)
-    .bind(r.created_at)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+fn writer_gone() -> StoreError {
+    StoreError("the database writer stopped".to_owned())
 }
 
-async fn insert_event<'e, E>(executor: E, e: &AuditEvent) -> StoreResult<()>
-where
-    E: sqlx::Executor<'e, Database = sqlx::Any>,
-{
-    sqlx::query(
-        "INSERT INTO audit_events (id, at, subject, purpose, outcome, code, audience, record_id, instance) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(&e.id)
-    .bind(e.at)
-    .bind(&e.subject)
-    .bind(&e.purpose)
-    .bind(&e.outcome)
-    .bind(&e.code)
-    .bind(&e.audience)
-    .bind(&e.record_id)
-    .bind(&e.instance)
-    .execute(executor)
-    .await?;
-    Ok(())
+/// The writer task: one batch at a time, each in one transaction.
+async fn writer_loop(pool: AnyPool, mut rx: mpsc::Receiver<WriteOp>) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while let Some(first) = rx.recv().await {
+        batch.push(first);
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(op) => batch.push(op),
+                Err(_) => break,
+            }
+        }
+        write_batch(&pool, &mut batch).await;
+    }
+}
+
+/// Whether a failed batch may simply be run again (PostgreSQL deadlock / serialization).
+fn retryable(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if matches!(d.code().as_deref(), Some("40P01" | "40001")))
+}
+
+async fn write_batch(pool: &AnyPool, batch: &mut Vec<WriteOp>) {
+    let mut attempt = 0;
+    let result = loop {
+        match try_batch(pool, batch).await {
+            Err(e) if retryable(&e) && attempt < 5 => {
+                attempt += 1;
+                tracing::debug!(attempt, "write batch retried after {e}");
+            }
+            other => break other,
+        }
+    };
+    match result {
+        Ok(outcomes) => {
+            let mut outcomes = outcomes.into_iter();
+            for op in batch.drain(..) {
+                match op {
+                    WriteOp::Challenge(_, reply) => {
+                        let _ = reply.send(Ok(()));
+                    }
+                    WriteOp::Consume(c) => {
+                        let _ = c.reply.send(Ok(outcomes.next().unwrap_or(Consumed::AlreadyUsed)));
+                    }
+                }
+            }
+        }
+        Err(e) => {
+            let message = e.to_string();
+            for op in batch.drain(..) {
+                match op {
+                    WriteOp::Challenge(_, reply) => {
+                        let _ = reply.send(Err(StoreError(message.clone())));
+                    }
+                    WriteOp::Consume(c) => {
+                        let _ = c.reply.send(Err(StoreError(message.clone())));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `($1, $2, …), (…)` for `rows` rows of `cols` parameters starting after `offset`.
+fn placeholders(rows: usize, cols: usize, offset: usize) -> String {
+    let mut s = String::with_capacity(rows * cols * 5);
+    for r in 0..rows {
+        if r > 0 {
+            s.push_str(", ");
+        }
+        s.push('(');
+        for c in 0..cols {
+            if c > 0 {
+                s.push_str(", ");
+            }
+            s.push('$');
+            s.push_str(&(offset + r * cols + c + 1).to_string());
+        }
+        s.push(')');
+    }
+    s
+}
+
+/// One transaction for the whole batch; the consume outcomes in batch order.
+async fn try_batch(pool: &AnyPool, batch: &[WriteOp]) -> Result<Vec<Consumed>, sqlx::Error> {
+    let challenges: Vec<&Challenge> = batch
+        .iter()
+        .filter_map(|op| match op {
+            WriteOp::Challenge(c, _) => Some(c),
+            WriteOp::Consume(_) => None,
+        })
+        .collect();
+    let consumes: Vec<&ConsumeOp> = batch
+        .iter()
+        .filter_map(|op| match op {
+            WriteOp::Consume(c) => Some(&**c),
+            WriteOp::Challenge(..) => None,
+        })
+        .collect();
+    let mut tx = pool.begin().await?;
+    if !challenges.is_empty() {
+        let sql = format!(
+            "INSERT INTO challenges (nonce, purpose, audience, issued_at, expires_at) VALUES {}",
+            placeholders(challenges.len(), 5, 0)
+        );
+        let mut q = sqlx::query(&sql);
+        for c in &challenges {
+            q = q
+                .bind(&c.nonce)
+                .bind(&c.purpose)
+                .bind(&c.audience)
+                .bind(c.issued_at)
+                .bind(c.expires_at);
+        }
+        q.execute(&mut *tx).await?;
+    }
+    let mut outcomes = Vec::with_capacity(consumes.len());
+    if !consumes.is_empty() {
+        let mut nonces: Vec<&str> = consumes.iter().map(|c| c.nonce.as_str()).collect();
+        nonces.sort_unstable();
+        nonces.dedup();
+        let now = consumes.iter().map(|c| c.now).max().unwrap_or(0);
+        let list: Vec<String> = (0..nonces.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql = format!(
+            "UPDATE challenges SET consumed_at = $1 WHERE consumed_at IS NULL AND nonce IN ({}) RETURNING nonce",
+            list.join(", ")
+        );
+        let mut q = sqlx::query(&sql).bind(now);
+        for n in &nonces {
+            q = q.bind(*n);
+        }
+        let mut won: HashSet<String> = q
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| r.try_get::<String, _>(0))
+            .collect::<Result<_, _>>()?;
+        // Within the batch the first submission of a nonce wins, the others lose.
+        let winners: Vec<&ConsumeOp> = consumes
+            .iter()
+            .copied()
+            .filter(|c| {
+                let w = won.remove(&c.nonce);
+                outcomes.push(if w { Consumed::Won } else { Consumed::AlreadyUsed });
+                w
+            })
+            .collect();
+        let records: Vec<&AccountRecord> = winners.iter().filter_map(|c| c.record.as_ref()).collect();
+        if !records.is_empty() {
+            let sql = format!(
+                "INSERT INTO account_records ({RECORD_COLUMNS}) VALUES {}",
+                placeholders(records.len(), 18, 0)
+            );
+            let mut q = sqlx::query(&sql);
+            for r in &records {
+                q = bind_record(q, r);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        if !winners.is_empty() {
+            let sql = format!(
+                "INSERT INTO audit_events (id, at, subject, purpose, outcome, code, audience, record_id, instance) VALUES {}",
+                placeholders(winners.len(), 9, 0)
+            );
+            let mut q = sqlx::query(&sql);
+            for c in &winners {
+                let e = &c.event;
+                q = q
+                    .bind(&e.id)
+                    .bind(e.at)
+                    .bind(&e.subject)
+                    .bind(&e.purpose)
+                    .bind(&e.outcome)
+                    .bind(&e.code)
+                    .bind(&e.audience)
+                    .bind(&e.record_id)
+                    .bind(&e.instance);
+            }
+            q.execute(&mut *tx).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(outcomes)
+}
+
+fn bind_record<'q>(q: Query<'q, Any, AnyArguments<'q>>, r: &'q AccountRecord) -> Query<'q, Any, AnyArguments<'q>> {
+    q.bind(&r.id)
+        .bind(&r.subject)
+        .bind(&r.auth_subject)
+        .bind(&r.name)
+        .bind(&r.name_substituted)
+        .bind(&r.date_of_birth)
+        .bind(&r.sex)
+        .bind(&r.address)
+        .bind(&r.address_substituted)
+        .bind(&r.cert_serial)
+        .bind(&r.cert_issuer)
+        .bind(&r.cert_not_after)
+        .bind(&r.verdict)
+        .bind(&r.evidence_format)
+        .bind(&r.evidence)
+        .bind(r.challenge_issued_at)
+        .bind(r.verified_at)
+        .bind(r.created_at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::placeholders;
+
+    #[test]
+    fn placeholder_rows() {
+        assert_eq!(placeholders(2, 3, 0), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(placeholders(1, 2, 1), "($2, $3)");
+    }
 }
