@@ -87,6 +87,10 @@ fn openapi_matches_routes(server: &Server) {
     // Undocumented paths are JSON 404s.
     let r = c.get("/v1/nothing-here");
     assert_eq!((r.status, r.code()), (404, Some("JPKI_NOT_FOUND")));
+    let r = c.get("/v1/challenges");
+    assert_eq!((r.status, r.code()), (405, Some("JPKI_METHOD_NOT_ALLOWED")));
+    let r = c.request("DELETE", "/v1/records/rec_x", &[], b"").unwrap();
+    assert_eq!((r.status, r.code()), (405, Some("JPKI_METHOD_NOT_ALLOWED")));
 }
 
 fn challenges(server: &Server) {

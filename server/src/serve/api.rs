@@ -19,6 +19,7 @@ use std::time::Instant;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Path as UrlPath, State};
+use axum::handler::HandlerWithoutStateExt;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -175,12 +176,13 @@ pub(crate) fn router(state: Shared, www: Option<&Path>, pkg: Option<&Path>) -> R
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .route("/openapi.json", get(openapi))
+        .method_not_allowed_fallback(method_not_allowed)
         .with_state(state);
     if let Some(pkg) = pkg {
-        app = app.nest_service("/pkg", ServeDir::new(pkg));
+        app = app.nest_service("/pkg", ServeDir::new(pkg).not_found_service(not_found.into_service()));
     }
     if let Some(www) = www {
-        app = app.fallback_service(ServeDir::new(www));
+        app = app.fallback_service(ServeDir::new(www).not_found_service(not_found.into_service()));
     } else {
         app = app.fallback(not_found);
     }
@@ -213,6 +215,14 @@ pub(crate) fn router(state: Shared, www: Option<&Path>, pkg: Option<&Path>) -> R
 
 async fn not_found() -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, "JPKI_NOT_FOUND", "no such route")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "JPKI_METHOD_NOT_ALLOWED",
+        "this route does not accept that method (see /openapi.json)",
+    )
 }
 
 #[derive(Deserialize)]
