@@ -156,6 +156,20 @@ pub enum Error {
     },
     /// Revocation was not checked and the policy requires it. Code `JPKI_REVOCATION_UNCHECKED`.
     RevocationUnchecked,
+    /// A revocation source (CRL, OCSP response, saved CRL index) cannot be used: issued by
+    /// another CA, not about this certificate, wrong nonce, an unauthorised responder, a
+    /// damaged index file. Code `JPKI_REVOCATION_SOURCE_INVALID`.
+    RevocationSourceInvalid {
+        /// What is wrong.
+        reason: String,
+    },
+    /// A revocation source is outside its validity window or older than the freshness policy
+    /// (CRL past `nextUpdate` or older than the allowed age, OCSP answer too old).
+    /// Code `JPKI_REVOCATION_STALE`.
+    RevocationStale {
+        /// What is stale.
+        reason: String,
+    },
     /// Hostile input exhausted the work budget (too many certificates or signature checks).
     /// Code `JPKI_BUDGET_EXCEEDED`.
     BudgetExceeded {
@@ -225,6 +239,8 @@ impl Error {
             Error::AssertionNotYetValid { .. } => "JPKI_ASSERTION_NOT_YET_VALID",
             Error::Revoked { .. } => "JPKI_REVOKED",
             Error::RevocationUnchecked => "JPKI_REVOCATION_UNCHECKED",
+            Error::RevocationSourceInvalid { .. } => "JPKI_REVOCATION_SOURCE_INVALID",
+            Error::RevocationStale { .. } => "JPKI_REVOCATION_STALE",
             Error::BudgetExceeded { .. } => "JPKI_BUDGET_EXCEEDED",
             Error::InvalidOptions { .. } => "JPKI_INVALID_OPTIONS",
             Error::PinIncorrect { .. } => "JPKI_PIN_INCORRECT",
@@ -345,6 +361,8 @@ impl fmt::Display for Error {
             Error::Revoked { reason: Some(r) } => write!(f, "certificate is revoked ({r})"),
             Error::Revoked { reason: None } => write!(f, "certificate is revoked"),
             Error::RevocationUnchecked => write!(f, "revocation status was not checked and the policy requires it"),
+            Error::RevocationSourceInvalid { reason } => write!(f, "revocation source unusable: {reason}"),
+            Error::RevocationStale { reason } => write!(f, "revocation source is stale: {reason}"),
             Error::BudgetExceeded { what } => write!(f, "work budget exceeded: {what}"),
             Error::InvalidOptions { reason } => write!(f, "invalid options: {reason}"),
             Error::PinIncorrect { tries_left } => write!(f, "incorrect PIN or password; {tries_left} tries left"),

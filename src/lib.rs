@@ -36,6 +36,7 @@ pub mod encoding;
 pub mod error;
 mod json;
 mod path;
+pub mod revocation;
 pub mod time;
 pub mod trust;
 

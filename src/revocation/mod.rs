@@ -1,0 +1,206 @@
+//! Revocation: CRLs (parse, verify, compact index), OCSP (requests, responses), and answers
+//! from a platform operator's API, behind one shape ([`RevocationAnswer`]) that the verdict's
+//! revocation slot is filled from.
+//!
+//! J-LIS gives revocation data only to approved verifiers and platform operators, as a daily
+//! CRL or by OCSP (updated every 15 minutes) — `../shared/docs/jpki-facts.md` §4. The core
+//! never does network I/O and has no clock: callers pass CRL bytes, OCSP responses and the
+//! verification time. Layers as elsewhere: parsing here ([`crl`], [`ocsp`]), policy
+//! ([`RevocationPolicy`], the verdict), signatures through the `CryptoProvider`.
+
+use serde::Serialize;
+
+use crate::assertion::RevocationStatus;
+
+pub mod crl;
+pub mod ocsp;
+
+/// `CRLReason ::= ENUMERATED` (RFC 5280 §5.3.1). Value 7 is unused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub enum Reason {
+    /// unspecified (0)
+    Unspecified,
+    /// keyCompromise (1)
+    KeyCompromise,
+    /// cACompromise (2)
+    #[serde(rename = "cACompromise")]
+    CaCompromise,
+    /// affiliationChanged (3) — for JPKI signature certificates: a change of the 4 basic
+    /// information (move, marriage); the holder must renew at their municipality.
+    AffiliationChanged,
+    /// superseded (4)
+    Superseded,
+    /// cessationOfOperation (5)
+    CessationOfOperation,
+    /// certificateHold (6)
+    CertificateHold,
+    /// removeFromCRL (8)
+    #[serde(rename = "removeFromCRL")]
+    RemoveFromCrl,
+    /// privilegeWithdrawn (9)
+    PrivilegeWithdrawn,
+    /// aACompromise (10)
+    #[serde(rename = "aACompromise")]
+    AaCompromise,
+}
+
+impl Reason {
+    /// The reason for an RFC 5280 code, `None` for 7 and values above 10.
+    pub fn from_code(code: u8) -> Option<Reason> {
+        Some(match code {
+            0 => Reason::Unspecified,
+            1 => Reason::KeyCompromise,
+            2 => Reason::CaCompromise,
+            3 => Reason::AffiliationChanged,
+            4 => Reason::Superseded,
+            5 => Reason::CessationOfOperation,
+            6 => Reason::CertificateHold,
+            8 => Reason::RemoveFromCrl,
+            9 => Reason::PrivilegeWithdrawn,
+            10 => Reason::AaCompromise,
+            _ => return None,
+        })
+    }
+
+    /// The RFC 5280 code.
+    pub fn code(self) -> u8 {
+        match self {
+            Reason::Unspecified => 0,
+            Reason::KeyCompromise => 1,
+            Reason::CaCompromise => 2,
+            Reason::AffiliationChanged => 3,
+            Reason::Superseded => 4,
+            Reason::CessationOfOperation => 5,
+            Reason::CertificateHold => 6,
+            Reason::RemoveFromCrl => 8,
+            Reason::PrivilegeWithdrawn => 9,
+            Reason::AaCompromise => 10,
+        }
+    }
+
+    /// The RFC 5280 name (`affiliationChanged`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::Unspecified => "unspecified",
+            Reason::KeyCompromise => "keyCompromise",
+            Reason::CaCompromise => "cACompromise",
+            Reason::AffiliationChanged => "affiliationChanged",
+            Reason::Superseded => "superseded",
+            Reason::CessationOfOperation => "cessationOfOperation",
+            Reason::CertificateHold => "certificateHold",
+            Reason::RemoveFromCrl => "removeFromCRL",
+            Reason::PrivilegeWithdrawn => "privilegeWithdrawn",
+            Reason::AaCompromise => "aACompromise",
+        }
+    }
+
+    /// What the person should do, in English and Japanese (shown with `JPKI_REVOKED`).
+    pub fn advice(self) -> (&'static str, &'static str) {
+        match self {
+            Reason::AffiliationChanged => (
+                "Your name, address, date of birth or sex changed, so this signature certificate was revoked: renew it at your municipality, then try again.",
+                "氏名・住所・生年月日・性別のいずれかが変わったため、この署名用電子証明書は失効しています。市区町村窓口で電子証明書を更新してから、もう一度お試しください。",
+            ),
+            Reason::KeyCompromise | Reason::CaCompromise | Reason::AaCompromise => (
+                "This certificate was revoked because its key may be compromised: contact your municipality.",
+                "鍵が危殆化した可能性があるため失効しています。市区町村窓口にお問い合わせください。",
+            ),
+            Reason::CertificateHold => (
+                "This certificate is suspended (for example, the card was reported lost): contact your municipality.",
+                "この証明書は一時停止されています（カードの紛失届など）。市区町村窓口にお問い合わせください。",
+            ),
+            _ => (
+                "This certificate was revoked: get a new certificate at your municipality.",
+                "この電子証明書は失効しています。市区町村窓口で新しい電子証明書の発行を受けてください。",
+            ),
+        }
+    }
+}
+
+/// Which kind of source answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum SourceKind {
+    /// A CRL (or a saved index of one) verified against the issuing CA.
+    Crl,
+    /// An OCSP response verified against the CA or its delegated responder.
+    Ocsp,
+    /// A platform operator's API answer, passed in by the caller (trusted as configured).
+    External,
+}
+
+/// What one source says about one certificate.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct RevocationAnswer {
+    /// good, revoked or unknown (never `unchecked`: that is the absence of an answer).
+    pub status: RevocationStatus,
+    /// The reason, when revoked and given.
+    pub reason: Option<Reason>,
+    /// When the certificate was revoked (Unix seconds), when revoked.
+    pub revoked_at: Option<i64>,
+    /// The kind of source.
+    pub kind: SourceKind,
+    /// A human-readable name of the source (`crl:<issuer>`, the responder, the operator).
+    pub source: String,
+    /// When the answer was produced: the CRL's thisUpdate, OCSP thisUpdate, the operator's time.
+    pub produced_at: i64,
+    /// The CRL's nextUpdate or OCSP nextUpdate, when given.
+    pub next_update: Option<i64>,
+}
+
+/// Freshness policy (explicit data with safe defaults; style.md habit 5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
+pub struct RevocationPolicy {
+    /// Oldest CRL accepted: seconds after its thisUpdate (default 48 h; J-LIS publishes daily).
+    #[serde(default = "default_crl_max_age")]
+    pub crl_max_age_seconds: u32,
+    /// Oldest OCSP answer accepted: seconds after its thisUpdate (default 15 min, J-LIS's
+    /// OCSP update interval).
+    #[serde(default = "default_ocsp_max_age")]
+    pub ocsp_max_age_seconds: u32,
+    /// Oldest platform-operator answer accepted, seconds (default 15 min).
+    #[serde(default = "default_ocsp_max_age")]
+    pub external_max_age_seconds: u32,
+}
+
+fn default_crl_max_age() -> u32 {
+    48 * 3600
+}
+
+fn default_ocsp_max_age() -> u32 {
+    15 * 60
+}
+
+impl Default for RevocationPolicy {
+    fn default() -> Self {
+        RevocationPolicy {
+            crl_max_age_seconds: default_crl_max_age(),
+            ocsp_max_age_seconds: default_ocsp_max_age(),
+            external_max_age_seconds: default_ocsp_max_age(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reason_codes_round_trip() {
+        for code in 0..=12u8 {
+            match Reason::from_code(code) {
+                Some(r) => assert_eq!(r.code(), code),
+                None => assert!(code == 7 || code > 10),
+            }
+        }
+        assert_eq!(Reason::AffiliationChanged.as_str(), "affiliationChanged");
+        assert!(Reason::AffiliationChanged.advice().1.contains("市区町村"));
+    }
+}
