@@ -133,7 +133,7 @@ pub(crate) fn name(attributes: &[Attribute<'_>]) -> Result<Vec<u8>, Error> {
 ///     critical    BOOLEAN DEFAULT FALSE,   -- omitted when FALSE (DER)
 ///     extnValue   OCTET STRING }
 /// ```
-fn extension(oid: &[u64], critical: bool, value: &[u8]) -> Result<Vec<u8>, Error> {
+pub(crate) fn extension(oid: &[u64], critical: bool, value: &[u8]) -> Result<Vec<u8>, Error> {
     let id = der::oid(oid)?;
     let value = der::octet_string(value);
     Ok(if critical {

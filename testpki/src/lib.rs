@@ -12,6 +12,9 @@
 //! dates are constants and RSASSA-PKCS1-v1_5 signatures are deterministic,
 //! so [`generate`] returns byte-identical output on every run.
 //!
+//! The CAs' CRLs are generated too (current, stale, wrongly signed; see [`crl()`] and
+//! [`current_crl_spec`]), and [`large_crl`] writes a million-entry CRL for benchmarks.
+//!
 //! [`generate_assertions`] builds, from the same keys, signed JWS and CMS
 //! assertion fixtures with a `manifest.json` of the expected verification
 //! results; [`sign_jws`] signs further JWS on the fly.
@@ -22,6 +25,7 @@
 
 mod assertions;
 mod cert;
+mod crl;
 mod der;
 mod keys;
 mod oids;
@@ -37,6 +41,11 @@ pub use assertions::{
     assertion_nonce, generate_assertions, sign_jws, write_assertions_to, ASSERTION_AUDIENCE, ASSERTION_TYP,
 };
 use cert::{Attribute, SigAlg, Tbs, Text};
+pub use crl::{
+    crl, current_crl_spec, extension, large_crl, large_crl_serial, CrlEntry, CrlSigner, CrlSpec, CE_CERTIFICATE_ISSUER,
+    CE_CRL_NUMBER, CE_DELTA_CRL_INDICATOR, CE_INVALIDITY_DATE, CE_ISSUING_DISTRIBUTION_POINT, CE_REASON_CODE,
+    CURRENT_NEXT_UPDATE, CURRENT_THIS_UPDATE, STALE_NEXT_UPDATE, STALE_THIS_UPDATE,
+};
 pub use der::DateTime;
 use keys::{KeyType, PrivateKey};
 pub use personas::{CertKind, Defect, Identity, Persona, StringKind, PERSONAS};
@@ -316,6 +325,7 @@ pub fn generate() -> Result<Vec<GeneratedFile>, Error> {
         }
         ca_summaries.push(summary);
     }
+    files.extend(crl::fixture_crls()?);
     files.sort_by(|a, b| a.name.cmp(&b.name));
     let hashes: Vec<(String, String)> = files
         .iter()

@@ -359,6 +359,30 @@ pub const PERSONAS: &[Persona] = &[
         ),
         defect: Defect::EcdsaP256,
     },
+    Persona {
+        id: "moved",
+        number: 13,
+        exercises: "Valid certificates, but the signature certificate is revoked with affiliationChanged in `sign-ca.crl` (the holder moved: the 4 basic information changed).",
+        identity: utf8(
+            "引越\u{3000}舞",
+            "2",
+            "419880606",
+            "神奈川県横浜市中区日本大通１番地",
+        ),
+        defect: Defect::None,
+    },
+    Persona {
+        id: "lost",
+        number: 14,
+        exercises: "Valid certificates, but both are revoked with keyCompromise in `sign-ca.crl` and `auth-ca.crl` (the card was lost).",
+        identity: utf8(
+            "紛失\u{3000}守",
+            "1",
+            "319720202",
+            "静岡県静岡市葵区追手町９番６号",
+        ),
+        defect: Defect::None,
+    },
 ];
 
 #[cfg(test)]

@@ -235,6 +235,15 @@ pub(crate) fn render(cas: &[CertSummary], ees: &[CertSummary], hashes: &[(String
     }
     let _ = writeln!(o);
 
+    let _ = writeln!(o, "## CRLs");
+    let _ = writeln!(o);
+    let _ = writeln!(o, "Version 2 `CertificateList`s signed with sha256WithRSAEncryption by the CA's key (reasonCode and invalidityDate entry extensions; authorityKeyIdentifier and cRLNumber CRL extensions):");
+    let _ = writeln!(o);
+    for (name, what) in crate::crl::FIXTURE_DESCRIPTIONS {
+        let _ = writeln!(o, "- `{name}`: {what}.");
+    }
+    let _ = writeln!(o);
+
     let _ = writeln!(o, "## Files");
     let _ = writeln!(o);
     let _ = writeln!(o, "Certificates are DER `Certificate`s; `*.key.der` are unencrypted PKCS#8 DER `PrivateKeyInfo`s. SHA-256 of every file but this one:");

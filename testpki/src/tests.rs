@@ -106,6 +106,10 @@ fn sorted_and_complete() {
         "auth-ca.key.der".to_string(),
         "sign-ca.der".to_string(),
         "sign-ca.key.der".to_string(),
+        "sign-ca.crl".to_string(),
+        "sign-ca-stale.crl".to_string(),
+        "sign-ca-wrongkey.crl".to_string(),
+        "auth-ca.crl".to_string(),
     ];
     for p in PERSONAS {
         for kind in ["sign", "auth"] {
@@ -394,4 +398,25 @@ fn write_to_writes() {
         assert_eq!(std::fs::read(dir.join(&f.name)).unwrap(), f.bytes);
     }
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn crls_parse_with_x509_parser_and_list_the_revoked_personas() {
+    use x509_parser::prelude::{CertificateRevocationList, FromDer};
+    let files = generate().unwrap();
+    let get = |n: &str| files.iter().find(|f| f.name == n).unwrap().bytes.clone();
+    let sign = get("sign-ca.crl");
+    let (rest, crl) = CertificateRevocationList::from_der(&sign).unwrap();
+    assert!(rest.is_empty());
+    let serials: Vec<String> = crl
+        .iter_revoked_certificates()
+        .map(|r| r.raw_serial_as_string())
+        .collect();
+    assert_eq!(serials.len(), 9);
+    assert!(serials.contains(&"10:00:00:1a".to_string()), "{serials:?}");
+    let big = crate::large_crl(1000).unwrap();
+    let (rest, crl) = CertificateRevocationList::from_der(&big).unwrap();
+    assert!(rest.is_empty());
+    assert_eq!(crl.iter_revoked_certificates().count(), 1002);
+    assert_eq!(crate::current_crl_spec(CertKind::Auth).entries.len(), 1);
 }
