@@ -1134,7 +1134,7 @@ fn time(tlv: &Tlv<'_>) -> Result<i64> {
 /// Two ASCII digits at `i`.
 fn two(v: &[u8], i: usize) -> Option<u8> {
     let (a, b) = (v[i].wrapping_sub(b'0'), v[i + 1].wrapping_sub(b'0'));
-    (a < 10 && b < 10).then_some(a * 10 + b)
+    (a < 10 && b < 10).then(|| a * 10 + b)
 }
 
 #[cfg(test)]
