@@ -6,7 +6,7 @@
 //! certificates, verification is split so that a synchronous or an asynchronous
 //! [`CryptoProvider`] can answer the signature checks:
 //!
-//! 1. [`prepare_response`] parses strictly (every object passes [`crate::der::check_structure`]
+//! 1. [`prepare_response`] parses strictly (every object passes `der::check_structure`
 //!    first), finds the `SingleResponse` about the leaf, decides who signed (the issuing CA, or
 //!    a delegated responder certificate carried in the response and issued by that CA), checks
 //!    the nonce and the time window, and lists the [`SignatureCheck`]s the answer rests on;
@@ -491,19 +491,21 @@ pub fn prepare_response(
         (ca.raw.spki.clone(), ca.subject.clone(), None)
     } else {
         let responder = find_responder(&response, ca, time)?;
+        let cert_algorithm = crate::path::certificate_signature_algorithm(
+            &responder.raw.signature_algorithm_oid,
+            responder.raw.signature_algorithm_params.as_deref(),
+            false,
+        )?;
+        if cert_algorithm.is_rsa() == is_ec_key(&ca.raw.spki)? {
+            return Err(Error::RevocationSourceInvalid {
+                reason: "the OCSP responder certificate's signature algorithm does not fit the CA's key".to_owned(),
+            });
+        }
+        let tbs = responder.raw.der.get(responder.raw.tbs.clone()).unwrap_or_default();
         let check = SignatureCheck::new(
-            crate::path::certificate_signature_algorithm(
-                &responder.raw.signature_algorithm_oid,
-                responder.raw.signature_algorithm_params.as_deref(),
-                false,
-            )?,
+            cert_algorithm,
             ca.raw.spki.clone(),
-            responder
-                .raw
-                .der
-                .get(responder.raw.tbs.clone())
-                .unwrap_or_default()
-                .to_vec(),
+            tbs.to_vec(),
             responder.raw.signature.clone(),
         );
         (responder.raw.spki.clone(), responder.subject.clone(), Some(check))
@@ -568,8 +570,7 @@ pub fn prepare_response(
 
     // A signature of the wrong family for the signer's key (an ECDSA signature "by" an RSA
     // CA) cannot be the signer's: that is an invalid signature, not an unsupported algorithm.
-    let signer_is_ec = crate::crypto::spki::parse(&signer_spki)?.kind == crate::crypto::spki::KeyKind::EcP256;
-    if algorithm.is_rsa() == signer_is_ec {
+    if algorithm.is_rsa() == is_ec_key(&signer_spki)? {
         return Err(Error::SignatureInvalid { what: "OCSP response" });
     }
     let mut checks = vec![SignatureCheck::new(
@@ -1032,6 +1033,11 @@ fn extensions<'a>(explicit: &Tlv<'a>) -> Result<Vec<Ext<'a>>> {
         return Err(bad("empty Extensions", seq.offset));
     }
     Ok(out)
+}
+
+/// Whether an SPKI holds a P-256 key (else RSA; other keys are `UnsupportedAlgorithm`).
+fn is_ec_key(spki: &[u8]) -> Result<bool> {
+    Ok(crate::crypto::spki::parse(spki)?.kind == crate::crypto::spki::KeyKind::EcP256)
 }
 
 /// The complete TLV bytes of `tlv` (absolute offsets in `der`).
