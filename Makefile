@@ -16,7 +16,7 @@ unexport CARGO_ENCODED_RUSTFLAGS
 CLI := target/debug/jpki-verify
 FIXTURES := tests/fixtures/testpki
 
-.PHONY: demo test setup build pkg lint test-native test-browser test-node test-e2e testpki bench bench-verify bench-load pcsc-up pcsc-down
+.PHONY: demo test setup build pkg lint test-native test-browser test-node test-e2e testpki bench bench-verify bench-load bench-crl pcsc-up pcsc-down
 
 setup:
 	scripts/setup
@@ -75,7 +75,15 @@ bench-load:
 	cargo build -q --profile server-bench -p jpki-verify-server --bin jpki-verify --example load
 	target/server-bench/examples/load
 
-bench: setup bench-verify bench-load
+## CRLs at J-LIS scale: a 1,000,000-entry CRL of the test CA (generated into target/crl/, not
+## committed) parsed + verified + indexed natively (release) and in wasm under Node, lookups,
+## index size, saved-index load, and `openssl crl -noout` on the same file.
+bench-crl: pkg
+	cargo run -q --release -p jpki-verify-testpki --example large-crl -- 1000000 target/crl/crl1m.der
+	cargo run -q --release --example bench_crl -- target/crl/crl1m.der
+	node bench/crl.mjs target/crl/crl1m.der
+
+bench: setup bench-verify bench-load bench-crl
 
 ## pcscd + vsmartcard vpcd + the virtual JPKI card (jpki-verify card sim); stop with make pcsc-down.
 pcsc-up: build

@@ -5,6 +5,7 @@
 
 #[cfg(feature = "card")]
 mod card;
+mod revocation;
 mod webcrypto;
 
 use js_sys::{ArrayBuffer, Reflect, Uint8Array};
