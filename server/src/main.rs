@@ -5,6 +5,8 @@
 //! | `serve` | the relying-party backend (API + the account-opening flow) |
 //! | `inspect FILE` | parse a certificate (DER or PEM) and print the JPKI model as JSON |
 //! | `verify FILE --audience A --nonce N` | verify a JWS/CMS assertion, print the verdict as JSON |
+//! | `recheck --db URL --crl-dir DIR` | re-check stored accounts against current CRLs (現況確認) |
+//! | `crl import FILE [--into DIR]` | verify a CRL against the pinned CA and save its compact index |
 //! | `testpki DIR` | regenerate the deterministic test PKI into DIR |
 //! | `card status\|read\|sign\|sim` | the JPKI card through PC/SC; `sim`: a virtual card for tests (feature `card`) |
 //!
@@ -14,6 +16,7 @@
 #![forbid(unsafe_code)]
 
 mod cli;
+mod revocation;
 mod serve;
 
 #[global_allocator]
@@ -43,6 +46,11 @@ enum Command {
     },
     /// Verify an assertion (JWS or CMS) and print the verdict as JSON (exit 0 valid, 1 invalid).
     Verify(cli::verify::VerifyArgs),
+    /// Re-check every stored account's certificate against the current CRLs (現況確認) and
+    /// record which changed (`GET /v1/rechecks` lists them).
+    Recheck(serve::RecheckArgs),
+    /// CRLs: `crl import FILE` verifies a CRL and saves its index into the CRL folder.
+    Crl(cli::crl::CrlArgs),
     /// Regenerate the deterministic test PKI (same bytes every run) into DIR.
     Testpki {
         /// Output folder, normally tests/fixtures/testpki.
@@ -59,6 +67,8 @@ fn main() -> ExitCode {
         Command::Serve(s) => serve::run(&s),
         Command::Inspect { file } => cli::inspect::run(&file).map(|()| true),
         Command::Verify(v) => cli::verify::run(&v),
+        Command::Crl(c) => cli::crl::run(&c),
+        Command::Recheck(r) => serve::run_recheck(&r),
         Command::Testpki { dir } => cli::testpki::run(&dir).map(|()| true),
         #[cfg(feature = "card")]
         Command::Card(c) => cli::card::run(&c),

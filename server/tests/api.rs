@@ -76,6 +76,7 @@ fn openapi_matches_routes(server: &Server) {
         "POST /v1/assertions",
         "POST /v1/audit",
         "GET /v1/records/{id}",
+        "GET /v1/rechecks",
         "GET /v1/config",
         "GET /healthz",
         "GET /metrics",
@@ -83,7 +84,7 @@ fn openapi_matches_routes(server: &Server) {
     ] {
         assert!(documented.iter().any(|d| d == route), "{route} is not in openapi.json");
     }
-    assert_eq!(documented.len(), 8, "{documented:?}");
+    assert_eq!(documented.len(), 9, "{documented:?}");
     // Undocumented paths are JSON 404s.
     let r = c.get("/v1/nothing-here");
     assert_eq!((r.status, r.code()), (404, Some("JPKI_NOT_FOUND")));

@@ -153,6 +153,85 @@ pub struct RevocationAnswer {
     pub next_update: Option<i64>,
 }
 
+/// The revocation evidence one verification may use. All optional; with none the verdict says
+/// `unchecked`. The core does no I/O: the caller fetched these.
+#[derive(Clone, Copy, Debug, Default)]
+#[non_exhaustive]
+pub struct RevocationSources<'a> {
+    /// Verified CRL indexes (any issuers: the one covering the leaf's issuer answers).
+    pub crls: &'a [crl::CrlIndex],
+    /// An OCSP response about the leaf, with the nonce the request carried.
+    pub ocsp: Option<OcspEvidence<'a>>,
+    /// A platform operator's answer (trusted as configured by the caller; must be fresh).
+    pub external: Option<&'a RevocationAnswer>,
+}
+
+impl<'a> RevocationSources<'a> {
+    /// No source: the verdict's revocation slot says `unchecked`.
+    pub fn none() -> Self {
+        RevocationSources::default()
+    }
+
+    /// CRL indexes only.
+    pub fn crls(crls: &'a [crl::CrlIndex]) -> Self {
+        RevocationSources {
+            crls,
+            ..RevocationSources::default()
+        }
+    }
+
+    /// These sources plus CRL indexes.
+    pub fn with_crls(mut self, crls: &'a [crl::CrlIndex]) -> Self {
+        self.crls = crls;
+        self
+    }
+
+    /// These sources plus an OCSP response.
+    pub fn with_ocsp(mut self, ocsp: OcspEvidence<'a>) -> Self {
+        self.ocsp = Some(ocsp);
+        self
+    }
+
+    /// These sources plus a platform operator's answer.
+    pub fn with_external(mut self, answer: &'a RevocationAnswer) -> Self {
+        self.external = Some(answer);
+        self
+    }
+}
+
+/// An OCSP response and the nonce its request carried (if any).
+#[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
+pub struct OcspEvidence<'a> {
+    /// DER `OCSPResponse`.
+    pub response: &'a [u8],
+    /// The request's nonce, to be echoed.
+    pub nonce: Option<&'a [u8]>,
+}
+
+impl<'a> OcspEvidence<'a> {
+    /// Evidence from a response and the request's nonce.
+    pub fn new(response: &'a [u8], nonce: Option<&'a [u8]>) -> Self {
+        OcspEvidence { response, nonce }
+    }
+}
+
+impl RevocationAnswer {
+    /// A platform operator's answer: `status` good/revoked/unknown, `source` its name,
+    /// `produced_at` when the operator produced it (Unix seconds).
+    pub fn external(status: RevocationStatus, reason: Option<Reason>, source: &str, produced_at: i64) -> Self {
+        RevocationAnswer {
+            status,
+            reason,
+            revoked_at: None,
+            kind: SourceKind::External,
+            source: format!("operator:{source}"),
+            produced_at,
+            next_update: None,
+        }
+    }
+}
+
 /// Freshness policy (explicit data with safe defaults; style.md habit 5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

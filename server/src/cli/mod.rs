@@ -3,6 +3,7 @@
 
 #[cfg(feature = "card")]
 pub(crate) mod card;
+pub(crate) mod crl;
 pub(crate) mod inspect;
 pub(crate) mod testpki;
 pub(crate) mod verify;

@@ -27,6 +27,7 @@ use axum::{Json, Router};
 use jpki_verify::assertion::{self, Format, Purpose, Severity, Trust, Verdict};
 use jpki_verify::crypto::Ring;
 use jpki_verify::encoding::{decode_base64, encode_base64};
+use jpki_verify::revocation::{ocsp, OcspEvidence, RevocationSources};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -51,6 +52,10 @@ pub(crate) struct Config {
     pub(crate) challenge_ttl_ms: i64,
     pub(crate) operator_token: Option<Vec<u8>>,
     pub(crate) instance: String,
+    /// OCSP responder asked about every leaf (`--ocsp-url`), if any.
+    pub(crate) ocsp_url: Option<String>,
+    /// The anchors the trust setting selects (to find a leaf's issuer for OCSP).
+    pub(crate) anchors: jpki_verify::trust::TrustAnchors,
 }
 
 /// Shared state of the handlers.
@@ -60,6 +65,8 @@ pub(crate) struct AppState {
     pub(crate) config: Config,
     pub(crate) subjects: SubjectKey,
     pub(crate) metrics: Metrics,
+    /// CRL indexes in force (`--crl-dir`), swapped when the folder changes.
+    pub(crate) crls: Arc<crate::revocation::CrlSet>,
 }
 
 type Shared = Arc<AppState>;
@@ -83,7 +90,7 @@ pub(crate) fn random_bytes<const N: usize>() -> [u8; N] {
     b
 }
 
-fn new_id(prefix: &str) -> String {
+pub(crate) fn new_id(prefix: &str) -> String {
     format!("{prefix}_{}", encode_base64(&random_bytes::<16>(), true))
 }
 
@@ -172,6 +179,7 @@ pub(crate) fn router(state: Shared, www: Option<&Path>, pkg: Option<&Path>) -> R
         .route("/v1/assertions", post(post_assertion))
         .route("/v1/audit", post(post_audit))
         .route("/v1/records/{id}", get(get_record))
+        .route("/v1/rechecks", get(get_rechecks))
         .route("/v1/config", get(get_config))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
@@ -391,7 +399,18 @@ async fn submit(state: &AppState, req: AssertionRequest, endpoint: Endpoint) -> 
     if state.config.allow_unchecked_revocation {
         options.revocation_unchecked = Some(Severity::Warning);
     }
-    let verdict = assertion::verify(&input, &options, None, detached.as_deref(), &Ring);
+    // Revocation evidence: the CRL indexes in force, and an OCSP answer when a responder is
+    // configured (fetched here: the core does no I/O).
+    let crls = state.crls.snapshot();
+    let ocsp = match &state.config.ocsp_url {
+        Some(url) => fetch_ocsp(state, url, &input, format, detached.as_deref()).await,
+        None => None,
+    };
+    let mut sources = RevocationSources::crls(&crls);
+    if let Some((response, nonce)) = &ocsp {
+        sources = sources.with_ocsp(OcspEvidence::new(response, Some(nonce)));
+    }
+    let verdict = assertion::verify_with(&input, &options, None, detached.as_deref(), &sources, &Ring);
 
     let subject = verdict
         .certificate
@@ -460,6 +479,35 @@ async fn submit(state: &AppState, req: AssertionRequest, endpoint: Endpoint) -> 
         record_id: record.map(|r| r.id),
         subject,
     })
+}
+
+/// Asks the configured OCSP responder about the assertion's (unverified) leaf: the response
+/// is verified by the core with the rest. A responder that cannot be reached leaves the
+/// revocation slot to the other sources (and `unchecked` if there are none) — never a 500.
+async fn fetch_ocsp(
+    state: &AppState,
+    url: &str,
+    input: &[u8],
+    format: Option<Format>,
+    detached: Option<&[u8]>,
+) -> Option<(Vec<u8>, Vec<u8>)> {
+    let leaf = assertion::unverified_leaf(input, format, detached).ok()?;
+    let leaf = jpki_verify::parse_certificate(&leaf).ok()?;
+    let issuer = state
+        .config
+        .anchors
+        .iter()
+        .map(|a| &a.certificate)
+        .find(|ca| ca.subject == leaf.issuer && ca.subject_key_identifier == leaf.authority_key_identifier)?;
+    let nonce = random_bytes::<16>().to_vec();
+    let request = ocsp::build_request(&leaf, issuer, ocsp::CertIdHash::Sha256, Some(&nonce)).ok()?;
+    match crate::revocation::ocsp_fetch(url, &request).await {
+        Ok(response) => Some((response, nonce)),
+        Err(e) => {
+            tracing::warn!(responder = url, error = %e, "OCSP responder unavailable");
+            None
+        }
+    }
 }
 
 fn reused() -> ApiError {
@@ -661,11 +709,8 @@ fn token_matches(expected: &[u8], got: &[u8]) -> bool {
     diff == 0
 }
 
-async fn get_record(
-    State(state): State<Shared>,
-    UrlPath(id): UrlPath<String>,
-    headers: HeaderMap,
-) -> Result<Json<Value>, ApiError> {
+/// The operator API's bearer-token check.
+fn require_operator(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
     let Some(expected) = &state.config.operator_token else {
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
@@ -685,6 +730,44 @@ async fn get_record(
             "a valid operator bearer token is required",
         ));
     }
+    Ok(())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RecheckQuery {
+    #[serde(default)]
+    run: Option<String>,
+    #[serde(default)]
+    changed: Option<bool>,
+}
+
+/// Operator: the results of a re-check run (the latest by default), only changes with
+/// `?changed=true`.
+async fn get_rechecks(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    query: Result<axum::extract::Query<RecheckQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    require_operator(&state, &headers)?;
+    let axum::extract::Query(q) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    let rows = state
+        .store
+        .rechecks(q.run.as_deref(), q.changed.unwrap_or(false))
+        .await
+        .map_err(|e| ApiError::store(&state, &e))?;
+    Ok(Json(json!({
+        "runId": rows.first().map(|r| r.run_id.clone()),
+        "results": rows.iter().map(super::recheck::row_json).collect::<Vec<_>>(),
+    })))
+}
+
+async fn get_record(
+    State(state): State<Shared>,
+    UrlPath(id): UrlPath<String>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    require_operator(&state, &headers)?;
     let record = state
         .store
         .record(&id)

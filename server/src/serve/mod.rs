@@ -8,6 +8,7 @@
 
 mod api;
 mod metrics;
+mod recheck;
 mod redact;
 mod store;
 mod subject;
@@ -76,6 +77,31 @@ pub(crate) struct ServeArgs {
     /// Worker threads (default: one per core).
     #[arg(long, env = "JPKI_WORKERS")]
     workers: Option<usize>,
+    /// Folder of CRLs (`*.crl`, `*.der`) and saved CRL indexes (`*.crlidx`, from `jpki-verify
+    /// crl import`), watched and reloaded when it changes.
+    #[arg(long, env = "JPKI_CRL_DIR")]
+    crl_dir: Option<PathBuf>,
+    /// OCSP responder (`http://…`) asked about every certificate (J-LIS updates OCSP every
+    /// 15 minutes; approved verifiers and platform operators only).
+    #[arg(long, env = "JPKI_OCSP_URL")]
+    ocsp_url: Option<String>,
+    /// How often the CRL folder is checked for changes, seconds.
+    #[arg(long, env = "JPKI_CRL_POLL", default_value_t = 10)]
+    crl_poll: u64,
+}
+
+/// Arguments of `recheck`.
+#[derive(clap::Args, Debug)]
+pub(crate) struct RecheckArgs {
+    /// Database of the accounts (as for `serve`).
+    #[arg(long, env = "JPKI_DB", default_value = "sqlite://jpki-verify.db")]
+    db: String,
+    /// Folder of CRLs and saved CRL indexes (as for `serve`).
+    #[arg(long, env = "JPKI_CRL_DIR", default_value = "crl")]
+    crl_dir: PathBuf,
+    /// Anchors the CRLs must be signed by.
+    #[arg(long, env = "JPKI_TRUST", value_enum, default_value = "jlis")]
+    trust: TrustArg,
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -88,6 +114,37 @@ enum TrustArg {
 enum LogFormat {
     Text,
     Json,
+}
+
+fn anchors_for(trust: TrustArg) -> jpki_verify::trust::TrustAnchors {
+    match trust {
+        TrustArg::Jlis => jpki_verify::trust::TrustAnchors::jlis(),
+        TrustArg::Test => jpki_verify::trust::TrustAnchors::test_pki(),
+    }
+}
+
+/// `jpki-verify recheck`: one re-check run over every stored account; prints the summary.
+pub(crate) fn run_recheck(args: &RecheckArgs) -> Result<bool, Failure> {
+    init_logging(LogFormat::Text);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| failure("JPKI_INTERNAL", format!("tokio runtime: {e}")))?;
+    runtime.block_on(async {
+        store::backend_of(&args.db).map_err(|e| failure("JPKI_INVALID_OPTIONS", e))?;
+        let store = Store::open(&args.db, 4)
+            .await
+            .map_err(|e| failure("JPKI_UNAVAILABLE", format!("database: {}", e.0)))?;
+        let crls = crate::revocation::load_dir(&args.crl_dir, &anchors_for(args.trust));
+        let policy = jpki_verify::revocation::RevocationPolicy::default();
+        let summary = recheck::run(&store, &crls, &policy, api::now_ms(), api::new_id)
+            .await
+            .map_err(|e| failure("JPKI_UNAVAILABLE", format!("database: {}", e.0)))?;
+        store.close().await;
+        let text = serde_json::to_string_pretty(&summary.to_json()).unwrap_or_default();
+        crate::cli::inspect::print_stdout(&text)?;
+        Ok(true)
+    })
 }
 
 fn failure(code: &'static str, message: impl Into<String>) -> Failure {
@@ -200,6 +257,8 @@ async fn serve(args: &ServeArgs) -> Result<(), Failure> {
         challenge_ttl_ms: i64::from(args.challenge_ttl.clamp(1, 3600)) * 1000,
         operator_token,
         instance,
+        ocsp_url: args.ocsp_url.clone(),
+        anchors: anchors_for(args.trust),
     };
     if config.trust == Trust::Test {
         tracing::warn!("trusting the TEST PKI: never in production");
@@ -207,11 +266,21 @@ async fn serve(args: &ServeArgs) -> Result<(), Failure> {
     if config.allow_unchecked_revocation {
         tracing::warn!("accepting account openings with unchecked revocation: demo and tests only");
     }
+    let crls = Arc::new(crate::revocation::CrlSet::default());
+    let watcher = args.crl_dir.clone().map(|dir| {
+        crate::revocation::watch(
+            dir,
+            anchors_for(args.trust),
+            Arc::clone(&crls),
+            Duration::from_secs(args.crl_poll.max(1)),
+        )
+    });
     let state = Arc::new(AppState {
         store: store.clone(),
         config,
         subjects: SubjectKey::new(&secret, &args.rp_id),
         metrics: metrics::Metrics::default(),
+        crls,
     });
     let app = api::router(state.clone(), args.www.as_deref(), args.pkg.as_deref());
 
@@ -244,6 +313,9 @@ async fn serve(args: &ServeArgs) -> Result<(), Failure> {
         .with_graceful_shutdown(shutdown_signal())
         .await;
     purger.abort();
+    if let Some(w) = watcher {
+        w.abort();
+    }
     store.close().await;
     tracing::info!("stopped");
     result.map_err(|e| failure("JPKI_IO", format!("server: {e}")))

@@ -114,6 +114,20 @@ pub(crate) struct AuditEvent {
     pub(crate) instance: String,
 }
 
+/// One account's result in a revocation re-check run (the columns of `recheck_results`).
+#[derive(Clone, Debug)]
+pub(crate) struct RecheckRow {
+    pub(crate) id: String,
+    pub(crate) run_id: String,
+    pub(crate) record_id: String,
+    pub(crate) checked_at: i64,
+    pub(crate) status: String,
+    pub(crate) reason: Option<String>,
+    pub(crate) source: Option<String>,
+    pub(crate) previous_status: String,
+    pub(crate) changed: bool,
+}
+
 /// How a consuming transaction ended.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Consumed {
@@ -371,6 +385,101 @@ impl Store {
             .execute(&self.writer)
             .await?;
         Ok(done.rows_affected())
+    }
+
+    /// One page of account records for a re-check: `(id, evidence format, evidence)` with
+    /// `id > after`, in id order.
+    pub(crate) async fn evidence_page(&self, after: &str, limit: i64) -> StoreResult<Vec<(String, String, String)>> {
+        let rows =
+            sqlx::query("SELECT id, evidence_format, evidence FROM account_records WHERE id > $1 ORDER BY id LIMIT $2")
+                .bind(after)
+                .bind(limit)
+                .fetch_all(&self.reader)
+                .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+            .collect()
+    }
+
+    /// The status the last re-check recorded for `record_id` (`good` — verified at account
+    /// opening — when it was never re-checked).
+    pub(crate) async fn last_recheck_status(&self, record_id: &str) -> StoreResult<String> {
+        let row = sqlx::query(
+            "SELECT status FROM recheck_results WHERE record_id = $1 ORDER BY checked_at DESC, id DESC LIMIT 1",
+        )
+        .bind(record_id)
+        .fetch_optional(&self.reader)
+        .await?;
+        Ok(match row {
+            Some(r) => r.try_get(0)?,
+            None => "good".to_owned(),
+        })
+    }
+
+    /// Stores one re-check run's results in one transaction.
+    pub(crate) async fn insert_rechecks(&self, rows: &[RecheckRow]) -> StoreResult<()> {
+        let mut tx = self.writer.begin().await?;
+        for chunk in rows.chunks(500) {
+            let sql = format!(
+                "INSERT INTO recheck_results (id, run_id, record_id, checked_at, status, reason, source, previous_status, changed) VALUES {}",
+                placeholders(chunk.len(), 9, 0)
+            );
+            let mut q = sqlx::query(&sql);
+            for r in chunk {
+                q = q
+                    .bind(&r.id)
+                    .bind(&r.run_id)
+                    .bind(&r.record_id)
+                    .bind(r.checked_at)
+                    .bind(&r.status)
+                    .bind(&r.reason)
+                    .bind(&r.source)
+                    .bind(&r.previous_status)
+                    .bind(i64::from(r.changed));
+            }
+            q.execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Results of the run `run_id` (the latest run when `None`), only changes when `changed_only`.
+    pub(crate) async fn rechecks(&self, run_id: Option<&str>, changed_only: bool) -> StoreResult<Vec<RecheckRow>> {
+        let run = match run_id {
+            Some(r) => r.to_owned(),
+            None => {
+                let row = sqlx::query("SELECT run_id FROM recheck_results ORDER BY checked_at DESC, id DESC LIMIT 1")
+                    .fetch_optional(&self.reader)
+                    .await?;
+                match row {
+                    Some(r) => r.try_get(0)?,
+                    None => return Ok(Vec::new()),
+                }
+            }
+        };
+        let rows = sqlx::query(
+            "SELECT id, run_id, record_id, checked_at, status, reason, source, previous_status, changed \
+             FROM recheck_results WHERE run_id = $1 AND changed >= $2 ORDER BY record_id",
+        )
+        .bind(&run)
+        .bind(i64::from(changed_only))
+        .fetch_all(&self.reader)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(RecheckRow {
+                    id: r.try_get(0)?,
+                    run_id: r.try_get(1)?,
+                    record_id: r.try_get(2)?,
+                    checked_at: r.try_get(3)?,
+                    status: r.try_get(4)?,
+                    reason: r.try_get(5)?,
+                    source: r.try_get(6)?,
+                    previous_status: r.try_get(7)?,
+                    changed: r.try_get::<i64, _>(8)? != 0,
+                })
+            })
+            .collect()
     }
 
     pub(crate) async fn close(&self) {

@@ -1,0 +1,141 @@
+//! 現況確認: re-checks every stored account's signature certificate against the current
+//! revocation sources and records, per account, the status, the reason and whether it changed
+//! since the last run — so the bank learns who moved (`affiliationChanged`: the 4 basic
+//! information changed), lost their card or had the certificate revoked otherwise.
+//! `jpki-verify recheck` runs it; `GET /v1/rechecks` lists the results.
+
+use jpki_verify::assertion::RevocationStatus;
+use jpki_verify::encoding::decode_base64;
+use jpki_verify::revocation::crl::CrlIndex;
+use jpki_verify::revocation::RevocationPolicy;
+use jpki_verify::Error;
+use serde_json::{json, Value};
+
+use super::store::{RecheckRow, Store, StoreError};
+
+/// What one run found.
+#[derive(Debug, Default)]
+pub(crate) struct Summary {
+    pub(crate) run_id: String,
+    pub(crate) checked: usize,
+    pub(crate) changed: Vec<RecheckRow>,
+    pub(crate) unchecked: usize,
+}
+
+impl Summary {
+    pub(crate) fn to_json(&self) -> Value {
+        json!({
+            "runId": self.run_id,
+            "checked": self.checked,
+            "unchecked": self.unchecked,
+            "changed": self.changed.iter().map(row_json).collect::<Vec<_>>(),
+        })
+    }
+}
+
+pub(crate) fn row_json(r: &RecheckRow) -> Value {
+    json!({
+        "recordId": r.record_id,
+        "status": r.status,
+        "reason": r.reason,
+        "source": r.source,
+        "previousStatus": r.previous_status,
+        "changed": r.changed,
+        "checkedAt": jpki_verify::time::to_rfc3339(r.checked_at / 1000),
+        "runId": r.run_id,
+    })
+}
+
+/// The signer's certificate from the stored evidence (the leaf of the JWS `x5c`, or the CMS
+/// signer's certificate). The evidence was verified when the account was opened; here it is
+/// only a place to find the certificate again.
+fn evidence_certificate(format: &str, evidence: &str) -> Result<jpki_verify::Certificate, Error> {
+    let der = if format == "cms" {
+        let cms = decode_base64(evidence.trim().as_bytes())?;
+        jpki_verify::assertion::unverified_leaf(&cms, Some(jpki_verify::Format::Cms), None)?
+    } else {
+        jpki_verify::assertion::unverified_leaf(evidence.as_bytes(), Some(jpki_verify::Format::Jws), None)?
+    };
+    jpki_verify::parse_certificate(&der)
+}
+
+/// The status of `cert` from the CRL indexes at `time`: `(status, reason, source)`.
+fn status_from_crls(
+    crls: &[CrlIndex],
+    cert: &jpki_verify::Certificate,
+    time: i64,
+    policy: &RevocationPolicy,
+) -> (String, Option<String>, Option<String>) {
+    let mut problem = None;
+    for index in crls {
+        match index.answer(cert, time, policy) {
+            Ok(a) => {
+                let status = match a.status {
+                    RevocationStatus::Good => "good",
+                    RevocationStatus::Revoked => "revoked",
+                    _ => "unknown",
+                };
+                return (
+                    status.to_owned(),
+                    a.reason.map(|r| r.as_str().to_owned()),
+                    Some(a.source),
+                );
+            }
+            Err(Error::RevocationSourceInvalid { .. }) => {}
+            Err(e) => problem = Some(format!("{}: {e}", e.code())),
+        }
+    }
+    (
+        "unchecked".to_owned(),
+        None,
+        problem.or_else(|| Some("no CRL covers the issuer".to_owned())),
+    )
+}
+
+/// Runs one re-check over every account record, in pages.
+pub(crate) async fn run(
+    store: &Store,
+    crls: &[CrlIndex],
+    policy: &RevocationPolicy,
+    now_ms: i64,
+    instance_id: impl Fn(&str) -> String,
+) -> Result<Summary, StoreError> {
+    let run_id = instance_id("run");
+    let mut summary = Summary {
+        run_id: run_id.clone(),
+        ..Summary::default()
+    };
+    let mut after = String::new();
+    loop {
+        let page = store.evidence_page(&after, 500).await?;
+        let Some(last) = page.last() else { break };
+        after = last.0.clone();
+        let mut rows = Vec::with_capacity(page.len());
+        for (record_id, format, evidence) in &page {
+            let (status, reason, source) = match evidence_certificate(format, evidence) {
+                Ok(cert) => status_from_crls(crls, &cert, now_ms / 1000, policy),
+                Err(e) => ("unchecked".to_owned(), None, Some(format!("evidence: {}", e.code()))),
+            };
+            let previous = store.last_recheck_status(record_id).await?;
+            let changed = status != previous && status != "unchecked";
+            if status == "unchecked" {
+                summary.unchecked += 1;
+            }
+            rows.push(RecheckRow {
+                id: instance_id("rck"),
+                run_id: run_id.clone(),
+                record_id: record_id.clone(),
+                checked_at: now_ms,
+                status,
+                reason,
+                source,
+                previous_status: previous,
+                changed,
+            });
+        }
+        summary.checked += rows.len();
+        store.insert_rechecks(&rows).await?;
+        summary.changed.extend(rows.into_iter().filter(|r| r.changed));
+    }
+    Ok(summary)
+}

@@ -1,0 +1,182 @@
+//! Revocation in the backend: `jpki-verify crl import` into the CRL folder a running server
+//! watches (reloaded without restart), verdicts with the revocation slot filled, and a
+//! re-check run (現況確認) over stored accounts that flags exactly the revoked ones — on
+//! SQLite and PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use jpki_verify_testpki::{crl, current_crl_spec, CertKind, DateTime};
+use serde_json::{json, Value};
+use support::{Postgres, Server, Signer};
+
+#[test]
+fn revocation_on_sqlite() {
+    scenario(&support::sqlite_url("revocation"));
+}
+
+#[test]
+fn revocation_on_postgres() {
+    let pg = Postgres::start();
+    scenario(&pg.url());
+}
+
+fn datetime(unix: i64) -> DateTime {
+    let s = jpki_verify::time::to_rfc3339(unix); // YYYY-MM-DDTHH:MM:SSZ
+    let n = |a: usize, b: usize| s[a..b].parse::<u16>().unwrap();
+    DateTime::new(
+        n(0, 4),
+        n(5, 7) as u8,
+        n(8, 10) as u8,
+        n(11, 13) as u8,
+        n(14, 16) as u8,
+        n(17, 19) as u8,
+    )
+}
+
+/// The test signature CA's current CRL (moved: affiliationChanged, lost: keyCompromise, …),
+/// issued an hour ago, next update in a day.
+fn current_crl() -> Vec<u8> {
+    let now = support::now();
+    let mut spec = current_crl_spec(CertKind::Sign);
+    spec.this_update = datetime(now - 3600);
+    spec.next_update = Some(datetime(now + 23 * 3600));
+    crl(&spec).unwrap()
+}
+
+fn open_account(server: &Server, stem: &str) -> (u16, Value) {
+    let mut c = server.client();
+    let origin = server.origin();
+    let nonce = c.challenge("account-opening", &origin);
+    let jws = Signer::new(stem).assertion(&origin, &nonce, "account-opening", None);
+    let r = c.post("/v1/assertions", &json!({ "assertion": jws }));
+    (r.status, r.body)
+}
+
+fn cli(args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(support::binary()).args(args).output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn scenario(db: &str) {
+    let crl_dir = support::temp_dir("crl-dir");
+    let dir = crl_dir.to_str().unwrap();
+    let server = Server::start(db, &["--crl-dir", dir, "--crl-poll", "1"]);
+
+    // Before any CRL: accounts open with revocation unchecked (the test server allows it).
+    let mut records = std::collections::BTreeMap::new();
+    for stem in ["taro-sign", "hanako-sign", "moved-sign", "lost-sign"] {
+        let (status, body) = open_account(&server, stem);
+        assert_eq!(status, 200, "{stem}: {body}");
+        assert_eq!(body["verdict"]["revocation"]["status"], "unchecked");
+        records.insert(body["recordId"].as_str().unwrap().to_owned(), stem);
+    }
+
+    // The daily CRL arrives: imported into the watched folder.
+    let crl_file = support::temp_dir("crl-file").join("sign-ca.crl");
+    std::fs::write(&crl_file, current_crl()).unwrap();
+    let (ok, stdout, stderr) = cli(&[
+        "crl",
+        "import",
+        crl_file.to_str().unwrap(),
+        "--into",
+        dir,
+        "--trust",
+        "test",
+    ]);
+    assert!(ok, "{stderr}");
+    let summary: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(summary["anchor"], "test-sign-ca");
+    assert!(summary["entries"].as_u64().unwrap() >= 2, "{summary}");
+    assert!(std::path::Path::new(summary["file"].as_str().unwrap()).exists());
+    // The same CRL under production trust is refused: it is not signed by a J-LIS CA.
+    let (ok, _, stderr) = cli(&["crl", "import", crl_file.to_str().unwrap(), "--into", dir]);
+    assert!(!ok);
+    assert!(stderr.contains("JPKI_"), "{stderr}");
+
+    // The running server picks it up without a restart.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let body = loop {
+        let (status, body) = open_account(&server, "moved-sign");
+        if status == 422 {
+            break body;
+        }
+        assert_eq!(status, 200, "{body}");
+        // Opened before the reload: one more account of the person who moved.
+        records.insert(body["recordId"].as_str().unwrap().to_owned(), "moved-sign");
+        assert!(
+            Instant::now() < deadline,
+            "the CRL was not reloaded: {}",
+            server.stderr()
+        );
+        std::thread::sleep(Duration::from_millis(300));
+    };
+    assert_eq!(body["error"]["code"], "JPKI_REVOKED", "{body}");
+    let rev = &body["verdict"]["revocation"];
+    assert_eq!(rev["status"], "revoked");
+    assert_eq!(rev["reason"], "affiliationChanged");
+    assert!(rev["advice"]["ja"].as_str().unwrap().contains("市区町村"), "{rev}");
+    let (status, body) = open_account(&server, "taro-sign");
+    assert_eq!(status, 200, "{body}");
+    records.insert(body["recordId"].as_str().unwrap().to_owned(), "taro-sign");
+    assert_eq!(body["verdict"]["revocation"]["status"], "good");
+    assert!(body["verdict"]["revocation"]["source"]
+        .as_str()
+        .unwrap()
+        .starts_with("crl:"));
+
+    // 現況確認 over the stored accounts: exactly moved and lost changed.
+    let (ok, stdout, stderr) = cli(&["recheck", "--db", db, "--crl-dir", dir, "--trust", "test"]);
+    assert!(ok, "{stderr}");
+    let run: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(run["checked"], records.len(), "{run}");
+    assert_eq!(run["unchecked"], 0, "{run}");
+    let changed: std::collections::BTreeMap<String, (String, String)> = run["changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            assert_eq!(c["status"], "revoked");
+            assert_eq!(c["previousStatus"], "good");
+            let id = c["recordId"].as_str().unwrap().to_owned();
+            let stem = records[&id].to_owned();
+            (id, (stem, c["reason"].as_str().unwrap().to_owned()))
+        })
+        .collect();
+    // Exactly the accounts of the revoked certificates, each with its reason.
+    for (id, stem) in &records {
+        match (*stem, changed.get(id)) {
+            ("moved-sign", Some((_, reason))) => assert_eq!(reason, "affiliationChanged"),
+            ("lost-sign", Some((_, reason))) => assert_eq!(reason, "keyCompromise"),
+            ("taro-sign" | "hanako-sign", None) => {}
+            other => panic!("{id}: {other:?}"),
+        }
+    }
+    let flagged = changed.len();
+    assert_eq!(
+        flagged,
+        records
+            .values()
+            .filter(|s| **s == "moved-sign" || **s == "lost-sign")
+            .count()
+    );
+
+    // The operator lists the changes; a second run changes nothing.
+    let r = server.client().get_as_operator("/v1/rechecks?changed=true");
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["runId"], run["runId"]);
+    assert_eq!(r.body["results"].as_array().unwrap().len(), flagged);
+    let r = server.client().get("/v1/rechecks");
+    assert_eq!(r.status, 401);
+    let (ok, stdout, _) = cli(&["recheck", "--db", db, "--crl-dir", dir, "--trust", "test"]);
+    assert!(ok);
+    let again: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(again["changed"].as_array().unwrap().len(), 0, "{again}");
+}
