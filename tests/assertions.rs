@@ -8,7 +8,11 @@
 
 use std::path::PathBuf;
 
-use jpki_verify::{assertion, RustCrypto, VerifyOptions};
+use jpki_verify::assertion::{RevocationStatus, Verdict};
+use jpki_verify::revocation::crl::CrlIndex;
+use jpki_verify::revocation::{Reason, RevocationAnswer, RevocationSources};
+use jpki_verify::trust::TrustAnchors;
+use jpki_verify::{assertion, CryptoProvider, RustCrypto, VerifyOptions};
 use serde_json::Value;
 
 fn dir() -> PathBuf {
@@ -30,6 +34,76 @@ fn load(case: &Value) -> (Vec<u8>, VerifyOptions, Option<Vec<u8>>) {
     (input, options, detached)
 }
 
+/// A case's revocation evidence (`revocation`: CRL files of this folder, an operator answer).
+struct Evidence {
+    crls: Vec<CrlIndex>,
+    external: Option<RevocationAnswer>,
+}
+
+impl Evidence {
+    fn of(case: &Value) -> Evidence {
+        let Some(r) = case.get("revocation") else {
+            return Evidence {
+                crls: Vec::new(),
+                external: None,
+            };
+        };
+        let crls = r["crls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                let der = std::fs::read(dir().join(f.as_str().unwrap())).unwrap();
+                CrlIndex::build(&der, &TrustAnchors::test_pki(), &RustCrypto).unwrap()
+            })
+            .collect();
+        let external = r.get("external").map(|e| {
+            let status = match e["status"].as_str().unwrap() {
+                "good" => RevocationStatus::Good,
+                "revoked" => RevocationStatus::Revoked,
+                _ => RevocationStatus::Unknown,
+            };
+            let reason = e["reason"].as_str().map(|r| match r {
+                "affiliationChanged" => Reason::AffiliationChanged,
+                "keyCompromise" => Reason::KeyCompromise,
+                other => panic!("reason {other}"),
+            });
+            RevocationAnswer::external(
+                status,
+                reason,
+                e["source"].as_str().unwrap(),
+                e["producedAt"].as_i64().unwrap(),
+            )
+        });
+        Evidence { crls, external }
+    }
+
+    fn refs(&self) -> Vec<&CrlIndex> {
+        self.crls.iter().collect()
+    }
+}
+
+/// Verifies one manifest case with `provider` and its revocation evidence.
+fn verify_case(case: &Value, provider: &dyn CryptoProvider) -> Verdict {
+    let (input, options, detached) = load(case);
+    let evidence = Evidence::of(case);
+    let crls = evidence.refs();
+    let mut sources = RevocationSources::crls(&crls);
+    if let Some(e) = &evidence.external {
+        sources = sources.with_external(e);
+    }
+    assertion::verify_with(&input, &options, None, detached.as_deref(), &sources, provider)
+}
+
+/// The expected revocation slot, when the case states one: `(status, reason)`.
+fn revocation_matches(case: &Value, verdict: &Verdict) -> bool {
+    let Some(want) = case["expect"].get("revocation") else {
+        return true;
+    };
+    let status = serde_json::to_value(verdict.revocation.status).unwrap();
+    status == want["status"] && verdict.revocation.reason.as_deref() == want["reason"].as_str()
+}
+
 #[test]
 fn manifest_cases_native() {
     let m = manifest();
@@ -38,17 +112,19 @@ fn manifest_cases_native() {
     let (mut passed, mut failed) = (0, 0);
     for case in cases {
         let name = case["name"].as_str().unwrap();
-        let (input, options, detached) = load(case);
-        let verdict = assertion::verify(&input, &options, None, detached.as_deref(), &RustCrypto);
+        let verdict = verify_case(case, &RustCrypto);
         let want_valid = case["expect"]["valid"].as_bool().unwrap();
         let want_code = case["expect"]["code"].as_str();
-        if verdict.valid == want_valid && verdict.code() == want_code {
+        if verdict.valid == want_valid && verdict.code() == want_code && revocation_matches(case, &verdict) {
             passed += 1;
         } else {
             failed += 1;
             println!(
-                "FAIL {name}: expected valid={want_valid} code={want_code:?}, got valid={} errors={:?}",
-                verdict.valid, verdict.errors
+                "FAIL {name}: expected valid={want_valid} code={want_code:?} revocation={:?}, got valid={} errors={:?} revocation={:?}",
+                case["expect"].get("revocation"),
+                verdict.valid,
+                verdict.errors,
+                verdict.revocation
             );
         }
         assert_eq!(verdict.valid, verdict.errors.is_empty(), "{name}: valid iff no error");
@@ -130,9 +206,8 @@ fn truncations_and_bit_flips_never_panic() {
 fn manifest_cases_native_ring() {
     let m = manifest();
     for case in m["cases"].as_array().unwrap() {
-        let (input, options, detached) = load(case);
-        let a = assertion::verify(&input, &options, None, detached.as_deref(), &jpki_verify::crypto::Ring);
-        let b = assertion::verify(&input, &options, None, detached.as_deref(), &RustCrypto);
+        let a = verify_case(case, &jpki_verify::crypto::Ring);
+        let b = verify_case(case, &RustCrypto);
         assert_eq!(a, b, "{}", case["name"]);
     }
 }

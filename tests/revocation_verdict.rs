@@ -69,7 +69,8 @@ fn codes(v: &[jpki_verify::ErrorReport]) -> Vec<&str> {
 fn crl_good_and_revoked_with_reason_and_advice() {
     let index = crl();
     let t = index.this_update() + 3600;
-    let sources = RevocationSources::crls(std::slice::from_ref(&index));
+    let refs = [&index];
+    let sources = RevocationSources::crls(&refs);
 
     let good = verify("taro-sign", Purpose::AccountOpening, t, &sources);
     assert!(good.valid, "{:?}", good.errors);
@@ -114,7 +115,8 @@ fn crl_good_and_revoked_with_reason_and_advice() {
 #[test]
 fn stale_or_foreign_sources_leave_revocation_unchecked() {
     let index = crl();
-    let sources = RevocationSources::crls(std::slice::from_ref(&index));
+    let refs = [&index];
+    let sources = RevocationSources::crls(&refs);
     // Past nextUpdate (and past the 48 h policy): unchecked, an error for account opening.
     let late = index.this_update() + 49 * 3600;
     let v = verify("taro-sign", Purpose::AccountOpening, late, &sources);
@@ -177,13 +179,14 @@ fn platform_operator_answers() {
 
     // A revoked answer from any fresh source wins over a good one from another.
     let index = crl();
+    let refs = [&index];
     let t2 = index.this_update() + 3600;
     let revoked = RevocationAnswer::external(RevocationStatus::Revoked, Some(Reason::KeyCompromise), "example-pf", t2);
     let v = verify(
         "taro-sign",
         Purpose::AccountOpening,
         t2,
-        &RevocationSources::crls(std::slice::from_ref(&index)).with_external(&revoked),
+        &RevocationSources::crls(&refs).with_external(&revoked),
     );
     assert_eq!(codes(&v.errors), ["JPKI_REVOKED"]);
     assert_eq!(v.revocation.reason.as_deref(), Some("keyCompromise"));

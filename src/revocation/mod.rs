@@ -159,7 +159,7 @@ pub struct RevocationAnswer {
 #[non_exhaustive]
 pub struct RevocationSources<'a> {
     /// Verified CRL indexes (any issuers: the one covering the leaf's issuer answers).
-    pub crls: &'a [crl::CrlIndex],
+    pub crls: &'a [&'a crl::CrlIndex],
     /// An OCSP response about the leaf, with the nonce the request carried.
     pub ocsp: Option<OcspEvidence<'a>>,
     /// A platform operator's answer (trusted as configured by the caller; must be fresh).
@@ -173,7 +173,7 @@ impl<'a> RevocationSources<'a> {
     }
 
     /// CRL indexes only.
-    pub fn crls(crls: &'a [crl::CrlIndex]) -> Self {
+    pub fn crls(crls: &'a [&'a crl::CrlIndex]) -> Self {
         RevocationSources {
             crls,
             ..RevocationSources::default()
@@ -181,7 +181,7 @@ impl<'a> RevocationSources<'a> {
     }
 
     /// These sources plus CRL indexes.
-    pub fn with_crls(mut self, crls: &'a [crl::CrlIndex]) -> Self {
+    pub fn with_crls(mut self, crls: &'a [&'a crl::CrlIndex]) -> Self {
         self.crls = crls;
         self
     }

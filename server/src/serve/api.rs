@@ -402,6 +402,7 @@ async fn submit(state: &AppState, req: AssertionRequest, endpoint: Endpoint) -> 
     // Revocation evidence: the CRL indexes in force, and an OCSP answer when a responder is
     // configured (fetched here: the core does no I/O).
     let crls = state.crls.snapshot();
+    let crls: Vec<&jpki_verify::revocation::crl::CrlIndex> = crls.iter().collect();
     let ocsp = match &state.config.ocsp_url {
         Some(url) => fetch_ocsp(state, url, &input, format, detached.as_deref()).await,
         None => None,

@@ -152,8 +152,17 @@ fn manifest_shape() {
         let valid = case["expect"]["valid"].as_bool().unwrap();
         let code = &case["expect"]["code"];
         assert_eq!(valid, code.is_null(), "{name}");
-        if valid && name != "jws-login-revocation-default" {
+        // Valid cases tolerate unchecked revocation, unless they carry revocation evidence.
+        if valid && name != "jws-login-revocation-default" && case.get("revocation").is_none() {
             assert_eq!(o["revocationUnchecked"], "warning", "{name}");
+        }
+        if let Some(r) = case.get("revocation") {
+            for crl in r["crls"].as_array().unwrap() {
+                let crl = crl.as_str().unwrap();
+                file(crl);
+                referenced.push(crl.to_string());
+            }
+            assert!(case["expect"]["revocation"]["status"].is_string(), "{name}");
         }
         if let Some(code) = code.as_str() {
             assert!(code.starts_with("JPKI_"), "{name}");
