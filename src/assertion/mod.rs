@@ -447,7 +447,7 @@ impl Prepared {
     /// finish: the JS WebCrypto driver renders the verdict that all-true answers give while the
     /// signatures are being checked off the main thread, returns it only if every answer is
     /// `true`, and otherwise finishes again from the real answers.
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // the wasm adapter's; tested natively
+    #[allow(dead_code)] // the wasm adapter's JS driver (pkg/webcrypto-driver.js); tested natively
     pub(crate) fn finish_ref(&self, results: &[Result<()>]) -> Verdict {
         let mut verdict = base_verdict(&self.options, self.format);
         match &self.state {

@@ -9,14 +9,18 @@
 //! another issuer, bad signature) is reported in `warnings`, so an operator sees a missed
 //! daily CRL import before customers are refused for it.
 
+#[cfg(feature = "revocation")]
 use core::ops::Range;
 
 use super::{Revocation, RevocationStatus, Severity, VerifyOptions};
 use crate::cert::Certificate;
 use crate::crypto::SignatureCheck;
 use crate::error::{Error, ErrorReport, Result};
+#[cfg(feature = "revocation")]
 use crate::revocation::ocsp::{self, PreparedOcsp};
-use crate::revocation::{RevocationAnswer, RevocationSources};
+#[cfg(feature = "revocation")]
+use crate::revocation::RevocationAnswer;
+use crate::revocation::RevocationSources;
 use crate::trust::TrustAnchors;
 
 /// What planning learned; finished by [`decide`] once the OCSP signature checks are answered.
@@ -24,11 +28,11 @@ use crate::trust::TrustAnchors;
 pub(crate) struct RevocationPlan {
     /// Answers known without crypto (CRL indexes were verified when built; the operator's
     /// answer is the caller's), or why a source was unusable.
+    #[cfg(feature = "revocation")]
     answers: Vec<Result<RevocationAnswer>>,
     /// An OCSP response waiting for its signature checks (`checks[range]`).
+    #[cfg(feature = "revocation")]
     ocsp: Option<(PreparedOcsp, Range<usize>)>,
-    /// Whether any source was given at all.
-    any_source: bool,
 }
 
 /// Plans the revocation step for `leaf`, appending the OCSP response's signature checks.
@@ -39,9 +43,35 @@ pub(crate) fn plan(
     options: &VerifyOptions,
     checks: &mut Vec<SignatureCheck>,
 ) -> RevocationPlan {
+    #[cfg(not(feature = "revocation"))]
+    {
+        let _ = (leaf, anchors, checks, sources, options);
+        RevocationPlan {}
+    }
+    #[cfg(feature = "revocation")]
+    {
+        let mut answers = Vec::new();
+        if let Some(answer) = sources.external {
+            let policy = &options.revocation_policy;
+            answers.push(check_external(answer, options.time, policy.external_max_age_seconds));
+        }
+        let ocsp = plan_crl_and_ocsp(leaf, anchors, sources, options, checks, &mut answers);
+        RevocationPlan { answers, ocsp }
+    }
+}
+
+/// CRL indexes and the OCSP response (feature `revocation`).
+#[cfg(feature = "revocation")]
+fn plan_crl_and_ocsp(
+    leaf: &Certificate,
+    anchors: &TrustAnchors,
+    sources: &RevocationSources<'_>,
+    options: &VerifyOptions,
+    checks: &mut Vec<SignatureCheck>,
+    answers: &mut Vec<Result<RevocationAnswer>>,
+) -> Option<(PreparedOcsp, Range<usize>)> {
     let policy = &options.revocation_policy;
     let time = options.time;
-    let mut answers = Vec::new();
     // CRLs: only the index covering the leaf's issuer answers; the others are not about it.
     let mut covering = None;
     for index in sources.crls {
@@ -58,11 +88,8 @@ pub(crate) fn plan(
             reason: format!("no CRL given covers the issuer {}", leaf.issuer),
         }));
     }
-    if let Some(answer) = sources.external {
-        answers.push(check_external(answer, time, policy.external_max_age_seconds));
-    }
-    let ocsp = sources.ocsp.as_ref().and_then(|o| {
-        match ocsp::prepare_response(o.response, leaf, anchors, o.nonce, time, policy) {
+    sources.ocsp.as_ref().and_then(
+        |o| match ocsp::prepare_response(o.response, leaf, anchors, o.nonce, time, policy) {
             Ok(prepared) => {
                 let start = checks.len();
                 checks.extend_from_slice(prepared.checks());
@@ -73,16 +100,12 @@ pub(crate) fn plan(
                 answers.push(Err(e));
                 None
             }
-        }
-    });
-    RevocationPlan {
-        answers,
-        ocsp,
-        any_source: !sources.crls.is_empty() || sources.external.is_some() || sources.ocsp.is_some(),
-    }
+        },
+    )
 }
 
 /// A platform operator's answer is trusted as configured, but must be fresh.
+#[cfg(feature = "revocation")]
 fn check_external(answer: &RevocationAnswer, time: i64, max_age: u32) -> Result<RevocationAnswer> {
     if time.saturating_sub(answer.produced_at) > i64::from(max_age) {
         return Err(Error::RevocationStale {
@@ -113,6 +136,55 @@ pub(crate) struct Decision {
 /// Decides from the plan and the answers to the OCSP checks (`results` are all the verdict's
 /// check results, indexed like `Prepared::checks`).
 pub(crate) fn decide(plan: &RevocationPlan, results: &[Result<()>], options: &VerifyOptions) -> Decision {
+    #[cfg(feature = "revocation")]
+    {
+        let (decided, warnings, unknown) = decide_from_answers(plan, results);
+        match decided {
+            Some(d) => d,
+            None => unchecked(options, unknown, warnings),
+        }
+    }
+    #[cfg(not(feature = "revocation"))]
+    {
+        let _ = (plan, results);
+        unchecked(options, None, Vec::new())
+    }
+}
+
+/// The slot when no fresh good or revoked answer exists: `unknown` (a source said so) or
+/// `unchecked`, an error or a warning per policy.
+fn unchecked(options: &VerifyOptions, unknown: Option<Revocation>, mut warnings: Vec<ErrorReport>) -> Decision {
+    let slot = unknown.unwrap_or(Revocation {
+        status: RevocationStatus::Unchecked,
+        reason: None,
+        source: None,
+        checked_at: None,
+        advice: None,
+    });
+    match options.unchecked_severity() {
+        Severity::Error => Decision {
+            slot,
+            error: Some(Error::RevocationUnchecked),
+            warnings,
+        },
+        Severity::Warning => {
+            warnings.push(Error::RevocationUnchecked.report());
+            Decision {
+                slot,
+                error: None,
+                warnings,
+            }
+        }
+    }
+}
+
+/// Revoked or good from the answers (feature `revocation`); otherwise the warnings collected
+/// and the `unknown` slot, if a source answered unknown.
+#[cfg(feature = "revocation")]
+fn decide_from_answers(
+    plan: &RevocationPlan,
+    results: &[Result<()>],
+) -> (Option<Decision>, Vec<ErrorReport>, Option<Revocation>) {
     let mut answers = plan.answers.clone();
     if let Some((prepared, range)) = plan.ocsp.clone() {
         let mine: Vec<Result<()>> = range
@@ -154,48 +226,23 @@ pub(crate) fn decide(plan: &RevocationPlan, results: &[Result<()>], options: &Ve
         }),
     };
     if let Some(a) = revoked {
-        return Decision {
+        let d = Decision {
             slot: slot(&a, RevocationStatus::Revoked),
             error: Some(Error::Revoked {
                 reason: a.reason.map(|r| r.as_str().to_owned()),
             }),
             warnings,
         };
+        return (Some(d), Vec::new(), None);
     }
     if let Some(a) = good {
-        return Decision {
+        let d = Decision {
             slot: slot(&a, RevocationStatus::Good),
             error: None,
             warnings,
         };
+        return (Some(d), Vec::new(), None);
     }
-    let (slot, unchecked) = match unknown {
-        Some(a) => (slot(&a, RevocationStatus::Unknown), Error::RevocationUnchecked),
-        None => (
-            Revocation {
-                status: RevocationStatus::Unchecked,
-                reason: None,
-                source: None,
-                checked_at: None,
-                advice: None,
-            },
-            Error::RevocationUnchecked,
-        ),
-    };
-    let _ = plan.any_source;
-    match options.unchecked_severity() {
-        Severity::Error => Decision {
-            slot,
-            error: Some(unchecked),
-            warnings,
-        },
-        Severity::Warning => {
-            warnings.push(unchecked.report());
-            Decision {
-                slot,
-                error: None,
-                warnings,
-            }
-        }
-    }
+    let unknown = unknown.map(|a| slot(&a, RevocationStatus::Unknown));
+    (None, warnings, unknown)
 }

@@ -12,7 +12,9 @@ use serde::Serialize;
 
 use crate::assertion::RevocationStatus;
 
+#[cfg(feature = "revocation")]
 pub mod crl;
+#[cfg(feature = "revocation")]
 pub mod ocsp;
 
 /// `CRLReason ::= ENUMERATED` (RFC 5280 §5.3.1). Value 7 is unused.
@@ -159,11 +161,16 @@ pub struct RevocationAnswer {
 #[non_exhaustive]
 pub struct RevocationSources<'a> {
     /// Verified CRL indexes (any issuers: the one covering the leaf's issuer answers).
+    #[cfg(feature = "revocation")]
     pub crls: &'a [&'a crl::CrlIndex],
     /// An OCSP response about the leaf, with the nonce the request carried.
+    #[cfg(feature = "revocation")]
     pub ocsp: Option<OcspEvidence<'a>>,
     /// A platform operator's answer (trusted as configured by the caller; must be fresh).
+    #[cfg(feature = "revocation")]
     pub external: Option<&'a RevocationAnswer>,
+    #[cfg(not(feature = "revocation"))]
+    _lifetime: core::marker::PhantomData<&'a ()>,
 }
 
 impl<'a> RevocationSources<'a> {
@@ -173,6 +180,7 @@ impl<'a> RevocationSources<'a> {
     }
 
     /// CRL indexes only.
+    #[cfg(feature = "revocation")]
     pub fn crls(crls: &'a [&'a crl::CrlIndex]) -> Self {
         RevocationSources {
             crls,
@@ -181,18 +189,21 @@ impl<'a> RevocationSources<'a> {
     }
 
     /// These sources plus CRL indexes.
+    #[cfg(feature = "revocation")]
     pub fn with_crls(mut self, crls: &'a [&'a crl::CrlIndex]) -> Self {
         self.crls = crls;
         self
     }
 
     /// These sources plus an OCSP response.
+    #[cfg(feature = "revocation")]
     pub fn with_ocsp(mut self, ocsp: OcspEvidence<'a>) -> Self {
         self.ocsp = Some(ocsp);
         self
     }
 
     /// These sources plus a platform operator's answer.
+    #[cfg(feature = "revocation")]
     pub fn with_external(mut self, answer: &'a RevocationAnswer) -> Self {
         self.external = Some(answer);
         self
@@ -200,6 +211,7 @@ impl<'a> RevocationSources<'a> {
 }
 
 /// An OCSP response and the nonce its request carried (if any).
+#[cfg(feature = "revocation")]
 #[derive(Clone, Copy, Debug)]
 #[non_exhaustive]
 pub struct OcspEvidence<'a> {
@@ -209,6 +221,7 @@ pub struct OcspEvidence<'a> {
     pub nonce: Option<&'a [u8]>,
 }
 
+#[cfg(feature = "revocation")]
 impl<'a> OcspEvidence<'a> {
     /// Evidence from a response and the request's nonce.
     pub fn new(response: &'a [u8], nonce: Option<&'a [u8]>) -> Self {

@@ -5,6 +5,7 @@
 
 #[cfg(feature = "card")]
 mod card;
+#[cfg(feature = "revocation")]
 mod revocation;
 mod webcrypto;
 

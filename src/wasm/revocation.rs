@@ -10,6 +10,8 @@
 //! index.answer(certificate, unixSeconds, { crlMaxAgeSeconds })  // RevocationAnswer or throws
 //! ```
 
+use std::rc::Rc;
+
 use wasm_bindgen::prelude::*;
 
 use super::{input_bytes, to_js, to_js_error, webcrypto};
@@ -34,7 +36,8 @@ fn anchors(trust: &str) -> Result<&'static TrustAnchors, JsValue> {
 /// A verified CRL's compact index (see the Rust `CrlIndex`).
 #[wasm_bindgen(js_name = CrlIndex)]
 pub struct JsCrlIndex {
-    inner: CrlIndex,
+    /// Shared: a `RevocationEvidence` holds the same index without copying it.
+    inner: Rc<CrlIndex>,
 }
 
 #[wasm_bindgen(js_class = CrlIndex)]
@@ -55,7 +58,7 @@ impl JsCrlIndex {
             }
         }
         let inner = prepared.finish(&results).map_err(|e| to_js_error(&e))?;
-        Ok(JsCrlIndex { inner })
+        Ok(JsCrlIndex { inner: Rc::new(inner) })
     }
 
     /// [`JsCrlIndex::build`] with the Rust provider, synchronously (the `jpki-verify/sync` build).
@@ -63,14 +66,14 @@ impl JsCrlIndex {
     #[wasm_bindgen(js_name = buildSync)]
     pub fn build_sync(der: &[u8], trust: &str) -> Result<JsCrlIndex, JsValue> {
         let inner = CrlIndex::build(der, anchors(trust)?, &crate::crypto::RustCrypto).map_err(|e| to_js_error(&e))?;
-        Ok(JsCrlIndex { inner })
+        Ok(JsCrlIndex { inner: Rc::new(inner) })
     }
 
     /// Loads a saved index (`toBytes`); throws `JPKI_REVOCATION_SOURCE_INVALID` if damaged.
     #[wasm_bindgen(js_name = fromBytes)]
     pub fn from_bytes(bytes: &[u8]) -> Result<JsCrlIndex, JsValue> {
         let inner = CrlIndex::from_bytes(bytes).map_err(|e| to_js_error(&e))?;
-        Ok(JsCrlIndex { inner })
+        Ok(JsCrlIndex { inner: Rc::new(inner) })
     }
 
     /// The saved form.
@@ -163,4 +166,160 @@ impl JsCrlIndex {
     pub fn memory_bytes(&self) -> usize {
         self.inner.memory_bytes()
     }
+}
+
+/// Revocation evidence for one or more verifications: CRL indexes, an OCSP response with the
+/// nonce its request carried, a platform operator's answer. Built by the npm package from
+/// `options.revocation`; passed to `verifyAssertion…With`.
+#[wasm_bindgen(js_name = RevocationEvidence)]
+#[derive(Default)]
+pub struct JsRevocationEvidence {
+    crls: Vec<Rc<CrlIndex>>,
+    ocsp: Option<(Vec<u8>, Option<Vec<u8>>)>,
+    external: Option<crate::revocation::RevocationAnswer>,
+}
+
+#[wasm_bindgen(js_class = RevocationEvidence)]
+impl JsRevocationEvidence {
+    /// No evidence yet.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> JsRevocationEvidence {
+        JsRevocationEvidence::default()
+    }
+
+    /// Adds a CRL index (shared, not copied).
+    #[wasm_bindgen(js_name = addCrl)]
+    pub fn add_crl(&mut self, index: &JsCrlIndex) {
+        self.crls.push(Rc::clone(&index.inner));
+    }
+
+    /// Sets the OCSP response (DER) and the nonce its request carried.
+    #[wasm_bindgen(js_name = setOcsp)]
+    pub fn set_ocsp(&mut self, response: Vec<u8>, nonce: Option<Vec<u8>>) {
+        self.ocsp = Some((response, nonce));
+    }
+
+    /// Sets a platform operator's answer `{ status: "good"|"revoked"|"unknown", reason?,
+    /// source, producedAt }` (reason: an RFC 5280 name such as `"affiliationChanged"`).
+    #[wasm_bindgen(js_name = setExternal)]
+    pub fn set_external(&mut self, answer: JsValue) -> Result<(), JsValue> {
+        let field = |k: &str| js_sys::Reflect::get(&answer, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
+        let bad = |what: &str| {
+            to_js_error(&Error::InvalidOptions {
+                reason: format!("revocation.external: {what}"),
+            })
+        };
+        let status = match field("status").as_string().as_deref() {
+            Some("good") => crate::assertion::RevocationStatus::Good,
+            Some("revoked") => crate::assertion::RevocationStatus::Revoked,
+            Some("unknown") => crate::assertion::RevocationStatus::Unknown,
+            _ => return Err(bad("status must be \"good\", \"revoked\" or \"unknown\"")),
+        };
+        let reason = match field("reason") {
+            v if v.is_undefined() || v.is_null() => None,
+            v => {
+                let name = v.as_string().ok_or_else(|| bad("reason must be a string"))?;
+                Some(
+                    (0..=10u8)
+                        .filter_map(crate::revocation::Reason::from_code)
+                        .find(|r| r.as_str() == name)
+                        .ok_or_else(|| bad("unknown reason"))?,
+                )
+            }
+        };
+        let source = field("source")
+            .as_string()
+            .ok_or_else(|| bad("source must be a string"))?;
+        let produced_at = field("producedAt")
+            .as_f64()
+            .filter(|n| n.is_finite() && n.fract() == 0.0)
+            .ok_or_else(|| bad("producedAt must be Unix seconds"))?;
+        self.external = Some(crate::revocation::RevocationAnswer::external(
+            status,
+            reason,
+            &source,
+            produced_at as i64,
+        ));
+        Ok(())
+    }
+}
+
+impl JsRevocationEvidence {
+    /// Prepares a verification with this evidence.
+    fn prepare(&self, assertion: &JsValue, options: &JsValue) -> Result<crate::assertion::Prepared, JsValue> {
+        let (input, options, extra, detached) = super::read_verify_args(assertion, options)?;
+        let crls: Vec<&CrlIndex> = self.crls.iter().map(|c| &**c).collect();
+        let mut sources = crate::revocation::RevocationSources::crls(&crls);
+        if let Some((response, nonce)) = &self.ocsp {
+            sources = sources.with_ocsp(crate::revocation::OcspEvidence::new(response, nonce.as_deref()));
+        }
+        if let Some(e) = &self.external {
+            sources = sources.with_external(e);
+        }
+        Ok(crate::assertion::prepare_with(
+            &input,
+            &options,
+            extra.as_ref(),
+            detached.as_deref(),
+            &sources,
+        ))
+    }
+}
+
+/// Internal (the JS WebCrypto driver): [`super::verify_assertion_prepare`] with revocation
+/// evidence.
+#[wasm_bindgen(js_name = verifyAssertionPrepareWith, skip_typescript)]
+#[allow(unreachable_pub)] // exported to JS by wasm-bindgen
+pub fn verify_assertion_prepare_with(
+    assertion: JsValue,
+    options: JsValue,
+    evidence: &JsRevocationEvidence,
+) -> Result<js_sys::Array, JsValue> {
+    let prepared = evidence.prepare(&assertion, &options)?;
+    let jobs: js_sys::Array = prepared.checks().iter().map(webcrypto::js_job).collect();
+    let out = js_sys::Array::new_with_length(2);
+    out.set(0, super::PendingVerification { prepared }.into());
+    out.set(1, jobs.into());
+    Ok(out)
+}
+
+/// Internal (the npm package's `verifyAssertionSync` with `options.revocation`).
+#[cfg(feature = "rustcrypto")]
+#[wasm_bindgen(js_name = verifyAssertionSyncWith, skip_typescript)]
+#[allow(unreachable_pub)] // exported to JS by wasm-bindgen
+pub fn verify_assertion_sync_with(
+    assertion: JsValue,
+    options: JsValue,
+    evidence: &JsRevocationEvidence,
+) -> Result<JsValue, JsValue> {
+    use crate::crypto::CryptoProvider;
+    let prepared = evidence.prepare(&assertion, &options)?;
+    let results: Vec<_> = prepared
+        .checks()
+        .iter()
+        .map(|c| crate::crypto::RustCrypto.verify(c))
+        .collect();
+    to_js(&prepared.finish(&results))
+}
+
+/// The DER OCSP request for the signer of `assertion` (read without verification), with a
+/// SHA-256 CertID and `nonce` (1–32 bytes), to POST to the responder: `{ request, nonce }`.
+/// The leaf's issuer must be one of the `trust` anchors.
+#[wasm_bindgen(js_name = ocspRequestFor, skip_typescript)]
+#[allow(unreachable_pub)] // exported to JS by wasm-bindgen
+pub fn ocsp_request_for(assertion: JsValue, trust: &str, nonce: Vec<u8>) -> Result<Vec<u8>, JsValue> {
+    let input = input_bytes(&assertion)?;
+    let leaf = crate::assertion::unverified_leaf(&input, None, None).map_err(|e| to_js_error(&e))?;
+    let leaf = crate::cert::parse_certificate(&leaf).map_err(|e| to_js_error(&e))?;
+    let issuer = anchors(trust)?
+        .iter()
+        .map(|a| &a.certificate)
+        .find(|ca| ca.subject == leaf.issuer && ca.subject_key_identifier == leaf.authority_key_identifier)
+        .ok_or_else(|| {
+            to_js_error(&Error::ChainUntrusted {
+                reason: "no trusted anchor issued this certificate".into(),
+            })
+        })?;
+    crate::revocation::ocsp::build_request(&leaf, issuer, crate::revocation::ocsp::CertIdHash::Sha256, Some(&nonce))
+        .map_err(|e| to_js_error(&e))
 }
