@@ -180,3 +180,142 @@ fn scenario(db: &str) {
     let again: Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(again["changed"].as_array().unwrap().len(), 0, "{again}");
 }
+
+/// An `openssl ocsp` responder (signed by the test signature CA) answering from an index:
+/// hanako valid, moved revoked (affiliationChanged), taro absent (unknown). Killed on drop.
+struct OcspResponder {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl Drop for OcspResponder {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn openssl(dir: &std::path::Path, args: &[&str]) {
+    let out = Command::new("openssl").args(args).current_dir(dir).output().unwrap();
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn ocsp_responder() -> OcspResponder {
+    use std::io::BufRead;
+    let dir = support::temp_dir("ocsp");
+    let fixtures = support::repo().join("tests/fixtures/testpki");
+    let f = |n: &str| fixtures.join(n).display().to_string();
+    openssl(
+        &dir,
+        &["x509", "-inform", "DER", "-in", &f("sign-ca.der"), "-out", "ca.pem"],
+    );
+    openssl(
+        &dir,
+        &[
+            "pkey",
+            "-inform",
+            "DER",
+            "-in",
+            &f("sign-ca.key.der"),
+            "-out",
+            "ca.key.pem",
+        ],
+    );
+    let serial = |stem: &str| {
+        jpki_verify::parse_certificate(&support::fixture(&format!("{stem}.der")))
+            .unwrap()
+            .serial_number
+    };
+    std::fs::write(
+        dir.join("index.txt"),
+        format!(
+            "V\t301231235959Z\t\t{}\tunknown\t/CN=hanako\nR\t301231235959Z\t260601000000Z,affiliationChanged\t{}\tunknown\t/CN=moved\n",
+            serial("hanako-sign"),
+            serial("moved-sign")
+        ),
+    )
+    .unwrap();
+    let mut child = Command::new("openssl")
+        .args([
+            "ocsp",
+            "-index",
+            "index.txt",
+            "-port",
+            "0",
+            "-rsigner",
+            "ca.pem",
+            "-rkey",
+            "ca.key.pem",
+        ])
+        .args(["-CA", "ca.pem", "-nmin", "5", "-ignore_err"])
+        .current_dir(&dir)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("openssl (scripts/setup installs it)");
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut lines = std::io::BufReader::new(stdout);
+        let mut line = String::new();
+        let _ = lines.read_line(&mut line);
+        let _ = tx.send(line);
+        let _ = std::io::copy(&mut lines, &mut std::io::sink());
+    });
+    let line = rx
+        .recv_timeout(Duration::from_secs(20))
+        .expect("openssl ocsp did not start");
+    // "ACCEPT [::]:PORT PID=…"
+    let port = line
+        .split_whitespace()
+        .nth(1)
+        .and_then(|a| a.rsplit(':').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("openssl ocsp said {line:?}"));
+    OcspResponder { child, port }
+}
+
+/// The server asks a real OCSP responder about each certificate (`--ocsp-url`): good, revoked
+/// with its reason, unknown; and a responder that is down leaves revocation unchecked.
+#[test]
+fn ocsp_responder_in_the_loop() {
+    let responder = ocsp_responder();
+    let url = format!("http://127.0.0.1:{}/", responder.port);
+    let server = Server::start(&support::sqlite_url("ocsp"), &["--ocsp-url", &url]);
+
+    let (status, body) = open_account(&server, "hanako-sign");
+    assert_eq!(status, 200, "{body}");
+    let rev = &body["verdict"]["revocation"];
+    assert_eq!(rev["status"], "good", "{rev}");
+    assert!(rev["source"].as_str().unwrap().starts_with("ocsp:"), "{rev}");
+
+    let (status, body) = open_account(&server, "moved-sign");
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (422, Some("JPKI_REVOKED")),
+        "{body}"
+    );
+    assert_eq!(body["verdict"]["revocation"]["reason"], "affiliationChanged");
+
+    // Not in the responder's index: "unknown" (accepted here only because the test server
+    // allows unchecked revocation, as a warning).
+    let (status, body) = open_account(&server, "taro-sign");
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["verdict"]["revocation"]["status"], "unknown", "{body}");
+
+    // The responder goes away: no answer, revocation unchecked, never a 500.
+    drop(responder);
+    let (status, body) = open_account(&server, "hanako-sign");
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["verdict"]["revocation"]["status"], "unchecked", "{body}");
+    assert!(
+        server.stderr().contains("OCSP responder unavailable"),
+        "{}",
+        server.stderr()
+    );
+}
