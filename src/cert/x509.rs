@@ -76,6 +76,36 @@ fn bad(what: &str, at: usize) -> Error {
     Error::malformed(format!("certificate: {what}"), Some(at))
 }
 
+/// `Extension ::= SEQUENCE { extnID OBJECT IDENTIFIER, critical BOOLEAN DEFAULT FALSE,
+/// extnValue OCTET STRING }` (RFC 5280 §4.1): `(extnID, critical, extnValue)`, strictly — a
+/// DEFAULT FALSE `critical` must be omitted in DER (X.690 §11.5). Shared by certificates, CRLs
+/// and OCSP; `context` prefixes error messages (`certificate`, `CRL`, `OCSP`).
+pub(crate) fn extension_parts<'a>(ext: &Tlv<'a>, context: &str) -> Result<(Tlv<'a>, bool, Tlv<'a>)> {
+    let err = |what: &str, at: usize| Error::malformed(format!("{context}: {what}"), Some(at));
+    if ext.tag != tag::SEQUENCE {
+        return Err(err("Extension SEQUENCE expected", ext.offset));
+    }
+    let mut e = Reader::new(ext.value, ext.value_offset);
+    let oid = e.expect_tag(0x06, "extnID")?;
+    let mut next = e.read()?;
+    let critical = if next.tag == 0x01 {
+        match next.value {
+            [0xFF] => {}
+            [0x00] => return Err(err("critical FALSE must be omitted in DER", next.offset)),
+            _ => return Err(err("BOOLEAN is not DER", next.offset)),
+        }
+        next = e.read()?;
+        true
+    } else {
+        false
+    };
+    if next.tag != 0x04 {
+        return Err(err("extnValue OCTET STRING expected", next.offset));
+    }
+    e.finish("Extension")?;
+    Ok((oid, critical, next))
+}
+
 /// Parses one certificate that fills `der` exactly.
 pub(crate) fn parse(der: &[u8]) -> Result<X509<'_>> {
     let mut top = Reader::new(der, 0);
@@ -266,24 +296,7 @@ fn parse_extensions<'a>(explicit: &Tlv<'a>) -> Result<Vec<Extension<'a>>> {
     let mut out: Vec<Extension<'a>> = Vec::new();
     while !r.is_empty() {
         let ext = r.expect_tag(tag::SEQUENCE, "Extension")?;
-        let mut e = Reader::new(ext.value, ext.value_offset);
-        let oid = e.expect_tag(0x06, "extnID")?;
-        let mut next = e.read()?;
-        let critical = if next.tag == 0x01 {
-            match next.value {
-                [0xFF] => {}
-                [0x00] => return Err(bad("critical FALSE must be omitted in DER", next.offset)),
-                _ => return Err(bad("BOOLEAN is not DER", next.offset)),
-            }
-            next = e.read()?;
-            true
-        } else {
-            false
-        };
-        if next.tag != 0x04 {
-            return Err(bad("extnValue OCTET STRING expected", next.offset));
-        }
-        e.finish("Extension")?;
+        let (oid, critical, next) = extension_parts(&ext, "certificate")?;
         let oid = oid_to_string(oid.value, oid.value_offset)?;
         if out.iter().any(|x| x.oid == oid) {
             return Err(bad(&format!("extension {oid} appears twice"), ext.offset));

@@ -853,28 +853,7 @@ fn check_integer(tlv: &Tlv<'_>) -> Result<()> {
 /// One `Extension ::= SEQUENCE { extnID OID, critical BOOLEAN DEFAULT FALSE, extnValue
 /// OCTET STRING }` in DER (FALSE omitted, TRUE is 0xFF): `(OID contents, critical, value)`.
 fn extension<'a>(tlv: &Tlv<'a>) -> Result<(Tlv<'a>, bool, Tlv<'a>)> {
-    if tlv.tag != tag::SEQUENCE {
-        return Err(bad("Extension SEQUENCE expected", tlv.offset));
-    }
-    let mut e = Reader::new(tlv.value, tlv.value_offset);
-    let oid = e.expect_tag(0x06, "CRL: extnID")?;
-    let mut next = e.read()?;
-    let critical = if next.tag == 0x01 {
-        match next.value {
-            [0xFF] => {}
-            [0x00] => return Err(bad("critical FALSE must be omitted in DER", next.offset)),
-            _ => return Err(bad("BOOLEAN is not DER", next.offset)),
-        }
-        next = e.read()?;
-        true
-    } else {
-        false
-    };
-    if next.tag != 0x04 {
-        return Err(bad("extnValue OCTET STRING expected", next.offset));
-    }
-    e.finish("CRL: Extension")?;
-    Ok((oid, critical, next))
+    crate::cert::x509::extension_parts(tlv, "CRL")
 }
 
 /// The single TLV inside an extnValue.

@@ -1003,23 +1003,7 @@ fn extensions<'a>(explicit: &Tlv<'a>) -> Result<Vec<Ext<'a>>> {
     let mut out: Vec<Ext<'a>> = Vec::new();
     while !r.is_empty() {
         let ext = r.expect_tag(tag::SEQUENCE, "Extension")?;
-        let mut e = Reader::new(ext.value, ext.value_offset);
-        let oid = e.expect_tag(TAG_OID, "extnID")?;
-        let mut next = e.read()?;
-        let critical = if next.tag == 0x01 {
-            match next.value {
-                [0xFF] => {}
-                _ => return Err(bad("critical must be TRUE (0xFF) when present", next.offset)),
-            }
-            next = e.read()?;
-            true
-        } else {
-            false
-        };
-        if next.tag != TAG_OCTET_STRING {
-            return Err(bad("extnValue OCTET STRING expected", next.offset));
-        }
-        e.finish("Extension")?;
+        let (oid, critical, next) = crate::cert::x509::extension_parts(&ext, "OCSP")?;
         if out.iter().any(|x| x.oid == oid.value) {
             return Err(bad("an extension appears twice", ext.offset));
         }
