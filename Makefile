@@ -97,7 +97,7 @@ testpki:
 	cargo run -q -p jpki-verify-testpki --example write-assertions -- tests/fixtures/assertions
 
 ## The bank account-opening flow on http://127.0.0.1:$(DEMO_PORT)/ with the virtual card, SQLite
-## (target/demo/jpki-verify.db) and the test PKI. Ctrl-C stops it.
+## (target/demo/jpki-verify.db), the test PKI and its CRLs (target/demo/crl). Ctrl-C stops it.
 DEMO_PORT ?= 8080
 demo: setup build pkg
 	@mkdir -p target/demo
@@ -105,5 +105,7 @@ demo: setup build pkg
 	@echo "  jpki-verify demo: open http://127.0.0.1:$(DEMO_PORT)/  (virtual card, test PKI, SQLite; Ctrl-C stops)"
 	@echo "  signature password ABC123, authentication PIN 1234"
 	@echo
+	@# The test CAs' CRLs, issued now: revocation is checked, not waved through.
+	$(CLI) testpki --current-crls target/demo/crl
 	$(CLI) serve --listen 127.0.0.1:$(DEMO_PORT) --db sqlite://target/demo/jpki-verify.db \
-	  --trust test --allow-unchecked-revocation --www www --pkg pkg --rp-id demo-bank
+	  --trust test --crl-dir target/demo/crl --www www --pkg pkg --rp-id demo-bank

@@ -55,6 +55,9 @@ enum Command {
     Testpki {
         /// Output folder, normally tests/fixtures/testpki.
         dir: std::path::PathBuf,
+        /// Write only the test CAs' CRLs, issued now and valid for a day (demo, `serve --crl-dir`).
+        #[arg(long)]
+        current_crls: bool,
     },
     /// The JPKI card through PC/SC (status, read, sign), and a virtual card for tests (sim).
     #[cfg(feature = "card")]
@@ -69,7 +72,7 @@ fn main() -> ExitCode {
         Command::Verify(v) => cli::verify::run(&v),
         Command::Crl(c) => cli::crl::run(&c),
         Command::Recheck(r) => serve::run_recheck(&r),
-        Command::Testpki { dir } => cli::testpki::run(&dir).map(|()| true),
+        Command::Testpki { dir, current_crls } => cli::testpki::run(&dir, current_crls).map(|()| true),
         #[cfg(feature = "card")]
         Command::Card(c) => cli::card::run(&c),
     };

@@ -12,7 +12,7 @@
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -38,12 +38,15 @@ const problems = []; // page errors, console errors, non-loopback requests
 
 async function startServer() {
   tmp = mkdtempSync(join(tmpdir(), "jpki-e2e-"));
+  // The test CAs' CRLs issued now: the server checks revocation, as `make demo` does.
+  const crls = spawnSync(serverBin, ["testpki", "--current-crls", join(tmp, "crl")], { cwd: root });
+  assert.equal(crls.status, 0, `testpki --current-crls: ${crls.stderr}`);
   server = spawn(serverBin, [
     "serve",
     "--listen", "127.0.0.1:0",
     "--db", `sqlite://${tmp}/jpki.db`,
     "--trust", "test",
-    "--allow-unchecked-revocation",
+    "--crl-dir", join(tmp, "crl"),
     "--www", join(root, "www"),
     "--pkg", join(root, "pkg"),
   ], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
@@ -305,8 +308,10 @@ test("account opening, login and the audit trail in Chromium", async (t) => {
     assert.match(recordId, /^rec_/);
     assert.match(await text("event-id"), /^evt_/);
     assert.match(await text("identity-name"), /山田/);
-    assert.match(await text("revocation-status"), /未確認/);
-    await byId("revocation-note").waitFor();
+    // Checked against the test signature CA's current CRL: not revoked.
+    assert.match(await text("revocation-status"), /有効（失効していません）/);
+    assert.match(await text("revocation-source"), /crl:test-sign-ca#42/);
+    assert.equal(await byId("revocation-note").count(), 0);
     await shot("result");
     assertClean();
   });
@@ -315,8 +320,7 @@ test("account opening, login and the audit trail in Chromium", async (t) => {
     await byId("lang-toggle").click();
     assert.equal(await page.getAttribute("html", "lang"), "en");
     await expectText("step-result", "Your identity has been verified");
-    await expectText("revocation-status", "Not checked");
-    await expectText("revocation-note", "unchecked revocation allowed");
+    await expectText("revocation-status", "Good (not revoked)");
     await expectText("test-banner", "TEST PKI — not a real card");
     assert.equal(await page.evaluate(() => localStorage.getItem("jpki-demo-lang")), "en");
     await shot("result-en");

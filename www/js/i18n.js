@@ -187,6 +187,7 @@ const TEXTS = {
   "field.recordId": ["受付番号（記録ID）", "Reference (record ID)"],
   "field.eventId": ["確認イベントID", "Verification event ID"],
   "field.revocation": ["失効確認", "Revocation check"],
+  "field.revocationSource": ["確認元", "Checked against"],
   "field.verifiedAt": ["確認日時", "Verified at"],
   "sex.male": ["男性", "Male"],
   "sex.female": ["女性", "Female"],

@@ -97,6 +97,14 @@ export const MESSAGES = {
     ja: "電子証明書の失効確認ができませんでした。時間をおいて再度お試しください。",
     en: "The certificate's revocation status could not be checked. Try again later.",
   },
+  JPKI_REVOCATION_SOURCE_INVALID: {
+    ja: "失効情報を確認できませんでした。時間をおいて再度お試しください。",
+    en: "The revocation information could not be used. Try again later.",
+  },
+  JPKI_REVOCATION_STALE: {
+    ja: "失効情報が古いため確認できませんでした。時間をおいて再度お試しください。",
+    en: "The revocation information is out of date. Try again later.",
+  },
   JPKI_BUDGET_EXCEEDED: {
     ja: "データが処理の上限を超えました。公式の手順でやり直してください。",
     en: "The data exceeded a processing limit. Retry from the official app.",
@@ -157,6 +165,10 @@ export const MESSAGES = {
   JPKI_UNAUTHORIZED: {
     ja: "ログインできませんでした。利用者証明用電子証明書でもう一度ログインしてください。",
     en: "You could not be logged in. Log in again with your authentication certificate.",
+  },
+  JPKI_METHOD_NOT_ALLOWED: {
+    ja: "この操作は受け付けられませんでした。ページを再読み込みしてやり直してください。",
+    en: "That request is not accepted here. Reload the page and try again.",
   },
   JPKI_NOT_FOUND: {
     ja: "お探しの情報は見つかりませんでした。",
