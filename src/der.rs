@@ -260,9 +260,11 @@ pub(crate) fn oid_to_string(value: &[u8], offset: usize) -> Result<String> {
     if value.is_empty() || value.last().is_some_and(|b| b & 0x80 != 0) {
         return Err(bad());
     }
-    let mut arcs: Vec<u64> = Vec::new();
+    // Digits are written by hand (no core::fmt: this runs for every OID of every certificate).
+    let mut out = Vec::with_capacity(value.len() * 3 + 2);
     let mut acc: u64 = 0;
     let mut first_octet = true;
+    let mut first_arc = true;
     for &b in value {
         if first_octet && b == 0x80 {
             return Err(bad());
@@ -273,33 +275,52 @@ pub(crate) fn oid_to_string(value: &[u8], offset: usize) -> Result<String> {
         }
         acc = (acc << 7) | u64::from(b & 0x7F);
         if b & 0x80 == 0 {
-            arcs.push(acc);
+            if first_arc {
+                let (a, rest) = match acc {
+                    0..40 => (0, acc),
+                    40..80 => (1, acc - 40),
+                    _ => (2, acc - 80),
+                };
+                push_decimal(&mut out, a);
+                out.push(b'.');
+                push_decimal(&mut out, rest);
+                first_arc = false;
+            } else {
+                out.push(b'.');
+                push_decimal(&mut out, acc);
+            }
             acc = 0;
             first_octet = true;
         }
     }
-    let first = arcs[0];
-    let (a, b) = if first < 40 {
-        (0, first)
-    } else if first < 80 {
-        (1, first - 40)
-    } else {
-        (2, first - 80)
-    };
-    let mut s = format!("{a}.{b}");
-    for arc in &arcs[1..] {
-        s.push('.');
-        s.push_str(&arc.to_string());
+    String::from_utf8(out).map_err(|_| bad())
+}
+
+fn push_decimal(out: &mut Vec<u8>, mut v: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
     }
-    Ok(s)
+    out.extend_from_slice(&digits[i..]);
 }
 
 /// Upper-case hex without separators.
 pub(crate) fn hex_upper(bytes: &[u8]) -> String {
-    use core::fmt::Write;
+    hex(bytes, b"0123456789ABCDEF")
+}
+
+/// Hex over `digits` (no core::fmt: fingerprints and serials are formatted on every parse).
+pub(crate) fn hex(bytes: &[u8], digits: &[u8; 16]) -> String {
     let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02X}");
+    for &b in bytes {
+        s.push(char::from(digits[usize::from(b >> 4)]));
+        s.push(char::from(digits[usize::from(b & 15)]));
     }
     s
 }

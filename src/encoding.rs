@@ -26,6 +26,13 @@ pub fn decode_base64(text: &[u8]) -> Result<Vec<u8>> {
 /// caller's input)`; the chunks are concatenated (PEM lines). Padding may appear only at the
 /// very end, non-zero trailing bits are rejected (RFC 4648 §3.5 canonical encoding).
 pub(crate) fn decode_base64_chunks(chunks: &[(&[u8], usize)]) -> Result<Vec<u8>> {
+    // One chunk (x5c, every JWS verification): table-driven into a pre-sized buffer. Any input
+    // it does not accept as canonical goes through the exact decoder below for the error.
+    if let [(text, _)] = chunks {
+        if let Some(out) = decode_std_fast(text) {
+            return Ok(out);
+        }
+    }
     let total: usize = chunks.iter().map(|(c, _)| c.len()).sum();
     let mut out = Vec::with_capacity(total / 4 * 3);
     let mut acc: u32 = 0;
@@ -91,43 +98,63 @@ fn finish_quantum(out: &mut Vec<u8>, acc: u32, pad: usize, at: usize) -> Result<
     Ok(())
 }
 
-/// base64url alphabet (RFC 4648 §5) → sextet, 0xFF for anything else.
-const URL_TABLE: [u8; 256] = {
+/// An alphabet → sextet table, 0xFF for anything else.
+const fn table(alphabet: &[u8; 64]) -> [u8; 256] {
     let mut t = [0xFFu8; 256];
-    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut i = 0;
     while i < 64 {
         t[alphabet[i] as usize] = i as u8;
         i += 1;
     }
     t
-};
+}
+
+/// base64url alphabet (RFC 4648 §5).
+const URL_TABLE: [u8; 256] = table(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+/// Standard alphabet (RFC 4648 §4); `=` is not in it.
+const STD_TABLE: [u8; 256] = table(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/");
+
+/// Canonical padded standard base64 (the rules of [`decode_base64_chunks`]), or `None` for
+/// anything else (the caller then reports the error exactly).
+fn decode_std_fast(text: &[u8]) -> Option<Vec<u8>> {
+    let pad = text.iter().rev().take_while(|&&c| c == b'=').count();
+    if !text.len().is_multiple_of(4) || pad > 2 {
+        return None;
+    }
+    decode_unpadded(&text[..text.len() - pad], &STD_TABLE, 0).ok()
+}
 
 /// Strict unpadded base64url (RFC 7515 §2 "Base64url Encoding"): only the URL alphabet, no
 /// `=`, length ≢ 1 (mod 4), and zero trailing bits (canonical). `offset` locates errors in the
 /// caller's input. Table-driven: this runs on every JWS part.
 pub fn decode_base64url_nopad(part: &[u8], offset: usize) -> Result<Vec<u8>> {
+    decode_unpadded(part, &URL_TABLE, offset)
+}
+
+/// Unpadded base64 over `table`, canonical trailing bits, into a pre-sized buffer.
+fn decode_unpadded(part: &[u8], table: &[u8; 256], offset: usize) -> Result<Vec<u8>> {
     let bad = |what: &str, i: usize| Error::malformed(format!("base64url: {what}"), Some(offset + i));
-    let mut out = Vec::with_capacity(part.len() / 4 * 3 + 2);
-    let mut chunks = part.chunks_exact(4);
-    let mut at = 0;
-    for c in &mut chunks {
+    let at = part.len() / 4 * 4;
+    let (body, rest) = part.split_at(at);
+    let mut out = vec![0u8; body.len() / 4 * 3];
+    out.reserve(2);
+    for (c, o) in body.chunks_exact(4).zip(out.chunks_exact_mut(3)) {
+        // Slice patterns rather than indexing: no bounds-check calls in the size-optimised build.
+        let (&[a, b, cc, d], [x, y, z]) = (c, o) else { break };
         let (a, b, cc, d) = (
-            URL_TABLE[usize::from(c[0])],
-            URL_TABLE[usize::from(c[1])],
-            URL_TABLE[usize::from(c[2])],
-            URL_TABLE[usize::from(c[3])],
+            table[usize::from(a)],
+            table[usize::from(b)],
+            table[usize::from(cc)],
+            table[usize::from(d)],
         );
         if (a | b | cc | d) & 0x80 != 0 {
-            let i = c.iter().position(|&x| URL_TABLE[usize::from(x)] == 0xFF).unwrap_or(0);
-            return Err(bad(&format!("invalid character 0x{:02X}", c[i]), at + i));
+            let i = body.iter().position(|&x| table[usize::from(x)] == 0xFF).unwrap_or(0);
+            return Err(bad(&format!("invalid character 0x{:02X}", body[i]), i));
         }
         let n = (u32::from(a) << 18) | (u32::from(b) << 12) | (u32::from(cc) << 6) | u32::from(d);
-        out.extend_from_slice(&n.to_be_bytes()[1..]);
-        at += 4;
+        (*x, *y, *z) = ((n >> 16) as u8, (n >> 8) as u8, n as u8);
     }
-    let rest = chunks.remainder();
-    let v: Vec<u8> = rest.iter().map(|&x| URL_TABLE[usize::from(x)]).collect();
+    let v: Vec<u8> = rest.iter().map(|&x| table[usize::from(x)]).collect();
     if let Some(i) = v.iter().position(|&x| x == 0xFF) {
         return Err(bad(&format!("invalid character 0x{:02X}", rest[i]), at + i));
     }
@@ -160,26 +187,39 @@ pub fn encode_base64(bytes: &[u8], url: bool) -> String {
     } else {
         b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
     };
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
+    let mut out = Vec::with_capacity(bytes.len().div_ceil(3) * 4);
+    let whole = bytes.chunks_exact(3);
+    let tail = whole.remainder();
+    for c in whole {
+        let &[a, b, c] = c else { break };
+        let n = (u32::from(a) << 16) | (u32::from(b) << 8) | u32::from(c);
+        out.extend_from_slice(&[
+            alphabet[(n >> 18) as usize & 63],
+            alphabet[(n >> 12) as usize & 63],
+            alphabet[(n >> 6) as usize & 63],
+            alphabet[n as usize & 63],
+        ]);
+    }
+    for chunk in tail.chunks(3) {
         let n = chunk
             .iter()
             .enumerate()
             .fold(0u32, |acc, (i, &b)| acc | (u32::from(b) << (16 - 8 * i)));
         for i in 0..4 {
             if i <= chunk.len() {
-                out.push(char::from(alphabet[((n >> (18 - 6 * i)) & 63) as usize]));
+                out.push(alphabet[((n >> (18 - 6 * i)) & 63) as usize]);
             } else if !url {
-                out.push('=');
+                out.push(b'=');
             }
         }
     }
-    out
+    // Only alphabet bytes and '=' were written: always ASCII.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Lower-case hex with a separator-free layout.
 pub fn hex_lower(bytes: &[u8]) -> String {
-    crate::der::hex_upper(bytes).to_ascii_lowercase()
+    crate::der::hex(bytes, b"0123456789abcdef")
 }
 
 /// Parses hex (either case, optional `:` separators) into bytes.

@@ -207,12 +207,12 @@ impl Reader<'_> {
         let mut out = String::new();
         loop {
             let start = self.at;
-            while let Some(c) = self.peek() {
-                if c == b'"' || c == b'\\' || c < 0x20 {
-                    break;
-                }
-                self.at += 1;
-            }
+            // One pass over the run (x5c strings are kilobytes long).
+            let rest = self.s.get(start..).unwrap_or_default();
+            self.at += rest
+                .iter()
+                .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+                .unwrap_or(rest.len());
             match core::str::from_utf8(&self.s[start..self.at]) {
                 Ok(run) => out.push_str(run),
                 Err(e) => return err("invalid UTF-8 in string", start + e.valid_up_to()),

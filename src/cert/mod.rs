@@ -670,37 +670,45 @@ fn attribute_text(value: &Tlv<'_>) -> Option<Result<String>> {
 /// Formats a Name in encoding order (`C=JP, O=JPKI, OU=…`), escaping `,` `+` `\` `"` as RFC
 /// 4514 does; values that are not strings are shown as `#hex`. Multi-valued RDNs join with `+`.
 fn format_name(attributes: &[(String, Tlv<'_>)], rdn_sizes: &[usize]) -> Result<String> {
-    let mut rdns = Vec::new();
+    let mut out = String::new();
     let mut it = attributes.iter();
-    for &n in rdn_sizes {
-        let mut parts = Vec::new();
-        for (oid, value) in it.by_ref().take(n) {
-            let key = attribute_short_name(oid).map_or(oid.clone(), str::to_owned);
-            let text = match attribute_text(value) {
-                Some(r) => escape_dn_value(&r.map_err(|e| match e {
-                    Error::Malformed { what, offset } => {
-                        Error::malformed(format!("Name attribute {oid}: {what}"), offset)
-                    }
-                    other => other,
-                })?),
-                None => format!("#{}", hex_upper(value.value)),
-            };
-            parts.push(format!("{key}={text}"));
+    for (r, &n) in rdn_sizes.iter().enumerate() {
+        if r > 0 {
+            out.push_str(", ");
         }
-        rdns.push(parts.join("+"));
+        for (i, (oid, value)) in it.by_ref().take(n).enumerate() {
+            if i > 0 {
+                out.push('+');
+            }
+            out.push_str(attribute_short_name(oid).unwrap_or(oid));
+            out.push('=');
+            match attribute_text(value) {
+                Some(r) => escape_dn_value(
+                    &mut out,
+                    &r.map_err(|e| match e {
+                        Error::Malformed { what, offset } => {
+                            Error::malformed(format!("Name attribute {oid}: {what}"), offset)
+                        }
+                        other => other,
+                    })?,
+                ),
+                None => {
+                    out.push('#');
+                    out.push_str(&hex_upper(value.value));
+                }
+            }
+        }
     }
-    Ok(rdns.join(", "))
+    Ok(out)
 }
 
-fn escape_dn_value(v: &str) -> String {
-    let mut out = String::with_capacity(v.len());
+fn escape_dn_value(out: &mut String, v: &str) {
     for (i, c) in v.chars().enumerate() {
         if matches!(c, ',' | '+' | '\\' | '"' | ';' | '<' | '>') || (i == 0 && matches!(c, '#' | ' ')) {
             out.push('\\');
         }
         out.push(c);
     }
-    out
 }
 
 fn attribute_values(attributes: &[(String, Tlv<'_>)], oid: &str) -> Result<Vec<String>> {
@@ -735,6 +743,11 @@ mod tests {
 
     #[test]
     fn dn_escaping() {
+        let escape_dn_value = |v: &str| {
+            let mut out = String::new();
+            super::escape_dn_value(&mut out, v);
+            out
+        };
         assert_eq!(escape_dn_value("a,b"), "a\\,b");
         assert_eq!(escape_dn_value("#x"), "\\#x");
         assert_eq!(escape_dn_value("公的個人認証サービス"), "公的個人認証サービス");

@@ -307,11 +307,13 @@ pub fn verify_assertion_prepare(assertion: JsValue, options: JsValue) -> Result<
     Ok(out)
 }
 
-/// Internal (the JS WebCrypto driver): finishes the verdict from one answer per job (`true`
-/// when the signature verified; anything else, or a missing answer, is a failed signature).
+/// Internal (the JS WebCrypto driver): the verdict from one answer per job (`true` when the
+/// signature verified; anything else, or a missing answer, is a failed signature). Borrows
+/// `pending` (the driver frees it): the driver may render the all-true verdict while the
+/// signatures are being checked and finish again from the real answers if any is not `true`.
 #[wasm_bindgen(js_name = verifyAssertionFinish, skip_typescript)]
-pub fn verify_assertion_finish(pending: PendingVerification, answers: JsValue) -> Result<JsValue, JsValue> {
-    to_js(&pending.prepared.finish(&answers_to_results(&answers)))
+pub fn verify_assertion_finish(pending: &PendingVerification, answers: JsValue) -> Result<JsValue, JsValue> {
+    to_js(&pending.prepared.finish_ref(&answers_to_results(&answers)))
 }
 
 /// Internal (the JS WebCrypto driver's `verifySignature`): the job for one signature check,
