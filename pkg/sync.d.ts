@@ -1,3 +1,42 @@
 // Types of the "jpki-verify/sync" entry: the default API plus the synchronous Rust provider.
 export * from "./index.js";
-export { verifyAssertionSync, verifySignatureSync, JpkiCard, VirtualCard } from "./dist/full/jpki_verify.js";
+export { verifySignatureSync, JpkiCard, VirtualCard, CrlIndex } from "./dist/full/jpki_verify.js";
+import type { Verdict, VerifyOptions } from "./dist/full/jpki_verify.js";
+import type { CrlIndex } from "./dist/full/jpki_verify.js";
+
+/** A platform operator's answer, trusted as the caller configured it (must be fresh: 15 min). */
+export interface OperatorAnswer {
+  status: "good" | "revoked" | "unknown";
+  /** RFC 5280 name, e.g. "affiliationChanged" (the 4 basic information changed). */
+  reason?: string;
+  source: string;
+  /** Unix seconds. */
+  producedAt: number;
+}
+
+/** Revocation evidence for one verification (the verdict's `revocation` slot is filled from it). */
+export interface RevocationInput {
+  /** Verified CRL indexes (`CrlIndex.build`, `CrlIndex.fromBytes`); the one covering the signer's CA answers. */
+  crls?: CrlIndex[];
+  /** An OCSP response about the signer (from `fetchOcsp`) and the nonce its request carried. */
+  ocsp?: { response: Uint8Array; nonce?: Uint8Array };
+  external?: OperatorAnswer;
+}
+
+export type VerifyOptionsWithRevocation = VerifyOptions & { revocation?: RevocationInput };
+
+/** WebCrypto verification with revocation evidence. */
+export function verifyAssertion(
+  assertion: string | Uint8Array | ArrayBuffer,
+  options: VerifyOptionsWithRevocation,
+): Promise<Verdict>;
+/** The same with the Rust provider, synchronously. */
+export function verifyAssertionSync(assertion: string | Uint8Array | ArrayBuffer, options: VerifyOptionsWithRevocation): Verdict;
+/**
+ * Asks an OCSP responder about the signer of `assertion` (read without verification): POSTs the
+ * request with `fetch` and returns `{ response, nonce }` for `options.revocation.ocsp`.
+ */
+export function fetchOcsp(
+  assertion: string | Uint8Array | ArrayBuffer,
+  options: { url: string; fetch?: typeof fetch; trust?: "jlis" | "test" },
+): Promise<{ response: Uint8Array; nonce: Uint8Array }>;

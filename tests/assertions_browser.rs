@@ -27,6 +27,8 @@ struct Case {
     options: JsValue,
     valid: bool,
     code: Option<String>,
+    /// Cases with revocation evidence run in `manifest_with_revocation_in_chromium`.
+    revocation: bool,
 }
 
 fn cases() -> Vec<Case> {
@@ -52,6 +54,7 @@ fn cases() -> Vec<Case> {
                 options,
                 valid: c["expect"]["valid"].as_bool().unwrap(),
                 code: c["expect"]["code"].as_str().map(str::to_owned),
+                revocation: c.get("revocation").is_some(),
             }
         })
         .collect()
@@ -73,7 +76,7 @@ fn outcome(verdict: &JsValue) -> (bool, Option<String>) {
 async fn manifest_with_webcrypto_in_chromium() {
     let cases = cases();
     let mut failed = Vec::new();
-    for c in &cases {
+    for c in cases.iter().filter(|c| !c.revocation) {
         let v = jpki_verify::wasm::verify_assertion(c.input.clone(), c.options.clone())
             .await
             .unwrap();
@@ -90,7 +93,7 @@ async fn manifest_with_webcrypto_in_chromium() {
 fn manifest_with_rust_provider_in_chromium() {
     let cases = cases();
     let mut failed = Vec::new();
-    for c in &cases {
+    for c in cases.iter().filter(|c| !c.revocation) {
         let v = jpki_verify::wasm::verify_assertion_sync(c.input.clone(), c.options.clone()).unwrap();
         if outcome(&v) != (c.valid, c.code.clone()) {
             failed.push(format!("{}: got {:?}", c.name, outcome(&v)));
@@ -111,4 +114,99 @@ fn invalid_options_throw_a_coded_error() {
         Reflect::get(&err, &"code".into()).unwrap().as_string().as_deref(),
         Some("JPKI_INVALID_OPTIONS")
     );
+}
+
+/// The manifest's revocation cases in Chromium: CRL indexes built in wasm, the verification's
+/// signature checks (CA, holder) answered by the browser's WebCrypto, and the same with the
+/// Rust provider; the verdict's revocation slot must be the expected one.
+#[cfg(feature = "revocation")]
+#[test]
+async fn manifest_with_revocation_in_chromium() {
+    use jpki_verify::assertion::{self, VerifyOptions};
+    use jpki_verify::revocation::crl::CrlIndex;
+    use jpki_verify::revocation::{Reason, RevocationAnswer, RevocationSources};
+    use jpki_verify::trust::TrustAnchors;
+
+    let manifest: serde_json::Value = serde_json::from_slice(file("manifest.json")).unwrap();
+    let mut ran = 0;
+    let mut failed = Vec::new();
+    for c in manifest["cases"].as_array().unwrap() {
+        let Some(r) = c.get("revocation") else { continue };
+        let name = c["name"].as_str().unwrap();
+        let indexes: Vec<CrlIndex> = r["crls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                CrlIndex::build(
+                    file(f.as_str().unwrap()),
+                    &TrustAnchors::test_pki(),
+                    &jpki_verify::RustCrypto,
+                )
+                .unwrap()
+            })
+            .collect();
+        let refs: Vec<&CrlIndex> = indexes.iter().collect();
+        let external = r.get("external").map(|e| {
+            let status = match e["status"].as_str().unwrap() {
+                "good" => jpki_verify::assertion::RevocationStatus::Good,
+                "revoked" => jpki_verify::assertion::RevocationStatus::Revoked,
+                _ => jpki_verify::assertion::RevocationStatus::Unknown,
+            };
+            let reason = e["reason"].as_str().map(|n| {
+                (0..=10u8)
+                    .filter_map(Reason::from_code)
+                    .find(|r| r.as_str() == n)
+                    .unwrap()
+            });
+            RevocationAnswer::external(
+                status,
+                reason,
+                e["source"].as_str().unwrap(),
+                e["producedAt"].as_i64().unwrap(),
+            )
+        });
+        let mut sources = RevocationSources::crls(&refs);
+        if let Some(e) = &external {
+            sources = sources.with_external(e);
+        }
+        let options = VerifyOptions::from_json(&c["options"].to_string()).unwrap();
+        let input = file(c["file"].as_str().unwrap());
+        // WebCrypto answers the checks.
+        let prepared = assertion::prepare_with(input, &options, None, None, &sources);
+        let mut results = Vec::new();
+        for check in prepared.checks() {
+            let ok = jpki_verify::wasm::verify_signature(
+                check.algorithm.name().to_owned(),
+                check.spki.clone(),
+                check.message.clone(),
+                check.signature.clone(),
+            )
+            .await
+            .unwrap()
+            .as_bool()
+                == Some(true);
+            results.push(if ok {
+                Ok(())
+            } else {
+                Err(jpki_verify::Error::SignatureInvalid { what: "signature" })
+            });
+        }
+        let webcrypto = prepared.finish(&results);
+        let rust = assertion::verify_with(input, &options, None, None, &sources, &jpki_verify::RustCrypto);
+        let want = &c["expect"];
+        for (provider, v) in [("webcrypto", &webcrypto), ("rust", &rust)] {
+            let status = serde_json::to_value(v.revocation.status).unwrap();
+            if v.valid != want["valid"].as_bool().unwrap()
+                || v.code() != want["code"].as_str()
+                || status != want["revocation"]["status"]
+                || v.revocation.reason.as_deref() != want["revocation"]["reason"].as_str()
+            {
+                failed.push(format!("{name} ({provider}): {:?} {:?}", v.errors, v.revocation));
+            }
+        }
+        ran += 1;
+    }
+    assert!(failed.is_empty(), "{failed:#?}");
+    assert!(ran >= 5, "{ran} revocation cases");
 }

@@ -46,6 +46,7 @@ function layOut(dir) {
     for (const rel of [entry, api, `dist/${build}/jpki_verify.js`, `dist/${build}/jpki_verify_bg.wasm`]) add(rel);
   }
   add("webcrypto-driver.js");
+  add("revocation.js");
   writeFileSync(join(dir, "worker.js"), worker);
   modules.unshift(`(name = "worker.js", esModule = embed "worker.js")`);
   return modules;
@@ -86,6 +87,12 @@ const worker :Workerd.Worker = (
         input: c.format === "jws" ? bytes.toString("utf8") : bytes.toString("base64"),
         options: c.options,
         detachedContent: c.detachedContent ? readFileSync(join(fixtures, c.detachedContent)).toString("base64") : undefined,
+        revocation: c.revocation
+          ? {
+              crls: c.revocation.crls.map((f) => readFileSync(join(fixtures, f)).toString("base64")),
+              external: c.revocation.external,
+            }
+          : undefined,
       };
     }),
   );
@@ -105,7 +112,10 @@ const worker :Workerd.Worker = (
   for (const [i, c] of manifest.cases.entries()) {
     const r = results[i];
     for (const provider of ["webcrypto", "rust"]) {
-      if (r[provider].valid !== c.expect.valid || r[provider].code !== c.expect.code) {
+      const rev = c.expect.revocation;
+      const revocationHolds =
+        !rev || (r[provider].revocation.status === rev.status && (r[provider].revocation.reason ?? null) === rev.reason);
+      if (r[provider].valid !== c.expect.valid || r[provider].code !== c.expect.code || !revocationHolds) {
         failures.push(`${c.name} (${provider}): ${JSON.stringify(r[provider])}`);
       }
     }

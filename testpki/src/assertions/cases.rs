@@ -125,6 +125,19 @@ pub(crate) struct Case {
     /// `None` = valid; otherwise the first error code.
     pub(crate) expect: Option<&'static str>,
     pub(crate) files: Vec<GeneratedFile>,
+    /// Revocation evidence given to the verification (manifest `revocation`).
+    pub(crate) revocation: Option<RevocationInput>,
+}
+
+/// The manifest's `revocation` of a case: CRL files (in this folder) and/or a platform
+/// operator's answer, and the expected revocation slot.
+#[derive(Clone, Debug)]
+pub(crate) struct RevocationInput {
+    pub(crate) crls: Vec<&'static str>,
+    /// `(status, reason, source, producedAt)` of an operator answer.
+    pub(crate) external: Option<(&'static str, Option<&'static str>, &'static str, i64)>,
+    /// Expected `verdict.revocation`: `(status, reason)`.
+    pub(crate) expect: (&'static str, Option<&'static str>),
 }
 
 impl Case {
@@ -140,13 +153,33 @@ impl Case {
             case.set("detachedContent", Json::str(content));
         }
         case.set("options", self.options.to_json());
-        case.set(
-            "expect",
-            Json::obj([
-                ("valid", Json::Bool(self.expect.is_none())),
-                ("code", self.expect.map_or(Json::Null, Json::str)),
-            ]),
-        );
+        let mut expect = Json::obj([
+            ("valid", Json::Bool(self.expect.is_none())),
+            ("code", self.expect.map_or(Json::Null, Json::str)),
+        ]);
+        if let Some(r) = &self.revocation {
+            let mut input = Json::obj([("crls", Json::Arr(r.crls.iter().map(|c| Json::str(c)).collect()))]);
+            if let Some((status, reason, source, produced_at)) = r.external {
+                let mut answer = Json::obj([
+                    ("status", Json::str(status)),
+                    ("source", Json::str(source)),
+                    ("producedAt", Json::Int(produced_at)),
+                ]);
+                if let Some(reason) = reason {
+                    answer.set("reason", Json::str(reason));
+                }
+                input.set("external", answer);
+            }
+            case.set("revocation", input);
+            expect.set(
+                "revocation",
+                Json::obj([
+                    ("status", Json::str(r.expect.0)),
+                    ("reason", r.expect.1.map_or(Json::Null, Json::str)),
+                ]),
+            );
+        }
+        case.set("expect", expect);
         case
     }
 }
@@ -255,6 +288,7 @@ impl Builder<'_> {
                 name: file,
                 bytes: token.into_bytes(),
             }],
+            revocation: None,
         });
     }
 
@@ -289,6 +323,7 @@ impl Builder<'_> {
             options,
             expect,
             files,
+            revocation: None,
         });
     }
 
@@ -336,6 +371,8 @@ const POLICY_MISMATCH: Option<&str> = Some("JPKI_POLICY_MISMATCH");
 const REVOCATION_UNCHECKED: Option<&str> = Some("JPKI_REVOCATION_UNCHECKED");
 const BUDGET_EXCEEDED: Option<&str> = Some("JPKI_BUDGET_EXCEEDED");
 
+const REVOKED: Option<&str> = Some("JPKI_REVOKED");
+
 const AO: &str = "account-opening";
 const LOGIN: &str = "login";
 const SIGN: &str = "sign";
@@ -350,6 +387,8 @@ pub(crate) fn build(m: &Material) -> Result<Built, Error> {
     jws_algorithms(&mut b)?;
     jws_structure(&mut b)?;
     cms_cases(&mut b)?;
+    let mut extra_files = extra_files;
+    extra_files.extend(jws_revocation(&mut b)?);
     b.cases.sort_by(|x, y| x.name.cmp(&y.name));
     Ok(Built {
         cases: b.cases,
@@ -1250,4 +1289,118 @@ fn cms_cases(b: &mut Builder<'_>) -> Result<(), Error> {
         MALFORMED,
     );
     Ok(())
+}
+
+/// `(name, signer stem, purpose, description, options, expected code, revocation input)`.
+type RevocationCase = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Options,
+    Option<&'static str>,
+    RevocationInput,
+);
+
+/// Revocation: the verdict's slot from the test CAs' CRLs (copied into this folder) and from a
+/// platform operator's answer. The CRLs' window (thisUpdate 2026-05-31T15:00Z, nextUpdate a day
+/// later) contains the validation time; the stale CRL's does not.
+fn jws_revocation(b: &mut Builder<'_>) -> Result<Vec<GeneratedFile>, Error> {
+    let crls = crate::crl::fixture_crls()?;
+    let copy = |name: &str, as_name: &str| {
+        crls.iter()
+            .find(|f| f.name == name)
+            .map(|f| GeneratedFile {
+                name: as_name.to_string(),
+                bytes: f.bytes.clone(),
+            })
+            .ok_or_else(|| Error::Crypto(format!("no {name}")))
+    };
+    let files = vec![
+        copy("sign-ca.crl", "crl-sign-ca.crl")?,
+        copy("sign-ca-stale.crl", "crl-sign-ca-stale.crl")?,
+        copy("auth-ca.crl", "crl-auth-ca.crl")?,
+    ];
+    let strict = |purpose| Options::new(purpose).revocation(None);
+    let cases: [RevocationCase; 7] = [
+        (
+            "jws-crl-good-taro",
+            "taro-sign",
+            AO,
+            "Account opening with the signature CA's current CRL: taro is not on it → good; unchecked revocation would be an error.",
+            strict(AO),
+            VALID,
+            RevocationInput { crls: vec!["crl-sign-ca.crl"], external: None, expect: ("good", None) },
+        ),
+        (
+            "jws-crl-revoked-moved",
+            "moved-sign",
+            AO,
+            "moved's signature certificate is on the CRL with affiliationChanged (the 4 basic information changed).",
+            strict(AO),
+            REVOKED,
+            RevocationInput { crls: vec!["crl-sign-ca.crl"], external: None, expect: ("revoked", Some("affiliationChanged")) },
+        ),
+        (
+            "jws-crl-revoked-lost",
+            "lost-sign",
+            SIGN,
+            "lost's signature certificate is on the CRL with keyCompromise; revoked is an error even where unchecked would be a warning.",
+            Options::new(SIGN),
+            REVOKED,
+            RevocationInput { crls: vec!["crl-sign-ca.crl"], external: None, expect: ("revoked", Some("keyCompromise")) },
+        ),
+        (
+            "jws-crl-stale",
+            "taro-sign",
+            AO,
+            "Only a month-old CRL: stale, so revocation is unchecked (an error for account opening).",
+            strict(AO),
+            REVOCATION_UNCHECKED,
+            RevocationInput { crls: vec!["crl-sign-ca-stale.crl"], external: None, expect: ("unchecked", None) },
+        ),
+        (
+            "jws-crl-login-lost",
+            "lost-auth",
+            LOGIN,
+            "Login by lost's authentication certificate with both CAs' CRLs: the authentication CA's lists it (keyCompromise).",
+            Options::new(LOGIN),
+            REVOKED,
+            RevocationInput {
+                crls: vec!["crl-sign-ca.crl", "crl-auth-ca.crl"],
+                external: None,
+                expect: ("revoked", Some("keyCompromise")),
+            },
+        ),
+        (
+            "jws-operator-good-taro",
+            "taro-sign",
+            AO,
+            "A platform operator's fresh answer (good) fills the slot.",
+            strict(AO),
+            VALID,
+            RevocationInput { crls: vec![], external: Some(("good", None, "example-pf", T - 120)), expect: ("good", None) },
+        ),
+        (
+            "jws-operator-revoked-taro",
+            "taro-sign",
+            AO,
+            "A platform operator's fresh answer says revoked (affiliationChanged).",
+            strict(AO),
+            REVOKED,
+            RevocationInput {
+                crls: vec![],
+                external: Some(("revoked", Some("affiliationChanged"), "example-pf", T - 120)),
+                expect: ("revoked", Some("affiliationChanged")),
+            },
+        ),
+    ];
+    for (name, stem, purpose, description, options, expect, revocation) in cases {
+        let token = b.jws(stem, &claims(purpose))?;
+        b.push_jws(name, description, token, options, expect);
+        if let Some(case) = b.cases.last_mut() {
+            case.revocation = Some(revocation);
+        }
+    }
+    Ok(files)
 }

@@ -1,8 +1,8 @@
 // A Cloudflare worker that imports the npm package the way a deployed worker does (through the
 // package's "workerd" export condition, wasm imported as a module) and verifies the posted
 // assertion cases with both providers.
-import { verifyAssertion, parseCertificate } from "jpki-verify";
-import { verifyAssertionSync } from "jpki-verify/sync";
+import { verifyAssertion as verifyAssertionSmall, parseCertificate } from "jpki-verify";
+import { verifyAssertion as verifyAssertionFull, verifyAssertionSync, CrlIndex } from "jpki-verify/sync";
 
 const fromBase64 = (s) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
 
@@ -15,12 +15,21 @@ export default {
       const input = c.format === "jws" ? c.input : fromBase64(c.input);
       const options = { ...c.options };
       if (c.detachedContent) options.detachedContent = fromBase64(c.detachedContent);
+      // Revocation evidence needs the full build ("jpki-verify/sync"); the CRL index is built
+      // here with WebCrypto, as an edge worker would.
+      let verifyAssertion = verifyAssertionSmall;
+      if (c.revocation) {
+        const crls = [];
+        for (const der of c.revocation.crls) crls.push(await CrlIndex.build(fromBase64(der), "test"));
+        options.revocation = { crls, external: c.revocation.external };
+        verifyAssertion = verifyAssertionFull;
+      }
       const webcrypto = await verifyAssertion(input, options);
       const rust = verifyAssertionSync(input, options);
       results.push({
         name: c.name,
-        webcrypto: { valid: webcrypto.valid, code: webcrypto.errors[0]?.code ?? null },
-        rust: { valid: rust.valid, code: rust.errors[0]?.code ?? null },
+        webcrypto: { valid: webcrypto.valid, code: webcrypto.errors[0]?.code ?? null, revocation: webcrypto.revocation },
+        rust: { valid: rust.valid, code: rust.errors[0]?.code ?? null, revocation: rust.revocation },
         identical: JSON.stringify(webcrypto) === JSON.stringify(rust),
       });
     }
