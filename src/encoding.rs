@@ -188,19 +188,7 @@ pub fn encode_base64(bytes: &[u8], url: bool) -> String {
         b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
     };
     let mut out = Vec::with_capacity(bytes.len().div_ceil(3) * 4);
-    let whole = bytes.chunks_exact(3);
-    let tail = whole.remainder();
-    for c in whole {
-        let &[a, b, c] = c else { break };
-        let n = (u32::from(a) << 16) | (u32::from(b) << 8) | u32::from(c);
-        out.extend_from_slice(&[
-            alphabet[(n >> 18) as usize & 63],
-            alphabet[(n >> 12) as usize & 63],
-            alphabet[(n >> 6) as usize & 63],
-            alphabet[n as usize & 63],
-        ]);
-    }
-    for chunk in tail.chunks(3) {
+    for chunk in bytes.chunks(3) {
         let n = chunk
             .iter()
             .enumerate()
