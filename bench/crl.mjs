@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // CRL benchmark in wasm under Node: the 1,000,000-entry CRL of the test signature CA
 // (target/crl/crl1m.der, written by `make bench-crl`) parsed, verified (WebCrypto: the npm
-// package's default build) and indexed by `CrlIndex.build`, then lookups and a saved-index load.
+// package's jpki-verify/sync build, dist/full: the small default build has no revocation code)
+// and indexed by `CrlIndex.build`, then lookups and a saved-index load.
 //
-//   node bench/crl.mjs [CRL] [WASM_DIR]    (defaults: target/crl/crl1m.der, pkg/dist/web)
+//   node bench/crl.mjs [CRL] [WASM_DIR]    (defaults: target/crl/crl1m.der, pkg/dist/full)
 //
 // Prints `BENCH crl1m_index_wasm_s X s` plus `#` notes (lookups, load) and PASS/MISS against
 // the issue's target (<= 3 s); exits non-zero only on a wrong answer.
@@ -13,7 +14,7 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const crlPath = process.argv[2] ?? `${ROOT}target/crl/crl1m.der`;
-const wasmDir = process.argv[3] ?? `${ROOT}pkg/dist/web`;
+const wasmDir = process.argv[3] ?? `${ROOT}pkg/dist/full`;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
 const mod = await import(`${wasmDir}/jpki_verify.js`);
