@@ -89,9 +89,15 @@ macro_rules! persona {
     };
 }
 
-/// The personas of the test PKI built in (`tests/fixtures/testpki/README.md`): two valid ones
-/// and `expired`, whose certificates expired on 2024-03-31.
-static PERSONAS: [PersonaFiles; 3] = [persona!("taro"), persona!("hanako"), persona!("expired")];
+/// The personas of the test PKI built in (`tests/fixtures/testpki/README.md`): two valid ones,
+/// `expired`, whose certificates expired on 2024-03-31, and `moved`, whose signature
+/// certificate the test CA's CRL revokes (affiliationChanged: the holder moved).
+static PERSONAS: [PersonaFiles; 4] = [
+    persona!("taro"),
+    persona!("hanako"),
+    persona!("expired"),
+    persona!("moved"),
+];
 static SIGN_CA: &[u8] = testpki!("sign-ca.der");
 static AUTH_CA: &[u8] = testpki!("auth-ca.der");
 
@@ -117,7 +123,7 @@ pub enum VirtualToken {
 /// sign_password: "ABC123" }`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VirtualCardConfig<S: AsRef<str> = &'static str> {
-    /// Test PKI persona id ([`personas`]): `taro`, `hanako`, `expired`.
+    /// Test PKI persona id ([`personas`]): `taro`, `hanako`, `expired`, `moved`.
     pub persona: S,
     /// Card or Android token.
     pub token: VirtualToken,

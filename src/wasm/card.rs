@@ -318,7 +318,7 @@ pub struct VirtualCard {
 #[cfg(feature = "virtual-card")]
 #[wasm_bindgen(js_class = VirtualCard)]
 impl VirtualCard {
-    /// `{ persona?: "taro" | "hanako" | "expired", token?: "card" | "android", authPin?, signPassword? }`
+    /// `{ persona?: "taro" | "hanako" | "expired" | "moved", token?: "card" | "android", authPin?, signPassword? }`
     /// (defaults: taro, card, 1234, ABC123).
     #[wasm_bindgen(constructor)]
     pub fn new(

@@ -445,6 +445,27 @@ test("account opening, login and the audit trail in Chromium", async (t) => {
     assertClean();
   });
 
+  await t.test("moved: the server's CRL check refuses the revoked certificate (JPKI_REVOKED)", async () => {
+    await byId("result-restart").click();
+    await expectStep("step-consent");
+    await byId("consent-check").check();
+    await byId("consent-continue").click();
+    await expectStep("step-reader");
+    await byId("persona-select").selectOption("moved");
+    await byId("reader-continue").click();
+    await expectStep("step-pin");
+    await submitPin("ABC123");
+    await expectStep("step-review");
+    await byId("review-send").click();
+    await expectStep("step-result");
+    await expectText("result-error", "JPKI_REVOKED");
+    await expectText("result-error", "市区町村窓口");
+    await shot("moved-revoked");
+    const expected = /^console error: Failed to load resource: the server responded with a status of 422/;
+    problems.splice(0, problems.length, ...problems.filter((p) => !expected.test(p)));
+    assertClean();
+  });
+
   await t.test("a reader through the Web Smart Card API (scripted navigator.smartCard)", async () => {
     const main = page;
     page = await newPage(fakeSmartCard);

@@ -96,6 +96,7 @@ const TEXTS = {
   "persona.taro": ["山田 太郎（有効な証明書）", "Taro Yamada (valid certificates)"],
   "persona.hanako": ["高橋 花子（有効・置き換え文字あり）", "Hanako Takahashi (valid; a substituted character)"],
   "persona.expired": ["有効期限切れの証明書", "Expired certificates"],
+  "persona.moved": ["転居済み（署名用電子証明書は失効）", "Moved house (signature certificate revoked)"],
   "reader.smartcard": ["ICカードリーダー（Web Smart Card API）", "Card reader (Web Smart Card API)"],
   "reader.smartcard.desc": [
     "接続したICカードリーダー上のマイナンバーカードを読み取ります。キオスク端末や Isolated Web App など、Web Smart Card API を使えるブラウザでだけ選べます。",
