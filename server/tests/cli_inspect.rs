@@ -69,7 +69,10 @@ fn every_test_pki_certificate() {
         assert_eq!(j, lib, "{name}");
         n += 1;
     }
-    assert_eq!(n, 28);
+    assert_eq!(
+        n, 32,
+        "15 personas (incl. moved and lost) × 2 certificates + the two CAs"
+    );
 }
 
 #[test]

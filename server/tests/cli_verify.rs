@@ -32,6 +32,14 @@ fn run(case: &Value) -> (Option<i32>, Value) {
     if let Some(d) = case.get("detachedContent").and_then(Value::as_str) {
         cmd.arg("--detached").arg(fixtures().join(d));
     }
+    if let Some(r) = case.get("revocation") {
+        for crl in r["crls"].as_array().unwrap() {
+            cmd.arg("--crl").arg(fixtures().join(crl.as_str().unwrap()));
+        }
+        if let Some(e) = r.get("external") {
+            cmd.args(["--revocation-answer", &e.to_string()]);
+        }
+    }
     let out = cmd.output().unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
     (out.status.code(), serde_json::from_str(&stdout).unwrap_or(Value::Null))
@@ -55,6 +63,15 @@ fn every_manifest_case_through_the_cli() {
             "{}",
             case["name"]
         );
+        if let Some(rev) = case["expect"].get("revocation") {
+            assert_eq!(verdict["revocation"]["status"], rev["status"], "{}", case["name"]);
+            assert_eq!(
+                verdict["revocation"].get("reason").cloned().unwrap_or(Value::Null),
+                rev["reason"],
+                "{}",
+                case["name"]
+            );
+        }
         n += 1;
     }
     assert!(n >= 40);

@@ -5,6 +5,9 @@
 use std::path::PathBuf;
 
 use jpki_verify::assertion::{self, Format, Purpose, Severity, Trust, ValidityAt};
+use jpki_verify::revocation::crl::CrlIndex;
+use jpki_verify::revocation::{Reason, RevocationAnswer, RevocationSources};
+use jpki_verify::trust::TrustAnchors;
 use jpki_verify::RustCrypto;
 
 use super::inspect::{print_stdout, read_limited};
@@ -49,6 +52,14 @@ pub(crate) struct VerifyArgs {
     /// CMS: check certificate validity at the signingTime attribute.
     #[arg(long)]
     at_signing_time: bool,
+    /// A CRL (DER or a saved `.crlidx` index) to check revocation against; repeatable. Verified
+    /// against the `--trust` anchors.
+    #[arg(long = "crl")]
+    crls: Vec<PathBuf>,
+    /// A platform operator's answer, as JSON `{"status":"good|revoked|unknown","reason"?,
+    /// "source","producedAt"}`.
+    #[arg(long)]
+    revocation_answer: Option<String>,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -114,8 +125,57 @@ pub(crate) fn run(a: &VerifyArgs) -> Result<bool, Failure> {
         options.cms_validity_at = ValidityAt::SigningTime;
     }
     options.validate()?;
-    let verdict = assertion::verify(&input, &options, None, detached.as_deref(), &RustCrypto);
+    let anchors = match a.trust {
+        TrustArg::Jlis => TrustAnchors::jlis(),
+        TrustArg::Test => TrustAnchors::test_pki(),
+    };
+    let mut crls = Vec::new();
+    for path in &a.crls {
+        let bytes = read_limited(path, 1 << 30)?;
+        let index = if path
+            .extension()
+            .is_some_and(|e| e == crate::revocation::INDEX_EXTENSION)
+        {
+            CrlIndex::from_bytes(&bytes)?
+        } else {
+            CrlIndex::build(&bytes, &anchors, &RustCrypto)?
+        };
+        crls.push(index);
+    }
+    let external = a.revocation_answer.as_deref().map(operator_answer).transpose()?;
+    let refs: Vec<&CrlIndex> = crls.iter().collect();
+    let mut sources = RevocationSources::crls(&refs);
+    if let Some(e) = &external {
+        sources = sources.with_external(e);
+    }
+    let verdict = assertion::verify_with(&input, &options, None, detached.as_deref(), &sources, &RustCrypto);
     let json = serde_json::to_string_pretty(&verdict).map_err(|e| Failure::input("JPKI_INTERNAL", e.to_string()))?;
     print_stdout(&json)?;
     Ok(verdict.valid)
+}
+
+/// `--revocation-answer`: a platform operator's answer as JSON.
+fn operator_answer(json: &str) -> Result<RevocationAnswer, Failure> {
+    let bad = |what: &str| Failure::input("JPKI_INVALID_OPTIONS", format!("--revocation-answer: {what}"));
+    let v: serde_json::Value = serde_json::from_str(json).map_err(|e| bad(&e.to_string()))?;
+    let status = match v["status"].as_str() {
+        Some("good") => assertion::RevocationStatus::Good,
+        Some("revoked") => assertion::RevocationStatus::Revoked,
+        Some("unknown") => assertion::RevocationStatus::Unknown,
+        _ => return Err(bad("status must be good, revoked or unknown")),
+    };
+    let reason = match v["reason"].as_str() {
+        None => None,
+        Some(name) => Some(
+            (0..=10u8)
+                .filter_map(Reason::from_code)
+                .find(|r| r.as_str() == name)
+                .ok_or_else(|| bad("unknown reason"))?,
+        ),
+    };
+    let source = v["source"].as_str().ok_or_else(|| bad("source must be a string"))?;
+    let produced_at = v["producedAt"]
+        .as_i64()
+        .ok_or_else(|| bad("producedAt must be Unix seconds"))?;
+    Ok(RevocationAnswer::external(status, reason, source, produced_at))
 }
