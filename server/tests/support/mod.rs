@@ -192,9 +192,9 @@ impl Postgres {
                 .unwrap()
                 .success());
         }
-        let pg = Postgres {
+        let mut pg = Postgres {
             dir: dir.clone(),
-            port: free_port(),
+            port: 0,
             bin,
             as_root,
         };
@@ -213,15 +213,18 @@ impl Postgres {
                 "--locale=C",
             ],
         );
-        let opts = format!(
-            "-p {} -k {} -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=128MB",
-            pg.port,
-            dir.display()
-        );
         let log = dir.join("postgres.log");
-        pg.run(
-            "pg_ctl",
-            &[
+        // A port found free can be taken by another test's server before PostgreSQL binds it:
+        // try another one (the log says why a start failed).
+        let mut started = false;
+        for _ in 0..5 {
+            pg.port = free_port();
+            let opts = format!(
+                "-p {} -k {} -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=128MB",
+                pg.port,
+                dir.display()
+            );
+            let args = [
                 "-D",
                 data.to_str().unwrap(),
                 "-o",
@@ -232,7 +235,16 @@ impl Postgres {
                 "-t",
                 "60",
                 "start",
-            ],
+            ];
+            if pg.try_run("pg_ctl", &args).is_ok() {
+                started = true;
+                break;
+            }
+        }
+        assert!(
+            started,
+            "PostgreSQL did not start:\n{}",
+            std::fs::read_to_string(&log).unwrap_or_default()
         );
         pg.run(
             "createdb",
@@ -253,18 +265,27 @@ impl Postgres {
     }
 
     fn run(&self, tool: &str, args: &[&str]) {
+        if let Err(e) = self.try_run(tool, args) {
+            panic!("{e}");
+        }
+    }
+
+    fn try_run(&self, tool: &str, args: &[&str]) -> Result<(), String> {
         let out = self
             .command(tool)
             .args(args)
             .current_dir(&self.dir)
             .output()
-            .unwrap_or_else(|e| panic!("{tool}: {e}"));
-        assert!(
-            out.status.success(),
-            "{tool} {args:?} failed:\n{}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
+            .map_err(|e| format!("{tool}: {e}"))?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(format!(
+                "{tool} {args:?} failed:\n{}\n{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ))
+        }
     }
 
     pub fn url(&self) -> String {
