@@ -60,7 +60,7 @@ pub(crate) fn load_dir(dir: &Path, anchors: &TrustAnchors) -> Vec<CrlIndex> {
         };
         match loaded {
             Ok(index) => {
-                tracing::info!(file = %path.display(), issuer = index.anchor_id(), entries = index.len(), "CRL loaded");
+                tracing::info!(file = %path.display(), anchor = index.anchor_id(), entries = index.len(), "CRL loaded");
                 if let Some(existing) = out
                     .iter_mut()
                     .find(|i| i.issuer() == index.issuer() && i.anchor_id() == index.anchor_id())
