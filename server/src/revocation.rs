@@ -32,10 +32,21 @@ impl CrlSet {
     }
 }
 
-/// Loads every CRL (`*.crl`, `*.der`: parsed and verified against `anchors`) and saved index
-/// (`*.crlidx`: integrity-checked) in `dir`. Files that fail are logged and skipped; when two
-/// CRLs come from the same issuer, the newest (thisUpdate) wins.
-pub(crate) fn load_dir(dir: &Path, anchors: &TrustAnchors) -> Vec<CrlIndex> {
+/// Whether an index names one of `anchors` (id and issuer DN): a saved index of another trust
+/// setting (a test index under J-LIS trust) is never used.
+pub(crate) fn index_matches_anchors(index: &CrlIndex, anchors: &TrustAnchors) -> bool {
+    anchors
+        .iter()
+        .any(|a| a.reference.id == index.anchor_id() && a.certificate.subject == index.issuer())
+}
+
+/// Loads every CRL (`*.crl`, `*.der`: parsed and its signature verified against `anchors`) in
+/// `dir`, and — only when `trust_indexes` — every saved index (`*.crlidx`). A saved index is
+/// checked for damage (its SHA-256) and for naming a configured anchor, not for its origin: it
+/// is trusted as much as whoever can write the folder, so by default only signed CRLs count.
+/// Files that fail are logged and skipped; when two CRLs come from the same issuer, the newest
+/// (thisUpdate) wins.
+pub(crate) fn load_dir(dir: &Path, anchors: &TrustAnchors, trust_indexes: bool) -> Vec<CrlIndex> {
     let mut out: Vec<CrlIndex> = Vec::new();
     let Ok(entries) = std::fs::read_dir(dir) else {
         tracing::warn!(dir = %dir.display(), "CRL folder cannot be read");
@@ -50,9 +61,23 @@ pub(crate) fn load_dir(dir: &Path, anchors: &TrustAnchors) -> Vec<CrlIndex> {
             .unwrap_or("")
             .to_ascii_lowercase();
         let loaded = match ext.as_str() {
+            INDEX_EXTENSION if !trust_indexes => {
+                tracing::debug!(file = %path.display(), "saved CRL index ignored (no --trust-crl-indexes)");
+                continue;
+            }
             INDEX_EXTENSION => std::fs::read(&path)
                 .map_err(|e| e.to_string())
-                .and_then(|b| CrlIndex::from_bytes(&b).map_err(|e| format!("{}: {e}", e.code()))),
+                .and_then(|b| CrlIndex::from_bytes(&b).map_err(|e| format!("{}: {e}", e.code())))
+                .and_then(|i| {
+                    if index_matches_anchors(&i, anchors) {
+                        Ok(i)
+                    } else {
+                        Err(format!(
+                            "names anchor {} that this trust setting does not have",
+                            i.anchor_id()
+                        ))
+                    }
+                }),
             "crl" | "der" => std::fs::read(&path)
                 .map_err(|e| e.to_string())
                 .and_then(|b| CrlIndex::build(&b, anchors, &Ring).map_err(|e| format!("{}: {e}", e.code()))),
@@ -98,10 +123,11 @@ fn fingerprint(dir: &Path) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
 pub(crate) fn watch(
     dir: PathBuf,
     anchors: TrustAnchors,
+    trust_indexes: bool,
     set: Arc<CrlSet>,
     every: Duration,
 ) -> tokio::task::JoinHandle<()> {
-    set.replace(load_dir(&dir, &anchors));
+    set.replace(load_dir(&dir, &anchors, trust_indexes));
     tokio::spawn(async move {
         let mut last = fingerprint(&dir);
         let mut tick = tokio::time::interval(every);
@@ -111,7 +137,7 @@ pub(crate) fn watch(
             if now != last {
                 last = now;
                 let (d, a) = (dir.clone(), anchors.clone());
-                match tokio::task::spawn_blocking(move || load_dir(&d, &a)).await {
+                match tokio::task::spawn_blocking(move || load_dir(&d, &a, trust_indexes)).await {
                     Ok(v) => {
                         tracing::info!(indexes = v.len(), "CRL folder changed: reloaded");
                         set.replace(v);

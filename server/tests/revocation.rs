@@ -95,7 +95,8 @@ fn scenario(db: &str) {
     let summary: Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(summary["anchor"], "test-sign-ca");
     assert!(summary["entries"].as_u64().unwrap() >= 2, "{summary}");
-    assert!(std::path::Path::new(summary["file"].as_str().unwrap()).exists());
+    assert!(std::path::Path::new(summary["crl"].as_str().unwrap()).exists());
+    assert!(std::path::Path::new(summary["index"].as_str().unwrap()).exists());
     // The same CRL under production trust is refused: it is not signed by a J-LIS CA.
     let (ok, _, stderr) = cli(&["crl", "import", crl_file.to_str().unwrap(), "--into", dir]);
     assert!(!ok);
@@ -317,5 +318,50 @@ fn ocsp_responder_in_the_loop() {
         server.stderr().contains("OCSP responder unavailable"),
         "{}",
         server.stderr()
+    );
+}
+
+/// A saved CRL index carries no CA signature (only a damage check): the server uses one only
+/// when told to trust the folder's indexes (`--trust-crl-indexes`), and only for an anchor of
+/// its trust setting; signed CRLs are always verified on load.
+#[test]
+fn saved_indexes_count_only_when_trusted_explicitly() {
+    let import_dir = support::temp_dir("crl-import");
+    let crl_file = import_dir.join("sign-ca.crl");
+    std::fs::write(&crl_file, current_crl()).unwrap();
+    let (ok, stdout, stderr) = cli(&[
+        "crl",
+        "import",
+        crl_file.to_str().unwrap(),
+        "--into",
+        import_dir.join("out").to_str().unwrap(),
+        "--trust",
+        "test",
+    ]);
+    assert!(ok, "{stderr}");
+    let summary: Value = serde_json::from_str(&stdout).unwrap();
+    // A folder holding only the saved index.
+    let only_index = support::temp_dir("crl-only-index");
+    let index = std::path::PathBuf::from(summary["index"].as_str().unwrap());
+    std::fs::copy(&index, only_index.join(index.file_name().unwrap())).unwrap();
+    let dir = only_index.to_str().unwrap();
+
+    let untrusted = Server::start(&support::sqlite_url("crlidx-untrusted"), &["--crl-dir", dir]);
+    let (status, body) = open_account(&untrusted, "moved-sign");
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["verdict"]["revocation"]["status"], "unchecked",
+        "index ignored: {body}"
+    );
+
+    let trusted = Server::start(
+        &support::sqlite_url("crlidx-trusted"),
+        &["--crl-dir", dir, "--trust-crl-indexes"],
+    );
+    let (status, body) = open_account(&trusted, "moved-sign");
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (422, Some("JPKI_REVOKED")),
+        "{body}"
     );
 }

@@ -26,8 +26,9 @@ use crate::trust::TrustAnchors;
 /// What planning learned; finished by [`decide`] once the OCSP signature checks are answered.
 #[derive(Debug)]
 pub(crate) struct RevocationPlan {
-    /// Answers known without crypto (CRL indexes were verified when built; the operator's
-    /// answer is the caller's), or why a source was unusable.
+    /// Answers known without crypto (a CRL index's signature was checked when it was built —
+    /// a saved index loaded with `CrlIndex::from_bytes` is trusted as its storage; the
+    /// operator's answer is the caller's), or why a source was unusable.
     #[cfg(feature = "revocation")]
     answers: Vec<Result<RevocationAnswer>>,
     /// An OCSP response waiting for its signature checks (`checks[range]`).

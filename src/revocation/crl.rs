@@ -428,7 +428,7 @@ impl CrlIndex {
                 });
             }
         }
-        if time - self.this_update > i64::from(policy.crl_max_age_seconds) {
+        if time.saturating_sub(self.this_update) > i64::from(policy.crl_max_age_seconds) {
             return Err(Error::RevocationStale {
                 reason: format!(
                     "CRL thisUpdate {} is more than {} s before {}",
@@ -438,7 +438,7 @@ impl CrlIndex {
                 ),
             });
         }
-        if time < self.this_update - THIS_UPDATE_SKEW_SECONDS {
+        if time < self.this_update.saturating_sub(THIS_UPDATE_SKEW_SECONDS) {
             return Err(Error::RevocationStale {
                 reason: format!("CRL thisUpdate {} is after {}", at(self.this_update), at(time)),
             });

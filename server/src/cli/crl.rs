@@ -1,7 +1,9 @@
 //! `jpki-verify crl import FILE [--into DIR] [--trust jlis|test]`: parse a CRL, verify it
-//! against the issuing (pinned) CA, and save its compact index into DIR, where `serve
-//! --crl-dir DIR` picks it up without a restart. Prints a progress bar on stderr for large
-//! files and a JSON summary on stdout.
+//! against the issuing (pinned) CA, and put it into DIR, where `serve --crl-dir DIR` picks it
+//! up without a restart: the CRL itself (DER, verified again by the server on load) and its
+//! compact index (`.crlidx`, loaded in milliseconds by servers started with
+//! `--trust-crl-indexes`). Prints a progress bar on stderr for large files and a JSON summary
+//! on stdout.
 
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
@@ -131,19 +133,17 @@ fn import(file: &PathBuf, into: &PathBuf, trust: TrustArg) -> Result<bool, Failu
     progress.step("verifying and indexing");
     let index = CrlIndex::build(&der, &anchors, &Ring)?;
     std::fs::create_dir_all(into).map_err(|e| io(&into.display().to_string(), e))?;
-    let name = format!(
-        "{}-{}.{INDEX_EXTENSION}",
+    let stem = format!(
+        "{}-{}",
         index.anchor_id(),
         jpki_verify::time::to_rfc3339(index.this_update()).replace(':', "")
     );
-    let out = into.join(&name);
-    // Written beside, then renamed: the server never sees half an index.
-    let tmp = into.join(format!(".{name}.tmp"));
-    std::fs::write(&tmp, index.to_bytes()).map_err(|e| io(&tmp.display().to_string(), e))?;
-    std::fs::rename(&tmp, &out).map_err(|e| io(&out.display().to_string(), e))?;
+    let crl_out = write_atomically(into, &format!("{stem}.crl"), &der)?;
+    let index_out = write_atomically(into, &format!("{stem}.{INDEX_EXTENSION}"), &index.to_bytes())?;
     progress.done();
     let summary = serde_json::json!({
-        "file": out.display().to_string(),
+        "crl": crl_out.display().to_string(),
+        "index": index_out.display().to_string(),
         "issuer": index.issuer(),
         "anchor": index.anchor_id(),
         "thisUpdate": jpki_verify::time::to_rfc3339(index.this_update()),
@@ -155,6 +155,15 @@ fn import(file: &PathBuf, into: &PathBuf, trust: TrustArg) -> Result<bool, Failu
     });
     super::inspect::print_stdout(&serde_json::to_string_pretty(&summary).unwrap_or_default())?;
     Ok(true)
+}
+
+/// Writes `bytes` beside `name` in `dir`, then renames: the server never sees half a file.
+fn write_atomically(dir: &std::path::Path, name: &str, bytes: &[u8]) -> Result<PathBuf, Failure> {
+    let out = dir.join(name);
+    let tmp = dir.join(format!(".{name}.tmp"));
+    std::fs::write(&tmp, bytes).map_err(|e| io(&tmp.display().to_string(), e))?;
+    std::fs::rename(&tmp, &out).map_err(|e| io(&out.display().to_string(), e))?;
+    Ok(out)
 }
 
 /// Accepts DER, or PEM with `-----BEGIN X509 CRL-----`.

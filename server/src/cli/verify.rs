@@ -52,8 +52,9 @@ pub(crate) struct VerifyArgs {
     /// CMS: check certificate validity at the signingTime attribute.
     #[arg(long)]
     at_signing_time: bool,
-    /// A CRL (DER or a saved `.crlidx` index) to check revocation against; repeatable. Verified
-    /// against the `--trust` anchors.
+    /// A CRL to check revocation against; repeatable. A CRL (DER) is verified against the
+    /// `--trust` anchors; a saved `.crlidx` index is checked for damage and for naming one of
+    /// those anchors, and is otherwise trusted as the file it is.
     #[arg(long = "crl")]
     crls: Vec<PathBuf>,
     /// A platform operator's answer, as JSON `{"status":"good|revoked|unknown","reason"?,

@@ -125,7 +125,7 @@ impl ApiError {
         ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "JPKI_UNAVAILABLE",
-            "the database is unavailable; nothing was recorded, try again",
+            "the database did not confirm the write; request a new challenge and try again (an operator can tell from the audit trail whether this attempt was recorded)",
         )
     }
 }
@@ -430,6 +430,13 @@ async fn submit(state: &AppState, req: AssertionRequest, endpoint: Endpoint) -> 
         instance: state.config.instance.clone(),
     };
 
+    if purpose == Purpose::AccountOpening && detached.is_some() {
+        // The record keeps the signed assertion as evidence; a detached signature without its
+        // content could never be re-verified from the record.
+        return Err(ApiError::bad_request(
+            "account opening needs the signed content inside the assertion (attached CMS or JWS), not detached",
+        ));
+    }
     let record = if verdict.valid && purpose == Purpose::AccountOpening {
         let auth_subject = match &req.authentication_certificate {
             Some(b64) => Some(linked_auth_subject(state, &verdict, b64)?),

@@ -85,6 +85,11 @@ pub(crate) struct ServeArgs {
     /// 15 minutes; approved verifiers and platform operators only).
     #[arg(long, env = "JPKI_OCSP_URL")]
     ocsp_url: Option<String>,
+    /// Also use saved CRL indexes (`*.crlidx`) from the CRL folder. They are checked for damage
+    /// and for naming a configured anchor, not for their origin (no CA signature): use only
+    /// when the folder is written by this operator alone (`jpki-verify crl import`).
+    #[arg(long, env = "JPKI_TRUST_CRL_INDEXES")]
+    trust_crl_indexes: bool,
     /// How often the CRL folder is checked for changes, seconds.
     #[arg(long, env = "JPKI_CRL_POLL", default_value_t = 10)]
     crl_poll: u64,
@@ -102,6 +107,9 @@ pub(crate) struct RecheckArgs {
     /// Anchors the CRLs must be signed by.
     #[arg(long, env = "JPKI_TRUST", value_enum, default_value = "jlis")]
     trust: TrustArg,
+    /// Also use saved CRL indexes (see `serve --trust-crl-indexes`).
+    #[arg(long, env = "JPKI_TRUST_CRL_INDEXES")]
+    trust_crl_indexes: bool,
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -135,7 +143,7 @@ pub(crate) fn run_recheck(args: &RecheckArgs) -> Result<bool, Failure> {
         let store = Store::open(&args.db, 4)
             .await
             .map_err(|e| failure("JPKI_UNAVAILABLE", format!("database: {}", e.0)))?;
-        let crls = crate::revocation::load_dir(&args.crl_dir, &anchors_for(args.trust));
+        let crls = crate::revocation::load_dir(&args.crl_dir, &anchors_for(args.trust), args.trust_crl_indexes);
         let policy = jpki_verify::revocation::RevocationPolicy::default();
         let summary = recheck::run(&store, &crls, &policy, api::now_ms(), api::new_id)
             .await
@@ -271,6 +279,7 @@ async fn serve(args: &ServeArgs) -> Result<(), Failure> {
         crate::revocation::watch(
             dir,
             anchors_for(args.trust),
+            args.trust_crl_indexes,
             Arc::clone(&crls),
             Duration::from_secs(args.crl_poll.max(1)),
         )

@@ -349,8 +349,9 @@ impl Store {
         let mut out = Vec::new();
         for s in subjects {
             let rows = sqlx::query(
+                // The newest `limit` events (a person must see recent use first of all).
                 "SELECT id, at, subject, purpose, outcome, code, audience, record_id, instance \
-                 FROM audit_events WHERE subject = $1 ORDER BY at LIMIT $2",
+                 FROM audit_events WHERE subject = $1 ORDER BY at DESC, id DESC LIMIT $2",
             )
             .bind(s)
             .bind(limit)
@@ -372,6 +373,9 @@ impl Store {
         }
         out.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
         out.dedup_by(|a, b| a.id == b.id);
+        // Across subjects too: the newest `limit`, oldest first.
+        let excess = out.len().saturating_sub(usize::try_from(limit).unwrap_or(usize::MAX));
+        out.drain(..excess);
         Ok(out)
     }
 
@@ -401,11 +405,13 @@ impl Store {
             .collect()
     }
 
-    /// The status the last re-check recorded for `record_id` (`good` — verified at account
-    /// opening — when it was never re-checked).
+    /// The status the last conclusive re-check recorded for `record_id` (`good` — verified at
+    /// account opening — when it was never re-checked conclusively).
     pub(crate) async fn last_recheck_status(&self, record_id: &str) -> StoreResult<String> {
         let row = sqlx::query(
-            "SELECT status FROM recheck_results WHERE record_id = $1 ORDER BY checked_at DESC, id DESC LIMIT 1",
+            // An `unchecked` run (no fresh source that day) says nothing about a change.
+            "SELECT status FROM recheck_results WHERE record_id = $1 AND status <> 'unchecked' \
+             ORDER BY checked_at DESC, id DESC LIMIT 1",
         )
         .bind(record_id)
         .fetch_optional(&self.reader)
