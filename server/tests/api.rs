@@ -441,6 +441,9 @@ fn operations(server: &Server) {
         &json!({ "purpose": "login", "audience": "123456789018" }),
     );
     assert_eq!(r.status, 400);
+    // Full-width, as a Japanese input method types it.
+    let r = c.post("/v1/challenges", &json!({ "purpose": "１２３４５６７８９０１８" }));
+    assert_eq!(r.status, 400);
     std::thread::sleep(std::time::Duration::from_millis(200));
     let log = server.stderr();
     assert!(log.contains("[REDACTED]"), "the refused requests are logged: {log}");
@@ -448,6 +451,7 @@ fn operations(server: &Server) {
         !log.contains("123456789018") && !log.contains("1234 5678 9018"),
         "{log}"
     );
+    assert!(!log.contains("１２３４５６７８９０１８"), "{log}");
 }
 
 /// Every code the backend can answer with is in the bilingual table.

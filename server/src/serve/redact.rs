@@ -8,21 +8,31 @@ use std::io::{self, Write};
 
 use tracing_subscriber::fmt::MakeWriter;
 
-/// Replaces every 12-digit run (`DDDDDDDDDDDD`, `DDDD DDDD DDDD`, `DDDD-DDDD-DDDD`) that is not
-/// part of a longer digit run with `[REDACTED]`. Longer runs (timestamps in ms are 13 digits)
-/// are left alone.
+/// A digit as a person may type one: ASCII or full-width (`０`–`９`, common in Japanese input).
+fn is_digit(c: char) -> bool {
+    c.is_ascii_digit() || ('\u{FF10}'..='\u{FF19}').contains(&c)
+}
+
+/// A separator of the 4-4-4 grouping: space, hyphen, or their full-width forms.
+fn is_separator(c: char) -> bool {
+    matches!(c, ' ' | '-' | '\u{3000}' | '\u{FF0D}')
+}
+
+/// Replaces every 12-digit run (`DDDDDDDDDDDD`, `DDDD DDDD DDDD`, `DDDD-DDDD-DDDD`, ASCII or
+/// full-width digits and separators) that is not part of a longer digit run with
+/// `[REDACTED]`. Longer runs (timestamps in ms are 13 digits) are left alone.
 pub(crate) fn redact_my_numbers(input: &str) -> std::borrow::Cow<'_, str> {
-    let b = input.as_bytes();
+    let chars: Vec<(usize, char)> = input.char_indices().collect();
     let mut out: Option<String> = None;
     let mut i = 0;
     let mut copied = 0;
-    while i < b.len() {
-        if b[i].is_ascii_digit() && (i == 0 || !b[i - 1].is_ascii_digit()) {
-            if let Some(end) = match_my_number(b, i) {
+    while i < chars.len() {
+        if is_digit(chars[i].1) && (i == 0 || !is_digit(chars[i - 1].1)) {
+            if let Some(end) = match_my_number(&chars, i) {
                 let o = out.get_or_insert_with(|| String::with_capacity(input.len()));
-                o.push_str(&input[copied..i]);
+                o.push_str(&input[copied..chars[i].0]);
                 o.push_str("[REDACTED]");
-                copied = end;
+                copied = chars.get(end).map_or(input.len(), |c| c.0);
                 i = end;
                 continue;
             }
@@ -38,18 +48,18 @@ pub(crate) fn redact_my_numbers(input: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// End of a My-Number-shaped run starting at `i`, if there is one.
-fn match_my_number(b: &[u8], i: usize) -> Option<usize> {
-    let digits = |from: usize, n: usize| from + n <= b.len() && b[from..from + n].iter().all(u8::is_ascii_digit);
-    let boundary = |at: usize| at >= b.len() || !b[at].is_ascii_digit();
+/// End (index into `chars`) of a My-Number-shaped run starting at `i`, if there is one.
+fn match_my_number(chars: &[(usize, char)], i: usize) -> Option<usize> {
+    let digits = |from: usize, n: usize| from + n <= chars.len() && chars[from..from + n].iter().all(|c| is_digit(c.1));
+    let boundary = |at: usize| at >= chars.len() || !is_digit(chars[at].1);
     if digits(i, 12) && boundary(i + 12) {
         return Some(i + 12);
     }
     if digits(i, 4) {
-        let sep = *b.get(i + 4)?;
-        if (sep == b' ' || sep == b'-')
+        let sep = chars.get(i + 4)?.1;
+        if is_separator(sep)
             && digits(i + 5, 4)
-            && b.get(i + 9) == Some(&sep)
+            && chars.get(i + 9).map(|c| c.1) == Some(sep)
             && digits(i + 10, 4)
             && boundary(i + 14)
         {
@@ -111,5 +121,11 @@ mod tests {
         assert_eq!(r("12345678901"), "12345678901");
         assert_eq!(r("1234 5678-9012"), "1234 5678-9012");
         assert_eq!(r("マイナンバー１２３"), "マイナンバー１２３");
+        // Full-width digits and separators, as Japanese input methods type them.
+        assert_eq!(r("番号：１２３４５６７８９０１２です"), "番号：[REDACTED]です");
+        assert_eq!(r("１２３４－５６７８－９０１２"), "[REDACTED]");
+        assert_eq!(r("１２３４　５６７８　９０１２"), "[REDACTED]");
+        assert_eq!(r("1234５６７８9012"), "[REDACTED]");
+        assert_eq!(r("１２３４５６７８９０１２３"), "１２３４５６７８９０１２３");
     }
 }
