@@ -8,9 +8,9 @@
 
 use std::path::PathBuf;
 
-use jpki_verify::assertion::{RevocationStatus, Verdict};
+use jpki_verify::assertion::Verdict;
 use jpki_verify::revocation::crl::CrlIndex;
-use jpki_verify::revocation::{Reason, RevocationAnswer, RevocationSources};
+use jpki_verify::revocation::{RevocationAnswer, RevocationSources};
 use jpki_verify::trust::TrustAnchors;
 use jpki_verify::{assertion, CryptoProvider, RustCrypto, VerifyOptions};
 use serde_json::Value;
@@ -58,22 +58,13 @@ impl Evidence {
             })
             .collect();
         let external = r.get("external").map(|e| {
-            let status = match e["status"].as_str().unwrap() {
-                "good" => RevocationStatus::Good,
-                "revoked" => RevocationStatus::Revoked,
-                _ => RevocationStatus::Unknown,
-            };
-            let reason = e["reason"].as_str().map(|r| match r {
-                "affiliationChanged" => Reason::AffiliationChanged,
-                "keyCompromise" => Reason::KeyCompromise,
-                other => panic!("reason {other}"),
-            });
-            RevocationAnswer::external(
-                status,
-                reason,
+            RevocationAnswer::external_from_names(
+                e["status"].as_str().unwrap(),
+                e["reason"].as_str(),
                 e["source"].as_str().unwrap(),
                 e["producedAt"].as_i64().unwrap(),
             )
+            .unwrap()
         });
         Evidence { crls, external }
     }

@@ -124,7 +124,7 @@ fn invalid_options_throw_a_coded_error() {
 async fn manifest_with_revocation_in_chromium() {
     use jpki_verify::assertion::{self, VerifyOptions};
     use jpki_verify::revocation::crl::CrlIndex;
-    use jpki_verify::revocation::{Reason, RevocationAnswer, RevocationSources};
+    use jpki_verify::revocation::{RevocationAnswer, RevocationSources};
     use jpki_verify::trust::TrustAnchors;
 
     let manifest: serde_json::Value = serde_json::from_slice(file("manifest.json")).unwrap();
@@ -148,23 +148,13 @@ async fn manifest_with_revocation_in_chromium() {
             .collect();
         let refs: Vec<&CrlIndex> = indexes.iter().collect();
         let external = r.get("external").map(|e| {
-            let status = match e["status"].as_str().unwrap() {
-                "good" => jpki_verify::assertion::RevocationStatus::Good,
-                "revoked" => jpki_verify::assertion::RevocationStatus::Revoked,
-                _ => jpki_verify::assertion::RevocationStatus::Unknown,
-            };
-            let reason = e["reason"].as_str().map(|n| {
-                (0..=10u8)
-                    .filter_map(Reason::from_code)
-                    .find(|r| r.as_str() == n)
-                    .unwrap()
-            });
-            RevocationAnswer::external(
-                status,
-                reason,
+            RevocationAnswer::external_from_names(
+                e["status"].as_str().unwrap(),
+                e["reason"].as_str(),
                 e["source"].as_str().unwrap(),
                 e["producedAt"].as_i64().unwrap(),
             )
+            .unwrap()
         });
         let mut sources = RevocationSources::crls(&refs);
         if let Some(e) = &external {

@@ -9,7 +9,7 @@ mod support;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use jpki_verify_testpki::{crl, current_crl_spec, CertKind, DateTime};
+use jpki_verify_testpki::{crl_issued_at, CertKind};
 use serde_json::{json, Value};
 use support::{Postgres, Server, Signer};
 
@@ -24,27 +24,10 @@ fn revocation_on_postgres() {
     scenario(&pg.url());
 }
 
-fn datetime(unix: i64) -> DateTime {
-    let s = jpki_verify::time::to_rfc3339(unix); // YYYY-MM-DDTHH:MM:SSZ
-    let n = |a: usize, b: usize| s[a..b].parse::<u16>().unwrap();
-    DateTime::new(
-        n(0, 4),
-        n(5, 7) as u8,
-        n(8, 10) as u8,
-        n(11, 13) as u8,
-        n(14, 16) as u8,
-        n(17, 19) as u8,
-    )
-}
-
 /// The test signature CA's current CRL (moved: affiliationChanged, lost: keyCompromise, …),
 /// issued an hour ago, next update in a day.
 fn current_crl() -> Vec<u8> {
-    let now = support::now();
-    let mut spec = current_crl_spec(CertKind::Sign);
-    spec.this_update = datetime(now - 3600);
-    spec.next_update = Some(datetime(now + 23 * 3600));
-    crl(&spec).unwrap()
+    crl_issued_at(CertKind::Sign, support::now()).unwrap()
 }
 
 fn open_account(server: &Server, stem: &str) -> (u16, Value) {

@@ -17,6 +17,8 @@ use crate::cert::Certificate;
 use crate::crypto::SignatureCheck;
 use crate::error::{Error, ErrorReport, Result};
 #[cfg(feature = "revocation")]
+use crate::revocation::crl::CrlIndex;
+#[cfg(feature = "revocation")]
 use crate::revocation::ocsp::{self, PreparedOcsp};
 #[cfg(feature = "revocation")]
 use crate::revocation::RevocationAnswer;
@@ -73,22 +75,8 @@ fn plan_crl_and_ocsp(
 ) -> Option<(PreparedOcsp, Range<usize>)> {
     let policy = &options.revocation_policy;
     let time = options.time;
-    // CRLs: only the index covering the leaf's issuer answers; the others are not about it.
-    let mut covering = None;
-    for index in sources.crls {
-        match index.answer(leaf, time, policy) {
-            Err(Error::RevocationSourceInvalid { .. }) if covering.is_none() => {}
-            other => {
-                covering = Some(());
-                answers.push(other);
-            }
-        }
-    }
-    if covering.is_none() && !sources.crls.is_empty() {
-        answers.push(Err(Error::RevocationSourceInvalid {
-            reason: format!("no CRL given covers the issuer {}", leaf.issuer),
-        }));
-    }
+    // CRLs: only the indexes covering the leaf's issuer answer; the others are not about it.
+    answers.extend(CrlIndex::answers_for(sources.crls, leaf, time, policy));
     sources.ocsp.as_ref().and_then(
         |o| match ocsp::prepare_response(o.response, leaf, anchors, o.nonce, time, policy) {
             Ok(prepared) => {

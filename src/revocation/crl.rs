@@ -398,6 +398,29 @@ impl CrlIndex {
         Some((Reason::from_code(reason), i64::from(date)))
     }
 
+    /// The answers of every index in `indexes` that covers `cert`'s issuer (an index of another
+    /// CA is not about it and says nothing); when none does, one `RevocationSourceInvalid`
+    /// naming the issuer. Stale covering indexes give their `RevocationStale` among the
+    /// answers, so a fresh one still counts.
+    pub fn answers_for(
+        indexes: &[&CrlIndex],
+        cert: &Certificate,
+        time: i64,
+        policy: &RevocationPolicy,
+    ) -> Vec<Result<RevocationAnswer>> {
+        let mut out: Vec<Result<RevocationAnswer>> = indexes
+            .iter()
+            .map(|index| index.answer(cert, time, policy))
+            .filter(|a| !matches!(a, Err(Error::RevocationSourceInvalid { .. })))
+            .collect();
+        if out.is_empty() && !indexes.is_empty() {
+            out.push(Err(Error::RevocationSourceInvalid {
+                reason: format!("no CRL given covers the issuer {}", cert.issuer),
+            }));
+        }
+        out
+    }
+
     /// The answer about `cert` at `time` (Unix seconds).
     ///
     /// Errors: `JPKI_REVOCATION_SOURCE_INVALID` if this CRL is not from `cert`'s issuer (the

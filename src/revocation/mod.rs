@@ -11,6 +11,7 @@
 use serde::Serialize;
 
 use crate::assertion::RevocationStatus;
+use crate::error::Error;
 
 #[cfg(feature = "revocation")]
 pub mod crl;
@@ -64,6 +65,12 @@ impl Reason {
             10 => Reason::AaCompromise,
             _ => return None,
         })
+    }
+
+    /// The reason an RFC 5280 name denotes (`"affiliationChanged"`, …), as [`Reason::as_str`]
+    /// writes it.
+    pub fn from_name(name: &str) -> Option<Reason> {
+        (0..=10u8).filter_map(Reason::from_code).find(|r| r.as_str() == name)
     }
 
     /// The RFC 5280 code.
@@ -230,6 +237,35 @@ impl<'a> OcspEvidence<'a> {
 }
 
 impl RevocationAnswer {
+    /// [`RevocationAnswer::external`] from the names an operator's API or a caller's JSON
+    /// uses: `status` `good` / `revoked` / `unknown`, `reason` an RFC 5280 name.
+    /// `JPKI_INVALID_OPTIONS` for anything else.
+    pub fn external_from_names(
+        status: &str,
+        reason: Option<&str>,
+        source: &str,
+        produced_at: i64,
+    ) -> Result<Self, Error> {
+        let bad = |what: String| Error::InvalidOptions {
+            reason: format!("revocation answer: {what}"),
+        };
+        let status = match status {
+            "good" => RevocationStatus::Good,
+            "revoked" => RevocationStatus::Revoked,
+            "unknown" => RevocationStatus::Unknown,
+            other => {
+                return Err(bad(format!(
+                    "status must be good, revoked or unknown, not {}",
+                    crate::error::Quoted(other)
+                )))
+            }
+        };
+        let reason = reason
+            .map(|n| Reason::from_name(n).ok_or_else(|| bad(format!("unknown reason {}", crate::error::Quoted(n)))))
+            .transpose()?;
+        Ok(RevocationAnswer::external(status, reason, source, produced_at))
+    }
+
     /// A platform operator's answer: `status` good/revoked/unknown, `source` its name,
     /// `produced_at` when the operator produced it (Unix seconds).
     pub fn external(status: RevocationStatus, reason: Option<Reason>, source: &str, produced_at: i64) -> Self {

@@ -136,6 +136,53 @@ impl CertIdHash {
 // Requests
 // ---------------------------------------------------------------------------------------------
 
+/// The anchors that may have issued `leaf`: subject DN equal to its issuer, and the
+/// subjectKeyIdentifier equal to its authorityKeyIdentifier when both are present (J-LIS
+/// generations share one DN). `ChainUntrusted` when none, `BudgetExceeded` beyond
+/// `MAX_CANDIDATES`.
+fn issuer_candidates<'a>(leaf: &Certificate, anchors: &'a TrustAnchors) -> Result<Vec<&'a TrustAnchor>> {
+    let candidates: Vec<&TrustAnchor> = anchors
+        .iter()
+        .filter(|a| {
+            a.certificate.raw.subject == leaf.raw.issuer
+                && match (&leaf.raw.aki, &a.certificate.raw.ski) {
+                    (Some(aki), Some(ski)) => aki == ski,
+                    _ => true,
+                }
+        })
+        .take(MAX_CANDIDATES + 1)
+        .collect();
+    if candidates.is_empty() {
+        return Err(Error::ChainUntrusted {
+            reason: format!(
+                "issuer {} of the certificate asked about is not a trusted anchor",
+                crate::error::Quoted(&leaf.issuer)
+            ),
+        });
+    }
+    if candidates.len() > MAX_CANDIDATES {
+        return Err(Error::BudgetExceeded {
+            what: "too many candidate issuers",
+        });
+    }
+    Ok(candidates)
+}
+
+/// [`build_request`] for `leaf` with its issuer taken from `anchors` (the first candidate;
+/// J-LIS leaves name their CA generation by authorityKeyIdentifier, so there is one).
+pub fn build_request_for(
+    leaf: &Certificate,
+    anchors: &TrustAnchors,
+    hash: CertIdHash,
+    nonce: Option<&[u8]>,
+) -> Result<Vec<u8>> {
+    let candidates = issuer_candidates(leaf, anchors)?;
+    let issuer = candidates.first().ok_or_else(|| Error::ChainUntrusted {
+        reason: "no trusted anchor issued this certificate".into(),
+    })?;
+    build_request(leaf, &issuer.certificate, hash, nonce)
+}
+
 /// Builds a DER `OCSPRequest` (RFC 6960 §4.1.1) asking about `leaf`, issued by the CA
 /// certificate `issuer`, with an optional nonce (RFC 8954).
 ///
@@ -406,31 +453,7 @@ pub fn prepare_response(
     let basic = parse_envelope(der)?;
     let response = parse_basic(der, &basic)?;
 
-    // The issuing anchor candidates (several generations share one DN).
-    let candidates: Vec<&TrustAnchor> = anchors
-        .iter()
-        .filter(|a| {
-            a.certificate.raw.subject == leaf.raw.issuer
-                && match (&leaf.raw.aki, &a.certificate.raw.ski) {
-                    (Some(aki), Some(ski)) => aki == ski,
-                    _ => true,
-                }
-        })
-        .take(MAX_CANDIDATES + 1)
-        .collect();
-    if candidates.is_empty() {
-        return Err(Error::ChainUntrusted {
-            reason: format!(
-                "issuer {} of the certificate asked about is not a trusted anchor",
-                crate::error::Quoted(&leaf.issuer)
-            ),
-        });
-    }
-    if candidates.len() > MAX_CANDIDATES {
-        return Err(Error::BudgetExceeded {
-            what: "too many candidate issuers",
-        });
-    }
+    let candidates = issuer_candidates(leaf, anchors)?;
     let keys: Vec<&[u8]> = candidates
         .iter()
         .map(|a| subject_public_key(&a.certificate))

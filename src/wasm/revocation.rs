@@ -209,23 +209,12 @@ impl JsRevocationEvidence {
                 reason: format!("revocation.external: {what}"),
             })
         };
-        let status = match field("status").as_string().as_deref() {
-            Some("good") => crate::assertion::RevocationStatus::Good,
-            Some("revoked") => crate::assertion::RevocationStatus::Revoked,
-            Some("unknown") => crate::assertion::RevocationStatus::Unknown,
-            _ => return Err(bad("status must be \"good\", \"revoked\" or \"unknown\"")),
-        };
+        let status = field("status")
+            .as_string()
+            .ok_or_else(|| bad("status must be a string"))?;
         let reason = match field("reason") {
             v if v.is_undefined() || v.is_null() => None,
-            v => {
-                let name = v.as_string().ok_or_else(|| bad("reason must be a string"))?;
-                Some(
-                    (0..=10u8)
-                        .filter_map(crate::revocation::Reason::from_code)
-                        .find(|r| r.as_str() == name)
-                        .ok_or_else(|| bad("unknown reason"))?,
-                )
-            }
+            v => Some(v.as_string().ok_or_else(|| bad("reason must be a string"))?),
         };
         let source = field("source")
             .as_string()
@@ -234,12 +223,15 @@ impl JsRevocationEvidence {
             .as_f64()
             .filter(|n| n.is_finite() && n.fract() == 0.0)
             .ok_or_else(|| bad("producedAt must be Unix seconds"))?;
-        self.external = Some(crate::revocation::RevocationAnswer::external(
-            status,
-            reason,
-            &source,
-            produced_at as i64,
-        ));
+        self.external = Some(
+            crate::revocation::RevocationAnswer::external_from_names(
+                &status,
+                reason.as_deref(),
+                &source,
+                produced_at as i64,
+            )
+            .map_err(|e| to_js_error(&e))?,
+        );
         Ok(())
     }
 }
@@ -311,15 +303,11 @@ pub fn ocsp_request_for(assertion: JsValue, trust: &str, nonce: Vec<u8>) -> Resu
     let input = input_bytes(&assertion)?;
     let leaf = crate::assertion::unverified_leaf(&input, None, None).map_err(|e| to_js_error(&e))?;
     let leaf = crate::cert::parse_certificate(&leaf).map_err(|e| to_js_error(&e))?;
-    let issuer = anchors(trust)?
-        .iter()
-        .map(|a| &a.certificate)
-        .find(|ca| ca.subject == leaf.issuer && ca.subject_key_identifier == leaf.authority_key_identifier)
-        .ok_or_else(|| {
-            to_js_error(&Error::ChainUntrusted {
-                reason: "no trusted anchor issued this certificate".into(),
-            })
-        })?;
-    crate::revocation::ocsp::build_request(&leaf, issuer, crate::revocation::ocsp::CertIdHash::Sha256, Some(&nonce))
-        .map_err(|e| to_js_error(&e))
+    crate::revocation::ocsp::build_request_for(
+        &leaf,
+        anchors(trust)?,
+        crate::revocation::ocsp::CertIdHash::Sha256,
+        Some(&nonce),
+    )
+    .map_err(|e| to_js_error(&e))
 }

@@ -123,6 +123,16 @@ fn persona_serial(id: &str, kind: CertKind) -> u64 {
         .map_or(0, |p| u64::from(p.serial(kind)))
 }
 
+/// The CA's current CRL (the entries of [`current_crl_spec`]) issued an hour before `now`
+/// (Unix seconds) with nextUpdate a day after that: for a server running on the real clock
+/// (the demo, `jpki-verify testpki --current-crls`, backend tests). The caller reads the clock.
+pub fn crl_issued_at(ca: CertKind, now: i64) -> Result<Vec<u8>, Error> {
+    let mut spec = current_crl_spec(ca);
+    spec.this_update = DateTime::from_unix(now - 3600);
+    spec.next_update = Some(DateTime::from_unix(now + 23 * 3600));
+    crl(&spec)
+}
+
 /// The committed current CRL of a CA (`sign-ca.crl`, `auth-ca.crl`).
 ///
 /// Signature CA: `moved` (affiliationChanged — the holder moved, the 4 basic information

@@ -326,6 +326,36 @@ impl DateTime {
         days * 86_400 + i64::from(self.hour) * 3600 + i64::from(self.minute) * 60 + i64::from(self.second)
     }
 
+    /// The calendar instant of `unix` seconds (civil-from-days, the inverse of
+    /// [`DateTime::unix_seconds`]); years outside 1–9999 are clamped (and refused when encoded).
+    pub fn from_unix(unix: i64) -> Self {
+        let days = unix.div_euclid(86_400);
+        let secs = unix.rem_euclid(86_400);
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let day_of_era = z - era * 146_097;
+        let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+        let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+        let month_index = (5 * day_of_year + 2) / 153; // March = 0
+        let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+        let month = if month_index < 10 {
+            month_index + 3
+        } else {
+            month_index - 9
+        };
+        let year = year_of_era + era * 400 + i64::from(month <= 2);
+        // Every narrowing below is in range: month 1–12, day 1–31, h/m/s < 60.
+        let small = |v: i64| u8::try_from(v).unwrap_or(0);
+        Self {
+            year: u16::try_from(year.clamp(0, 9999)).unwrap_or(0),
+            month: small(month),
+            day: small(day),
+            hour: small(secs / 3600),
+            minute: small(secs % 3600 / 60),
+            second: small(secs % 60),
+        }
+    }
+
     /// RFC 3339 form, e.g. `2026-06-01T00:00:00Z`.
     pub fn rfc3339(&self) -> String {
         format!(
@@ -354,6 +384,21 @@ pub(crate) fn time(t: &DateTime) -> Result<Vec<u8>, Error> {
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn from_unix_inverts_unix_seconds() {
+        for t in [
+            0,
+            951_782_400,
+            1_780_272_000,
+            1_795_740_000,
+            4_102_444_799,
+            1_709_164_800,
+        ] {
+            assert_eq!(DateTime::from_unix(t).unix_seconds(), t, "{t}");
+        }
+        assert_eq!(DateTime::from_unix(1_709_164_800).rfc3339(), "2024-02-29T00:00:00Z");
+    }
 
     fn hex(bytes: &[u8]) -> String {
         bytes.iter().map(|b| format!("{b:02X}")).collect::<Vec<_>>().join(" ")

@@ -42,9 +42,9 @@ pub use assertions::{
 };
 use cert::{Attribute, SigAlg, Tbs, Text};
 pub use crl::{
-    crl, current_crl_spec, extension, large_crl, large_crl_serial, CrlEntry, CrlSigner, CrlSpec, CE_CERTIFICATE_ISSUER,
-    CE_CRL_NUMBER, CE_DELTA_CRL_INDICATOR, CE_INVALIDITY_DATE, CE_ISSUING_DISTRIBUTION_POINT, CE_REASON_CODE,
-    CURRENT_NEXT_UPDATE, CURRENT_THIS_UPDATE, STALE_NEXT_UPDATE, STALE_THIS_UPDATE,
+    crl, crl_issued_at, current_crl_spec, extension, large_crl, large_crl_serial, CrlEntry, CrlSigner, CrlSpec,
+    CE_CERTIFICATE_ISSUER, CE_CRL_NUMBER, CE_DELTA_CRL_INDICATOR, CE_INVALIDITY_DATE, CE_ISSUING_DISTRIBUTION_POINT,
+    CE_REASON_CODE, CURRENT_NEXT_UPDATE, CURRENT_THIS_UPDATE, STALE_NEXT_UPDATE, STALE_THIS_UPDATE,
 };
 pub use der::DateTime;
 use keys::{KeyType, PrivateKey};

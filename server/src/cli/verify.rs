@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use jpki_verify::assertion::{self, Format, Purpose, Severity, Trust, ValidityAt};
 use jpki_verify::revocation::crl::CrlIndex;
-use jpki_verify::revocation::{Reason, RevocationAnswer, RevocationSources};
+use jpki_verify::revocation::{RevocationAnswer, RevocationSources};
 use jpki_verify::trust::TrustAnchors;
 use jpki_verify::RustCrypto;
 
@@ -159,24 +159,15 @@ pub(crate) fn run(a: &VerifyArgs) -> Result<bool, Failure> {
 fn operator_answer(json: &str) -> Result<RevocationAnswer, Failure> {
     let bad = |what: &str| Failure::input("JPKI_INVALID_OPTIONS", format!("--revocation-answer: {what}"));
     let v: serde_json::Value = serde_json::from_str(json).map_err(|e| bad(&e.to_string()))?;
-    let status = match v["status"].as_str() {
-        Some("good") => assertion::RevocationStatus::Good,
-        Some("revoked") => assertion::RevocationStatus::Revoked,
-        Some("unknown") => assertion::RevocationStatus::Unknown,
-        _ => return Err(bad("status must be good, revoked or unknown")),
-    };
-    let reason = match v["reason"].as_str() {
-        None => None,
-        Some(name) => Some(
-            (0..=10u8)
-                .filter_map(Reason::from_code)
-                .find(|r| r.as_str() == name)
-                .ok_or_else(|| bad("unknown reason"))?,
-        ),
-    };
+    let status = v["status"].as_str().ok_or_else(|| bad("status must be a string"))?;
     let source = v["source"].as_str().ok_or_else(|| bad("source must be a string"))?;
     let produced_at = v["producedAt"]
         .as_i64()
         .ok_or_else(|| bad("producedAt must be Unix seconds"))?;
-    Ok(RevocationAnswer::external(status, reason, source, produced_at))
+    Ok(RevocationAnswer::external_from_names(
+        status,
+        v["reason"].as_str(),
+        source,
+        produced_at,
+    )?)
 }

@@ -501,14 +501,8 @@ async fn fetch_ocsp(
 ) -> Option<(Vec<u8>, Vec<u8>)> {
     let leaf = assertion::unverified_leaf(input, format, detached).ok()?;
     let leaf = jpki_verify::parse_certificate(&leaf).ok()?;
-    let issuer = state
-        .config
-        .anchors
-        .iter()
-        .map(|a| &a.certificate)
-        .find(|ca| ca.subject == leaf.issuer && ca.subject_key_identifier == leaf.authority_key_identifier)?;
     let nonce = random_bytes::<16>().to_vec();
-    let request = ocsp::build_request(&leaf, issuer, ocsp::CertIdHash::Sha256, Some(&nonce)).ok()?;
+    let request = ocsp::build_request_for(&leaf, &state.config.anchors, ocsp::CertIdHash::Sha256, Some(&nonce)).ok()?;
     match crate::revocation::ocsp_fetch(url, &request).await {
         Ok(response) => Some((response, nonce)),
         Err(e) => {

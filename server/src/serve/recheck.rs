@@ -59,37 +59,35 @@ fn evidence_certificate(format: &str, evidence: &str) -> Result<jpki_verify::Cer
     jpki_verify::parse_certificate(&der)
 }
 
-/// The status of `cert` from the CRL indexes at `time`: `(status, reason, source)`.
+/// The status of `cert` from the CRL indexes at `time`: `(status, reason, source)` — the
+/// core's answers of the covering indexes, the first usable one; `unchecked` with the cause
+/// when there is none (stale, no CRL for that CA).
 fn status_from_crls(
     crls: &[CrlIndex],
     cert: &jpki_verify::Certificate,
     time: i64,
     policy: &RevocationPolicy,
 ) -> (String, Option<String>, Option<String>) {
-    let mut problem = None;
-    for index in crls {
-        match index.answer(cert, time, policy) {
-            Ok(a) => {
-                let status = match a.status {
-                    RevocationStatus::Good => "good",
-                    RevocationStatus::Revoked => "revoked",
-                    _ => "unknown",
-                };
-                return (
-                    status.to_owned(),
-                    a.reason.map(|r| r.as_str().to_owned()),
-                    Some(a.source),
-                );
-            }
-            Err(Error::RevocationSourceInvalid { .. }) => {}
-            Err(e) => problem = Some(format!("{}: {e}", e.code())),
-        }
+    let refs: Vec<&CrlIndex> = crls.iter().collect();
+    let answers = CrlIndex::answers_for(&refs, cert, time, policy);
+    if let Some(a) = answers.iter().find_map(|a| a.as_ref().ok()) {
+        let status = match a.status {
+            RevocationStatus::Good => "good",
+            RevocationStatus::Revoked => "revoked",
+            _ => "unknown",
+        };
+        return (
+            status.to_owned(),
+            a.reason.map(|r| r.as_str().to_owned()),
+            Some(a.source.clone()),
+        );
     }
-    (
-        "unchecked".to_owned(),
-        None,
-        problem.or_else(|| Some("no CRL covers the issuer".to_owned())),
-    )
+    let problem = answers
+        .iter()
+        .find_map(|a| a.as_ref().err())
+        .map(|e| format!("{}: {e}", e.code()))
+        .unwrap_or_else(|| "no CRL covers the issuer".to_owned());
+    ("unchecked".to_owned(), None, Some(problem))
 }
 
 /// Runs one re-check over every account record, in pages.
