@@ -24,7 +24,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .and_then(|c| c.iter().find(|c| c["name"] == "jws-account-opening-taro"))
         .ok_or("fixture case missing")?;
     let jws = std::fs::read(dir.join(case["file"].as_str().ok_or("file")?))?;
-    let options: VerifyOptions = serde_json::from_value(case["options"].clone())?;
+    let options = VerifyOptions::from_json(&case["options"].to_string())?;
     let providers: [(&str, &dyn CryptoProvider); 2] = [("rustcrypto", &RustCrypto), ("ring", &Ring)];
     for (name, p) in providers {
         let v = assertion::verify(&jws, &options, None, None, p);

@@ -26,7 +26,7 @@ fn manifest() -> Value {
 /// A case's input bytes, options and detached content.
 fn load(case: &Value) -> (Vec<u8>, VerifyOptions, Option<Vec<u8>>) {
     let input = std::fs::read(dir().join(case["file"].as_str().unwrap())).unwrap();
-    let options = serde_json::from_value(case["options"].clone()).unwrap();
+    let options = VerifyOptions::from_json_value(&case["options"]).unwrap();
     let detached = case
         .get("detachedContent")
         .and_then(Value::as_str)
@@ -139,7 +139,7 @@ fn valid_account_opening_yields_identity_and_revocation_warning() {
         .find(|c| c["name"] == "jws-account-opening-taro")
         .unwrap();
     let input = std::fs::read(dir().join(case["file"].as_str().unwrap())).unwrap();
-    let options: VerifyOptions = serde_json::from_value(case["options"].clone()).unwrap();
+    let options = VerifyOptions::from_json_value(&case["options"]).unwrap();
     let v = assertion::verify(&input, &options, None, None, &RustCrypto);
     assert!(v.valid, "{:?}", v.errors);
     assert_eq!(v.identity.as_ref().unwrap().name, "山田\u{3000}太郎");
@@ -200,5 +200,28 @@ fn manifest_cases_native_ring() {
         let a = verify_case(case, &jpki_verify::crypto::Ring);
         let b = verify_case(case, &RustCrypto);
         assert_eq!(a, b, "{}", case["name"]);
+    }
+}
+
+mod common;
+
+/// One definition of the verdict: every manifest verdict (the revocation cases included) has
+/// exactly the shape the npm package's TypeScript `Verdict` declares, and every declared member
+/// of the verdict's interfaces occurs in some verdict.
+#[test]
+fn verdicts_have_exactly_the_typescript_shape() {
+    let ts = common::typescript::wasm_declarations();
+    for case in manifest()["cases"].as_array().unwrap() {
+        let verdict = serde_json::to_value(verify_case(case, &RustCrypto)).unwrap();
+        ts.check(&verdict, "Verdict")
+            .unwrap_or_else(|e| panic!("{}: {e}", case["name"]));
+    }
+    // (Identity, DateOfBirth and AnchorRef are covered by tests/typescript_types.rs.)
+    for interface in ["Verdict", "Claims", "ErrorReport", "Revocation"] {
+        assert_eq!(
+            ts.unseen(interface),
+            Vec::<String>::new(),
+            "{interface}: declared, never produced"
+        );
     }
 }

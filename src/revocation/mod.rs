@@ -282,19 +282,19 @@ impl RevocationAnswer {
 }
 
 /// Freshness policy (explicit data with safe defaults; style.md habit 5).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+///
+/// JSON form (camelCase, the `revocationPolicy` option): read by
+/// [`RevocationPolicy::from_json_value`] (`src/assertion/options.rs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RevocationPolicy {
     /// Oldest CRL accepted: seconds after its thisUpdate (default 48 h; J-LIS publishes daily).
-    #[serde(default = "default_crl_max_age")]
     pub crl_max_age_seconds: u32,
     /// Oldest OCSP answer accepted: seconds after its thisUpdate (default 15 min, J-LIS's
     /// OCSP update interval).
-    #[serde(default = "default_ocsp_max_age")]
     pub ocsp_max_age_seconds: u32,
     /// Oldest platform-operator answer accepted, seconds (default 15 min).
-    #[serde(default = "default_ocsp_max_age")]
     pub external_max_age_seconds: u32,
 }
 

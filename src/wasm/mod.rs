@@ -70,11 +70,33 @@ export interface VerifyOptions {
   cmsValidityAt?: "verificationTime" | "signingTime";
   /** The signed content of a detached CMS signature. */
   detachedContent?: Uint8Array | ArrayBuffer | string;
+  /** Freshness of revocation sources (defaults: CRL 48 h after thisUpdate, OCSP and operator answers 15 min). */
+  revocationPolicy?: RevocationPolicy;
+}
+
+/** Oldest revocation evidence accepted, seconds after it was produced (absent members keep their defaults). */
+export interface RevocationPolicy {
+  crlMaxAgeSeconds?: number;
+  ocspMaxAgeSeconds?: number;
+  externalMaxAgeSeconds?: number;
 }
 
 export interface ErrorReport { code: JpkiErrorCode; message: string; offset?: number }
 
 export interface Claims { aud: string; nonce: string; iat: number; exp: number; purpose: string; txn?: Record<string, unknown> }
+
+/** The verdict's revocation slot. */
+export interface Revocation {
+  status: "good" | "revoked" | "unchecked" | "unknown";
+  /** RFC 5280 reason name when revoked, e.g. "affiliationChanged". */
+  reason?: string;
+  /** The source that answered: "crl:…", "ocsp:…" or "operator:…". */
+  source?: string;
+  /** When that source's answer was produced (RFC 3339). */
+  checkedAt?: string;
+  /** What the person should do, when revoked. */
+  advice?: { en: string; ja: string };
+}
 
 /** The one verdict: identical from every provider and runtime. */
 export interface Verdict {
@@ -86,7 +108,7 @@ export interface Verdict {
   identity: Identity | null;
   anchor: AnchorRef | null;
   claims: Claims | null;
-  revocation: { status: "good" | "revoked" | "unchecked" | "unknown"; reason?: string; source?: string; checkedAt?: string };
+  revocation: Revocation;
   verifiedAt: string;
   errors: ErrorReport[];
   warnings: ErrorReport[];
@@ -401,9 +423,13 @@ fn invalid(reason: impl Into<String>) -> JsValue {
     to_js_error(&Error::InvalidOptions { reason: reason.into() })
 }
 
-/// Reads `(assertion, options)` from JS: bytes of the assertion, the options (the same JSON
-/// shape as Rust's `VerifyOptions`, plus `time` as number/string/Date defaulting to now,
-/// `extraAnchors` and `detachedContent`).
+/// Reads `(assertion, options)` from JS: the bytes of the assertion and the options.
+///
+/// The options have one definition, the core's JSON form ([`VerifyOptions::from_json`], strict:
+/// unknown names refused so that a typo cannot weaken a check). The JS-only members are taken
+/// out first — `extraAnchors` and `detachedContent` carry bytes, `time` may be a `Date` or
+/// absent (now: the adapter reads the clock, the core never does) — and the rest crosses as
+/// the engine's `JSON.stringify` of it.
 fn read_verify_args(assertion: &JsValue, options: &JsValue) -> Result<VerifyArgs, JsValue> {
     let input = if let Some(s) = assertion.as_string() {
         s.into_bytes()
@@ -420,103 +446,34 @@ fn read_verify_args(assertion: &JsValue, options: &JsValue) -> Result<VerifyArgs
     } else {
         return Err(invalid("assertion must be a string, Uint8Array or ArrayBuffer"));
     };
-    if !options.is_object() {
+    if !options.is_object() || js_sys::Array::is_array(options) {
         return Err(invalid("options must be an object"));
     }
-    // Read the fields directly (no JSON round trip): the same names and rules as the Rust
-    // `VerifyOptions` JSON form, unknown names refused so that a typo cannot weaken a check.
-    let mut parsed = VerifyOptions::new("", "", assertion::Purpose::AccountOpening, 0);
-    let (mut time, mut extra, mut detached) = (JsValue::UNDEFINED, JsValue::UNDEFINED, JsValue::UNDEFINED);
-    let (mut have_audience, mut have_nonce, mut have_purpose) = (false, false, false);
-    let text = |k: &str, v: &JsValue| v.as_string().ok_or_else(|| invalid(format!("{k} must be a string")));
-    let whole = |k: &str, v: &JsValue| {
-        v.as_f64()
-            .filter(|n| n.is_finite() && n.fract() == 0.0 && *n >= 0.0 && *n <= f64::from(u32::MAX))
-            .map(|n| n as u32)
-            .ok_or_else(|| invalid(format!("{k} must be a whole number")))
+    let rest = js_sys::Object::assign(&js_sys::Object::new(), options.unchecked_ref());
+    let take = |k: &str| {
+        let key = JsValue::from_str(k);
+        let v = Reflect::get(&rest, &key).unwrap_or(JsValue::UNDEFINED);
+        let _ = Reflect::delete_property(&rest, &key);
+        v
     };
-    for key in js_sys::Object::keys(options.unchecked_ref::<js_sys::Object>()).iter() {
-        let Some(k) = key.as_string() else { continue };
-        let v = Reflect::get(options, &key).unwrap_or(JsValue::UNDEFINED);
-        if v.is_undefined() {
-            continue;
-        }
-        match k.as_str() {
-            "audience" => (parsed.audience, have_audience) = (text(&k, &v)?, true),
-            "nonce" => (parsed.nonce, have_nonce) = (text(&k, &v)?, true),
-            "purpose" => {
-                parsed.purpose = assertion::Purpose::parse(&text(&k, &v)?)
-                    .ok_or_else(|| invalid("purpose must be account-opening, login or sign"))?;
-                have_purpose = true;
-            }
-            "trust" => {
-                parsed.trust = match text(&k, &v)?.as_str() {
-                    "jlis" => assertion::Trust::Jlis,
-                    "test" => assertion::Trust::Test,
-                    _ => return Err(invalid("trust must be \"jlis\" or \"test\"")),
-                }
-            }
-            "format" if v.is_null() => parsed.format = None,
-            "format" => {
-                parsed.format = Some(match text(&k, &v)?.as_str() {
-                    "jws" => assertion::Format::Jws,
-                    "cms" => assertion::Format::Cms,
-                    _ => return Err(invalid("format must be \"jws\" or \"cms\"")),
-                })
-            }
-            "skewSeconds" => parsed.skew_seconds = whole(&k, &v)?,
-            "minRsaBits" => parsed.min_rsa_bits = whole(&k, &v)?,
-            "maxAgeSeconds" => parsed.max_age_seconds = whole(&k, &v)?,
-            "allowLegacyAlgorithms" => {
-                parsed.allow_legacy_algorithms = v
-                    .as_bool()
-                    .ok_or_else(|| invalid("allowLegacyAlgorithms must be a boolean"))?
-            }
-            "revocationUnchecked" if v.is_null() => parsed.revocation_unchecked = None,
-            "revocationUnchecked" => {
-                parsed.revocation_unchecked = Some(match text(&k, &v)?.as_str() {
-                    "error" => assertion::Severity::Error,
-                    "warning" => assertion::Severity::Warning,
-                    _ => return Err(invalid("revocationUnchecked must be \"error\" or \"warning\"")),
-                })
-            }
-            "cmsValidityAt" => {
-                parsed.cms_validity_at = match text(&k, &v)?.as_str() {
-                    "verificationTime" => assertion::ValidityAt::VerificationTime,
-                    "signingTime" => assertion::ValidityAt::SigningTime,
-                    _ => return Err(invalid("cmsValidityAt must be \"verificationTime\" or \"signingTime\"")),
-                }
-            }
-            "time" => time = v,
-            "extraAnchors" => extra = v,
-            "detachedContent" => detached = v,
-            other => return Err(invalid(format!("unknown option {}", crate::error::Quoted(other)))),
-        }
-    }
-    for (present, name) in [
-        (have_audience, "audience"),
-        (have_nonce, "nonce"),
-        (have_purpose, "purpose"),
-    ] {
-        if !present {
-            return Err(invalid(format!("missing option {name}")));
-        }
-    }
-    parsed.time = if time.is_null() || time.is_undefined() {
-        (js_sys::Date::now() / 1000.0).floor() as i64
-    } else if let Some(n) = time.as_f64() {
-        if !n.is_finite() || n.fract() != 0.0 {
-            return Err(invalid("time must be whole Unix seconds"));
-        }
-        n as i64
-    } else if let Some(s) = time.as_string() {
-        crate::time::parse_rfc3339(&s).map_err(|e| invalid(e.to_string()))?
+    let (extra, detached, time) = (take("extraAnchors"), take("detachedContent"), take("time"));
+    let seconds = if time.is_null() || time.is_undefined() {
+        JsValue::from_f64((js_sys::Date::now() / 1000.0).floor())
     } else if let Some(d) = time.dyn_ref::<js_sys::Date>() {
-        (d.get_time() / 1000.0).floor() as i64
+        let ms = d.get_time();
+        if !ms.is_finite() {
+            return Err(invalid("time is an invalid Date"));
+        }
+        JsValue::from_f64((ms / 1000.0).floor())
     } else {
-        return Err(invalid("time must be Unix seconds, an RFC 3339 string or a Date"));
+        time
     };
-    parsed.validate().map_err(|e| to_js_error(&e))?;
+    let _ = Reflect::set(&rest, &JsValue::from_str("time"), &seconds);
+    let json = js_sys::JSON::stringify(&rest)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| invalid("options must be JSON data (no BigInt, no cycles)"))?;
+    let parsed = VerifyOptions::from_json(&json).map_err(|e| to_js_error(&e))?;
     let extra = if extra.is_undefined() || extra.is_null() {
         None
     } else {
