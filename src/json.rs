@@ -450,7 +450,9 @@ mod writer {
                 0..=0x1f => "",
                 _ => continue,
             };
-            out.push_str(&s[start..i]);
+            // `start` and `i` sit next to ASCII bytes, so `get` never fails (and, unlike
+            // indexing, has no char-boundary panic path to carry in the wasm module).
+            out.push_str(s.get(start..i).unwrap_or_default());
             if esc.is_empty() {
                 out.push_str("\\u00");
                 out.push(char::from(HEX[usize::from(b >> 4)]));
@@ -460,7 +462,7 @@ mod writer {
             }
             start = i + 1;
         }
-        out.push_str(&s[start..]);
+        out.push_str(s.get(start..).unwrap_or_default());
         out.push('"');
     }
 

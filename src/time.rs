@@ -45,17 +45,65 @@ pub(crate) fn days_in_month(y: i64, m: u32) -> u32 {
     }
 }
 
-/// Formats Unix seconds as `YYYY-MM-DDTHH:MM:SSZ`.
+/// Unix seconds of a UTC civil date and time, or `None` when a field is out of range. A leap
+/// second (`:60`) counts as `:59`.
+pub(crate) fn unix_from_civil(y: i64, mo: u32, d: u32, h: u32, mi: u32, se: u32) -> Option<i64> {
+    if !(1..=12).contains(&mo) || d == 0 || d > days_in_month(y, mo) || h > 23 || mi > 59 || se > 60 {
+        return None;
+    }
+    Some(days_from_civil(y, mo, d) * 86_400 + i64::from(h * 3600 + mi * 60 + se.min(59)))
+}
+
+/// The value of a run of ASCII decimal digits (at most 9), or `None` if a byte is not a digit
+/// or the run is empty. Works on bytes: no `str` slicing, so no char-boundary panic path.
+pub(crate) fn ascii_digits(b: &[u8]) -> Option<u32> {
+    if b.is_empty() || b.len() > 9 {
+        return None;
+    }
+    b.iter().try_fold(0u32, |acc, &c| {
+        c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+    })
+}
+
+/// Appends `v` in decimal, left-padded with zeros to `width` digits.
+fn push_padded(out: &mut String, v: u64, width: usize) {
+    let mut digits = [b'0'; 20];
+    let (mut v, mut n) = (v, 0);
+    while v > 0 || n == 0 {
+        digits[19 - n] = b'0' + (v % 10) as u8;
+        v /= 10;
+        n += 1;
+    }
+    for _ in n..width {
+        out.push('0');
+    }
+    for &d in &digits[20 - n..] {
+        out.push(char::from(d));
+    }
+}
+
+/// Formats Unix seconds as `YYYY-MM-DDTHH:MM:SSZ` (a year before 1 is written as `-YYYY`).
 pub fn to_rfc3339(unix: i64) -> String {
     let days = unix.div_euclid(86_400);
-    let secs = unix.rem_euclid(86_400);
+    let secs = unix.rem_euclid(86_400).unsigned_abs();
     let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        secs / 3600,
-        (secs / 60) % 60,
-        secs % 60
-    )
+    let mut out = String::with_capacity(20);
+    if y < 0 {
+        out.push('-');
+    }
+    push_padded(&mut out, y.unsigned_abs(), 4);
+    for (sep, v) in [
+        ('-', u64::from(m)),
+        ('-', u64::from(d)),
+        ('T', secs / 3600),
+        (':', (secs / 60) % 60),
+        (':', secs % 60),
+    ] {
+        out.push(sep);
+        push_padded(&mut out, v, 2);
+    }
+    out.push('Z');
+    out
 }
 
 /// Parses an RFC 3339 timestamp (`2026-06-01T00:00:00Z`, `…+09:00`, optional fraction, which
@@ -63,54 +111,35 @@ pub fn to_rfc3339(unix: i64) -> String {
 pub fn parse_rfc3339(s: &str) -> Result<i64> {
     let bad = || Error::malformed(format!("RFC 3339 time {}", crate::error::Quoted(s)), None);
     let b = s.as_bytes();
-    if !s.is_ascii()
-        || b.len() < 20
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || !matches!(b[10], b'T' | b't')
-        || b[13] != b':'
-        || b[16] != b':'
-    {
+    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't') || b[13] != b':' || b[16] != b':' {
         return Err(bad());
     }
-    let num = |r: core::ops::Range<usize>| -> Result<u32> {
-        let part = s.get(r).ok_or_else(bad)?;
-        if part.bytes().all(|c| c.is_ascii_digit()) {
-            part.parse().map_err(|_| bad())
-        } else {
-            Err(bad())
-        }
-    };
+    let num = |at: usize, len: usize| b.get(at..at + len).and_then(ascii_digits).ok_or_else(bad);
     let (y, mo, d, h, mi, se) = (
-        num(0..4)?,
-        num(5..7)?,
-        num(8..10)?,
-        num(11..13)?,
-        num(14..16)?,
-        num(17..19)?,
+        num(0, 4)?,
+        num(5, 2)?,
+        num(8, 2)?,
+        num(11, 2)?,
+        num(14, 2)?,
+        num(17, 2)?,
     );
-    let y = i64::from(y);
-    if !(1..=12).contains(&mo) || d == 0 || d > days_in_month(y, mo) || h > 23 || mi > 59 || se > 60 {
-        return Err(bad());
-    }
-    let mut rest = &s[19..];
-    if let Some(frac) = rest.strip_prefix('.') {
-        let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
+    let mut rest = b.get(19..).unwrap_or_default();
+    if let [b'.', frac @ ..] = rest {
+        let digits = frac.iter().take_while(|c| c.is_ascii_digit()).count();
         if digits == 0 {
             return Err(bad());
         }
-        rest = &frac[digits..];
+        rest = frac.get(digits..).unwrap_or_default();
     }
     let offset = match rest {
-        "Z" | "z" => 0,
-        _ if rest.len() == 6 && matches!(&rest[..1], "+" | "-") && &rest[3..4] == ":" => {
-            let oh = num(s.len() - 5..s.len() - 3)?;
-            let om = num(s.len() - 2..s.len())?;
+        b"Z" | b"z" => 0,
+        [sign @ (b'+' | b'-'), hours @ .., b':', _, _] if hours.len() == 2 => {
+            let (oh, om) = (num(s.len() - 5, 2)?, num(s.len() - 2, 2)?);
             if oh > 23 || om > 59 {
                 return Err(bad());
             }
             let o = i64::from(oh * 3600 + om * 60);
-            if rest.starts_with('-') {
+            if *sign == b'-' {
                 -o
             } else {
                 o
@@ -118,8 +147,8 @@ pub fn parse_rfc3339(s: &str) -> Result<i64> {
         }
         _ => return Err(bad()),
     };
-    let secs = i64::from(h * 3600 + mi * 60 + se.min(59));
-    Ok(days_from_civil(y, mo, d) * 86_400 + secs - offset)
+    let t = unix_from_civil(i64::from(y), mo, d, h, mi, se).ok_or_else(bad)?;
+    Ok(t - offset)
 }
 
 #[cfg(test)]

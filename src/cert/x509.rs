@@ -258,31 +258,27 @@ fn name_attributes<'a>(name: &Tlv<'a>) -> Result<(Attributes<'a>, Vec<usize>)> {
 /// `Time ::= CHOICE { utcTime UTCTime, generalTime GeneralizedTime }` in the forms RFC 5280
 /// §4.1.2.5 allows: `YYMMDDHHMMSSZ` (years 1950–2049) and `YYYYMMDDHHMMSSZ`.
 pub(crate) fn parse_time(tlv: &Tlv<'_>) -> Result<i64> {
-    let s = core::str::from_utf8(tlv.value).map_err(|_| bad("time is not ASCII", tlv.value_offset))?;
-    if !s.ends_with('Z') || !s[..s.len() - 1].bytes().all(|b| b.is_ascii_digit()) {
+    use crate::time::{ascii_digits, unix_from_civil};
+    let v = tlv.value;
+    let Some((b'Z', digits)) = v.split_last() else {
+        return Err(bad("time must be digits ending in Z", tlv.value_offset));
+    };
+    if !digits.iter().all(u8::is_ascii_digit) {
         return Err(bad("time must be digits ending in Z", tlv.value_offset));
     }
-    let (year, rest) = match (tlv.tag, s.len()) {
-        (0x17, 13) => {
-            let yy: i64 = s[..2].parse().map_err(|_| bad("UTCTime", tlv.value_offset))?;
-            (if yy >= 50 { 1900 + yy } else { 2000 + yy }, &s[2..])
+    let (year, rest) = match (tlv.tag, digits.len()) {
+        (0x17, 12) => {
+            let yy = i64::from(ascii_digits(&digits[..2]).unwrap_or(0));
+            (if yy >= 50 { 1900 + yy } else { 2000 + yy }, &digits[2..])
         }
-        (0x18, 15) => (
-            s[..4].parse().map_err(|_| bad("GeneralizedTime", tlv.value_offset))?,
-            &s[4..],
-        ),
+        (0x18, 14) => (i64::from(ascii_digits(&digits[..4]).unwrap_or(0)), &digits[4..]),
         (0x17 | 0x18, _) => return Err(bad("time has the wrong length", tlv.offset)),
         _ => return Err(bad("UTCTime or GeneralizedTime expected", tlv.offset)),
     };
-    let iso = format!(
-        "{year:04}-{}-{}T{}:{}:{}Z",
-        &rest[0..2],
-        &rest[2..4],
-        &rest[4..6],
-        &rest[6..8],
-        &rest[8..10]
-    );
-    crate::time::parse_rfc3339(&iso).map_err(|_| bad("time is not a valid date", tlv.value_offset))
+    // `rest` is MMDDHHMMSS, all digits (checked above).
+    let two = |i: usize| ascii_digits(&rest[i..i + 2]).unwrap_or(99);
+    unix_from_civil(year, two(0), two(2), two(4), two(6), two(8))
+        .ok_or_else(|| bad("time is not a valid date", tlv.value_offset))
 }
 
 /// `Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension`, inside `[3] EXPLICIT`. DER: a FALSE
