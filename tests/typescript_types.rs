@@ -137,10 +137,16 @@ fn the_checker_sees_undeclared_missing_and_mistyped_members() {
     ts.check(&good, "ErrorReport").unwrap();
     let mut extra = good.clone();
     extra["hint"] = "x".into();
-    assert!(ts.check(&extra, "ErrorReport").unwrap_err().contains("hint is not declared"));
+    assert!(ts
+        .check(&extra, "ErrorReport")
+        .unwrap_err()
+        .contains("hint is not declared"));
     let mut missing = good.clone();
     missing.as_object_mut().unwrap().remove("message");
-    assert!(ts.check(&missing, "ErrorReport").unwrap_err().contains("message is declared required"));
+    assert!(ts
+        .check(&missing, "ErrorReport")
+        .unwrap_err()
+        .contains("message is declared required"));
     let mut wrong = good;
     wrong["code"] = "JPKI_NO_SUCH_CODE".into();
     assert!(ts.check(&wrong, "ErrorReport").is_err());
