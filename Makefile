@@ -16,7 +16,7 @@ unexport CARGO_ENCODED_RUSTFLAGS
 CLI := target/debug/jpki-verify
 FIXTURES := tests/fixtures/testpki
 
-.PHONY: demo test setup build pkg lint test-native test-browser test-node test-e2e testpki bench bench-verify bench-load bench-crl pcsc-up pcsc-down
+.PHONY: demo test setup build pkg lint test-native test-crate-package test-browser test-node test-package test-consumers test-e2e testpki bench bench-verify bench-load bench-crl pcsc-up pcsc-down
 
 setup:
 	scripts/setup
@@ -26,10 +26,12 @@ build:
 
 ## The npm package: two wasm builds (web target) shared by the Node, browser and workerd entry
 ## points: dist/web without the Rust crypto provider (default entry, WebCrypto) and dist/full
-## with it ("jpki-verify/sync").
+## with it ("jpki-verify/sync"); scripts/finish-pkg.mjs cleans them and packs the tarball
+## users install (target/npm/jpki-verify-<version>.tgz).
 pkg:
 	wasm-pack --log-level warn build --release --target web --out-dir pkg/dist/web --out-name jpki_verify --no-pack -- --no-default-features --config 'profile.release.opt-level="z"'
 	wasm-pack --log-level warn build --release --target web --out-dir pkg/dist/full --out-name jpki_verify --no-pack
+	node scripts/finish-pkg.mjs
 
 lint:
 	cargo fmt --all --check
@@ -52,6 +54,23 @@ test-browser:
 test-node: build pkg
 	node --test tests/js/
 
+## The package as users receive it: the packed tarball (target/npm/) checked against what its
+## entry points import, installed into a fresh project outside the repository, and
+## tests/js run against that installed copy.
+test-package: build pkg
+	node scripts/test-package.mjs
+
+## Every kind of application that installs the tarball: Node ESM and require, tsc (strict,
+## bundler and nodenext), Vite, webpack, esbuild and Rollup bundles in headless Chromium, Deno
+## and Bun (tests/consumers/, scripts/test-consumers.mjs; tools pinned in package-lock.json).
+test-consumers: build pkg
+	node scripts/test-consumers.mjs
+
+## The SDK crate as `cargo package` builds it: packs and verifies, ships only what Cargo.toml's
+## include names (no tests/), and its unit tests pass from the extracted tarball.
+test-crate-package:
+	scripts/test-crate-package
+
 ## The account-opening flow in headless Chromium (playwright-core + Debian's chromium) against
 ## a real server; screenshots of every step in target/e2e/.
 test-e2e: build pkg
@@ -59,7 +78,7 @@ test-e2e: build pkg
 	@ls target/e2e/*.png
 
 test: setup
-	$(MAKE) lint test-native test-browser test-node test-e2e
+	$(MAKE) lint test-native test-crate-package test-browser test-node test-package test-consumers test-e2e
 	@echo "make test: all suites passed"
 
 ## Performance: this SDK (wasm + WebCrypto, wasm + Rust provider, native) against node:crypto,
@@ -94,6 +113,7 @@ pcsc-down:
 ## Regenerate the deterministic test PKI and assertion fixtures (tests fail if the committed copies differ).
 testpki:
 	cargo run -q -p jpki-verify-server -- testpki $(FIXTURES)
+	cargo run -q -p jpki-verify-server -- testpki --sdk-embedded embedded/testpki
 	cargo run -q -p jpki-verify-testpki --example write-assertions -- tests/fixtures/assertions
 
 ## The bank account-opening flow on http://127.0.0.1:$(DEMO_PORT)/ with the virtual card, SQLite

@@ -62,6 +62,15 @@ const utf8 = new TextEncoder();
 const MAX_ENCODED_STRING = 300_000;
 
 /**
+ * The assertion as it crosses into wasm: a JWS string as UTF-8 from the engine's encoder
+ * (native, faster than the glue's per-character copy; the bytes are the same, both replace
+ * lone surrogates). Long strings stay strings so that the size error reports their length.
+ */
+function assertionInput(assertion) {
+  return typeof assertion === "string" && assertion.length <= MAX_ENCODED_STRING ? utf8.encode(assertion) : assertion;
+}
+
+/**
  * Answers one job: true only when crypto.subtle.verify says the signature verifies.
  * `issued` is called exactly once, when the job's verify has been started (or the job has
  * been answered without one).
@@ -94,46 +103,53 @@ export async function runJob(job, issued = nothing) {
 }
 
 /**
- * verifyAssertion over a wasm module's verifyAssertionPrepare / verifyAssertionFinish.
- *
- * Once every signature check has been started (WebCrypto works off the main thread), the
- * otherwise idle main thread renders the verdict that all-true answers give (finish borrows the
- * pending verification, so it can be asked twice). That verdict is returned only if every
- * answer is true; otherwise the verdict is finished again from the real answers. Nothing is
- * cached across calls and no check is skipped: this only moves the verdict's rendering into
- * the wait.
+ * verifyAssertion over a wasm module's verifyAssertionPrepare / verifyAssertionFinish, the
+ * signature checks answered by `answerAll(jobs, finish)` (which calls `finish(answers)`, maybe
+ * more than once, and returns a verdict or its promise). The pending verification is freed
+ * whatever happens. Shared with node-crypto-driver.js.
  */
-export function makeVerifyAssertion(prepare, finish) {
+export function makeVerifyAssertionWith(prepare, finish, answerAll) {
   return async function verifyAssertion(assertion, options) {
-    // A JWS string crosses into wasm as UTF-8 from the engine's encoder (native, faster than
-    // the glue's per-character copy); the bytes are the same (both replace lone surrogates).
-    // Long strings stay strings so that the size error reports their full length.
-    const input = typeof assertion === "string" && assertion.length <= MAX_ENCODED_STRING ? utf8.encode(assertion) : assertion;
-    const [pending, jobs] = prepare(input, options);
+    const [pending, jobs] = prepare(assertionInput(assertion), options);
     try {
-      if (jobs.length === 0) return finish(pending, []);
-      let left = jobs.length;
-      let allStarted;
-      const started = new Promise((resolve) => {
-        allStarted = resolve;
-      });
-      const issued = () => {
-        if (--left === 0) allStarted();
-      };
-      const answers = Promise.all(jobs.map((j) => runJob(j, issued)));
-      await started;
-      const speculative = finish(pending, jobs.map(() => true));
-      const got = await answers;
-      return got.every((a) => a === true) ? speculative : finish(pending, got);
+      return await answerAll(jobs, (answers) => finish(pending, answers));
     } finally {
       pending.free();
     }
   };
 }
 
-/** verifySignature over a wasm module's signatureJob. */
-export function makeVerifySignature(signatureJob) {
+/**
+ * The WebCrypto answers. Once every signature check has been started (WebCrypto works off the
+ * main thread), the otherwise idle main thread renders the verdict that all-true answers give
+ * (finish borrows the pending verification, so it can be asked twice). That verdict is returned
+ * only if every answer is true; otherwise the verdict is finished again from the real answers.
+ * Nothing is cached across calls and no check is skipped: this only moves the verdict's
+ * rendering into the wait.
+ */
+async function answerWithWebCrypto(jobs, finish) {
+  if (jobs.length === 0) return finish([]);
+  let left = jobs.length;
+  let allStarted;
+  const started = new Promise((resolve) => {
+    allStarted = resolve;
+  });
+  const issued = () => {
+    if (--left === 0) allStarted();
+  };
+  const answers = Promise.all(jobs.map((j) => runJob(j, issued)));
+  await started;
+  const speculative = finish(jobs.map(() => true));
+  const got = await answers;
+  return got.every((a) => a === true) ? speculative : finish(got);
+}
+
+/** verifyAssertion with WebCrypto over a wasm module's prepare / finish. */
+export const makeVerifyAssertion = (prepare, finish) => makeVerifyAssertionWith(prepare, finish, answerWithWebCrypto);
+
+/** verifySignature over a wasm module's signatureJob, answered by `answer(job)` (WebCrypto by default). */
+export function makeVerifySignature(signatureJob, answer = runJob) {
   return async function verifySignature(algorithm, spki, message, signature) {
-    return runJob(signatureJob(algorithm, spki, message, signature));
+    return answer(signatureJob(algorithm, spki, message, signature));
   };
 }

@@ -16,7 +16,7 @@
 //! each is **pinned by its SHA-256 fingerprint** below; `tests/trust_anchors.rs` fails the build's
 //! tests if a byte changes. A CA certificate read from a card is never an anchor.
 //!
-//! The test PKI's two CAs (`tests/fixtures/testpki/`) are a separate set, [`TrustAnchors::test_pki`],
+//! The test PKI's two CAs (`embedded/testpki/`) are a separate set, [`TrustAnchors::test_pki`],
 //! that a caller must ask for by name.
 
 use std::sync::OnceLock;
@@ -90,12 +90,12 @@ const TEST_PKI: [(&str, Kind, &[u8]); 2] = [
     (
         "test-sign-ca",
         Kind::Signature,
-        include_bytes!("../tests/fixtures/testpki/sign-ca.der"),
+        include_bytes!("../embedded/testpki/sign-ca.der"),
     ),
     (
         "test-auth-ca",
         Kind::Authentication,
-        include_bytes!("../tests/fixtures/testpki/auth-ca.der"),
+        include_bytes!("../embedded/testpki/auth-ca.der"),
     ),
 ];
 

@@ -58,6 +58,10 @@ enum Command {
         /// Write only the test CAs' CRLs, issued now and valid for a day (demo, `serve --crl-dir`).
         #[arg(long)]
         current_crls: bool,
+        /// Write only the files the SDK compiles in (test CAs, the virtual card's personas),
+        /// normally into embedded/testpki.
+        #[arg(long, conflicts_with = "current_crls")]
+        sdk_embedded: bool,
     },
     /// The JPKI card through PC/SC (status, read, sign), and a virtual card for tests (sim).
     #[cfg(feature = "card")]
@@ -72,7 +76,11 @@ fn main() -> ExitCode {
         Command::Verify(v) => cli::verify::run(&v),
         Command::Crl(c) => cli::crl::run(&c),
         Command::Recheck(r) => serve::run_recheck(&r),
-        Command::Testpki { dir, current_crls } => cli::testpki::run(&dir, current_crls).map(|()| true),
+        Command::Testpki {
+            dir,
+            current_crls,
+            sdk_embedded,
+        } => cli::testpki::run(&dir, current_crls, sdk_embedded).map(|()| true),
         #[cfg(feature = "card")]
         Command::Card(c) => cli::card::run(&c),
     };

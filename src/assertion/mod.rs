@@ -676,6 +676,7 @@ mod tests {
     /// The wasm adapter's borrowing finish gives exactly `finish`'s verdict, for every fixture
     /// (valid or not, planned or failed), with all checks passing and with each one failing.
     #[test]
+    #[cfg(jpki_fixtures)] // reads tests/fixtures (not in the packaged crate)
     fn finish_ref_is_finish() {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/assertions/");
         let manifest: serde_json::Value =

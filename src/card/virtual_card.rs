@@ -1,6 +1,7 @@
 //! A software JPKI card (feature `virtual-card`) holding the **test PKI** keys of
-//! `tests/fixtures/testpki` — test keys only, published with the repository; a signature from
-//! this card verifies only with `trust: test`.
+//! `embedded/testpki` (generated with the full test PKI of `tests/fixtures/testpki`) — test
+//! keys only, published with the repository; a signature from this card verifies only with
+//! `trust: test`.
 //!
 //! It answers the same APDUs as a My Number Card's JPKI application (jpki-facts.md §1.4–§1.7):
 //!
@@ -65,7 +66,7 @@ pub const FAKE_MY_NUMBER: &str = "987654321019";
 
 macro_rules! testpki {
     ($($part:literal),+) => {
-        include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/testpki/", $($part),+))
+        include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/embedded/testpki/", $($part),+))
     };
 }
 
@@ -89,9 +90,10 @@ macro_rules! persona {
     };
 }
 
-/// The personas of the test PKI built in (`tests/fixtures/testpki/README.md`): two valid ones,
-/// `expired`, whose certificates expired on 2024-03-31, and `moved`, whose signature
-/// certificate the test CA's CRL revokes (affiliationChanged: the holder moved).
+/// The personas built in (`jpki_verify_testpki::VIRTUAL_CARD_PERSONAS`, described in
+/// `tests/fixtures/testpki/README.md`): two valid ones, `expired`, whose certificates expired
+/// on 2024-03-31, and `moved`, whose signature certificate the test CA's CRL revokes
+/// (affiliationChanged: the holder moved).
 static PERSONAS: [PersonaFiles; 4] = [
     persona!("taro"),
     persona!("hanako"),

@@ -69,6 +69,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg(jpki_fixtures)] // reads tests/fixtures (not in the packaged crate)
     fn agrees_with_rustcrypto_on_the_test_pki() {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/testpki/");
         let ca = crate::cert::parse_certificate(&std::fs::read(format!("{dir}sign-ca.der")).unwrap()).unwrap();

@@ -342,7 +342,10 @@ pub fn generate() -> Result<Vec<GeneratedFile>, Error> {
 /// Generates the test PKI (see [`generate`]), creates `dir` if needed and
 /// writes every file into it, overwriting files of the same name.
 pub fn write_to(dir: &Path) -> Result<Vec<GeneratedFile>, Error> {
-    let files = generate()?;
+    write_files(dir, generate()?)
+}
+
+fn write_files(dir: &Path, files: Vec<GeneratedFile>) -> Result<Vec<GeneratedFile>, Error> {
     std::fs::create_dir_all(dir).map_err(|source| Error::Io {
         path: dir.to_path_buf(),
         source,
@@ -352,6 +355,30 @@ pub fn write_to(dir: &Path) -> Result<Vec<GeneratedFile>, Error> {
         std::fs::write(&path, &file.bytes).map_err(|source| Error::Io { path, source })?;
     }
     Ok(files)
+}
+
+/// The personas whose keys the SDK's virtual card holds (`VirtualCard`, `card::VirtualCard`).
+pub const VIRTUAL_CARD_PERSONAS: [&str; 4] = ["taro", "hanako", "expired", "moved"];
+
+/// The generated files the SDK compiles in (`embedded/testpki/` of the jpki-verify crate): the
+/// two test CAs (its TEST anchors, `TrustAnchors::test_pki`) and the certificates and keys of
+/// [`VIRTUAL_CARD_PERSONAS`]. A subset of [`generate`], byte for byte, so the crate's packaged
+/// tarball needs nothing from `tests/`.
+pub fn embedded_in_sdk() -> Result<Vec<GeneratedFile>, Error> {
+    let wanted = |name: &str| {
+        matches!(name, "sign-ca.der" | "auth-ca.der")
+            || VIRTUAL_CARD_PERSONAS.iter().any(|p| {
+                ["-sign.der", "-sign.key.der", "-auth.der", "-auth.key.der"]
+                    .iter()
+                    .any(|suffix| name.strip_prefix(p) == Some(suffix))
+            })
+    };
+    Ok(generate()?.into_iter().filter(|f| wanted(&f.name)).collect())
+}
+
+/// Writes [`embedded_in_sdk`] into `dir` (the crate's `embedded/testpki/`).
+pub fn write_embedded_to(dir: &Path) -> Result<Vec<GeneratedFile>, Error> {
+    write_files(dir, embedded_in_sdk()?)
 }
 
 /// Upper-case hex without separators.

@@ -1,16 +1,26 @@
-// The assertion fixture manifest through the npm package in Node, with both providers:
-// verifyAssertion (WebCrypto) and verifyAssertionSync (Rust). Then every fixture truncated at
-// every byte and with random bit flips, through the JS API: a coded error every time.
+// The assertion fixture manifest through the npm package in Node, with every provider:
+// node:crypto (the Node entries' verifyAssertion), WebCrypto (the same builds through
+// "jpki-verify/load" and "jpki-verify/sync/load", as browsers run them) and the Rust provider
+// (verifyAssertionSync): each gives the expected outcome and all give identical verdicts. Then
+// every fixture truncated at every byte and with random bit flips, through the JS API: a coded
+// error every time.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { root } from "./paths.mjs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 import { verifyAssertion as verifyAssertionSmall, jwsSigningInput } from "jpki-verify";
 import { verifyAssertion as verifyAssertionFull, verifyAssertionSync, CrlIndex } from "jpki-verify/sync";
+import { load as loadWebCrypto } from "jpki-verify/load";
+import { load as loadWebCryptoFull } from "jpki-verify/sync/load";
 
-const dir = fileURLToPath(new URL("../fixtures/assertions/", import.meta.url));
+const wasmOf = (specifier) => readFileSync(fileURLToPath(import.meta.resolve(specifier)));
+const webCrypto = await loadWebCrypto(wasmOf("jpki-verify/wasm"));
+const webCryptoFull = await loadWebCryptoFull(wasmOf("jpki-verify/sync/wasm"));
+
+const dir = join(root, "tests/fixtures/assertions/");
 const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
 
 // CRL indexes by file, built once (Rust provider; the WebCrypto build is checked in revocation.test.mjs).
@@ -30,9 +40,14 @@ function load(c) {
 }
 
 // The small default entry has no revocation code: cases with revocation evidence go through
-// "jpki-verify/sync"'s verifyAssertion (the same WebCrypto driver over the full build).
-const verifyAssertion = (input, options) =>
-  options.revocation ? verifyAssertionFull(input, options) : verifyAssertionSmall(input, options);
+// the "jpki-verify/sync" build (the same driver over the full build).
+const eitherBuild = (small, full) => (input, options) => (options.revocation ? full(input, options) : small(input, options));
+const verifyAssertion = eitherBuild(verifyAssertionSmall, verifyAssertionFull);
+const PROVIDERS = {
+  "node:crypto (verifyAssertion)": verifyAssertion,
+  "WebCrypto (jpki-verify/load)": eitherBuild(webCrypto.verifyAssertion, webCryptoFull.verifyAssertion),
+  "Rust (verifyAssertionSync)": async (input, options) => verifyAssertionSync(input, options),
+};
 
 const outcome = (v) => ({ valid: v.valid, code: v.errors[0]?.code ?? null });
 /** The case's expected revocation slot holds (when it states one). */
@@ -43,32 +58,45 @@ test("manifest: at least 40 cases", () => {
   assert.ok(manifest.cases.length >= 40, `${manifest.cases.length} cases`);
 });
 
-test("manifest: WebCrypto provider (verifyAssertion)", async () => {
-  const failures = [];
+for (const [provider, verify] of Object.entries(PROVIDERS)) {
+  test(`manifest: ${provider}`, async () => {
+    const failures = [];
+    for (const c of manifest.cases) {
+      const { input, options } = load(c);
+      const v = await verify(input, options);
+      const got = outcome(v);
+      if (got.valid !== c.expect.valid || got.code !== c.expect.code || !revocationHolds(c, v)) failures.push(`${c.name}: ${JSON.stringify(got)} ${JSON.stringify(v.revocation)}`);
+    }
+    assert.deepEqual(failures, []);
+  });
+}
+
+test("every provider gives identical verdicts", async () => {
+  const [reference, ...others] = Object.entries(PROVIDERS);
   for (const c of manifest.cases) {
     const { input, options } = load(c);
-    const v = await verifyAssertion(input, options);
-    const got = outcome(v);
-    if (got.valid !== c.expect.valid || got.code !== c.expect.code || !revocationHolds(c, v)) failures.push(`${c.name}: ${JSON.stringify(got)} ${JSON.stringify(v.revocation)}`);
+    const expected = await reference[1](input, options);
+    for (const [provider, verify] of others) {
+      assert.deepStrictEqual(await verify(input, options), expected, `${c.name}: ${provider} vs ${reference[0]}`);
+    }
   }
-  assert.deepEqual(failures, []);
 });
 
-test("manifest: Rust provider (verifyAssertionSync)", () => {
-  const failures = [];
-  for (const c of manifest.cases) {
-    const { input, options } = load(c);
-    const v = verifyAssertionSync(input, options);
-    const got = outcome(v);
-    if (got.valid !== c.expect.valid || got.code !== c.expect.code || !revocationHolds(c, v)) failures.push(`${c.name}: ${JSON.stringify(got)} ${JSON.stringify(v.revocation)}`);
-  }
-  assert.deepEqual(failures, []);
-});
-
-test("both providers give identical verdicts", async () => {
-  for (const c of manifest.cases) {
-    const { input, options } = load(c);
-    assert.deepStrictEqual(await verifyAssertion(input, options), verifyAssertionSync(input, options), c.name);
+test("the Node entries answer with node:crypto, load() with WebCrypto", async () => {
+  // With crypto.subtle gone, node:crypto still verifies; the WebCrypto API then cannot.
+  const c = manifest.cases.find((x) => x.name === "jws-account-opening-taro");
+  const { input, options } = load(c);
+  const subtle = Object.getOwnPropertyDescriptor(globalThis, "crypto");
+  Object.defineProperty(globalThis, "crypto", { value: {}, configurable: true });
+  try {
+    assert.equal((await verifyAssertionSmall(input, options)).valid, true);
+    assert.equal((await verifyAssertionFull(input, options)).valid, true);
+    const v = await webCrypto.verifyAssertion(input, options);
+    assert.equal(v.valid, false);
+    // The first signature checked is the CA's over the leaf: no path to the anchor.
+    assert.equal(v.errors[0].code, "JPKI_CHAIN_UNTRUSTED");
+  } finally {
+    Object.defineProperty(globalThis, "crypto", subtle);
   }
 });
 

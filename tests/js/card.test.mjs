@@ -3,13 +3,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { root } from "./paths.mjs";
 import { join } from "node:path";
 
 import { verifyAssertion } from "jpki-verify";
 import { JpkiCard, VirtualCard } from "jpki-verify/sync";
 
-const testpki = fileURLToPath(new URL("../fixtures/testpki/", import.meta.url));
+const testpki = join(root, "tests/fixtures/testpki/");
 const T = 1780272000;
 const nonce = "_q4V4Mp8ENFXeEQBNFw47D5iwo03f7QXvt-8-gb8vos";
 const audience = "https://bank.example.jp";

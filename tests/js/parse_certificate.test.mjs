@@ -11,12 +11,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { execFileSync, spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { root } from "./paths.mjs";
 import { join } from "node:path";
 
 import { parseCertificate, sdkVersion } from "jpki-verify";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
 const cli = process.env.JPKI_VERIFY_BIN ?? join(root, "target/debug/jpki-verify");
 const testpki = join(root, "tests/fixtures/testpki");
 const jlis = join(root, "anchors/jlis");

@@ -8,12 +8,11 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { root } from "./paths.mjs";
 import { createInterface } from "node:readline";
 
 import { CrlIndex, JpkiCard, VirtualCard, verifyAssertion, verifyAssertionSync, fetchOcsp, parseCertificate } from "jpki-verify/sync";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
 const testpki = join(root, "tests/fixtures/testpki");
 const fixture = (name) => new Uint8Array(readFileSync(join(testpki, name)));
 

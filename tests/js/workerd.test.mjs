@@ -7,10 +7,9 @@ import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname, join, normalize } from "node:path";
+import { pkgDir, root } from "./paths.mjs";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
 const fixtures = join(root, "tests/fixtures/assertions");
 const manifest = JSON.parse(readFileSync(join(fixtures, "manifest.json"), "utf8"));
 
@@ -26,27 +25,35 @@ const freePort = () =>
 // Lay out the worker's modules as a bundler would: the package entry chosen by the
 // "workerd" condition of pkg/package.json, its relative imports, and the worker itself.
 function layOut(dir) {
-  const pkg = JSON.parse(readFileSync(join(root, "pkg/package.json"), "utf8"));
+  const pkg = JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8"));
   const modules = [];
+  const added = new Set();
+  // A module and, transitively, the package files it imports (relative specifiers), as a
+  // bundler would follow them; the .wasm is embedded as a wasm module.
   const add = (rel) => {
+    rel = normalize(rel);
+    if (added.has(rel)) return;
+    added.add(rel);
     mkdirSync(dirname(join(dir, "pkg", rel)), { recursive: true });
-    copyFileSync(join(root, "pkg", rel), join(dir, "pkg", rel));
+    copyFileSync(join(pkgDir, rel), join(dir, "pkg", rel));
     const kind = rel.endsWith(".wasm") ? "wasm" : "esModule";
     modules.push(`(name = "pkg/${rel}", ${kind} = embed "pkg/${rel}")`);
+    if (kind === "esModule") {
+      const text = readFileSync(join(pkgDir, rel), "utf8");
+      for (const [, spec] of text.matchAll(/(?:from|import)\s+["'](\.{1,2}\/[^"']+)["']/g)) add(join(dirname(rel), spec));
+    }
   };
   // Resolve each package entry through its "workerd" export condition (what wrangler's bundler
   // does) and rewrite the worker's bare imports to those modules.
   let worker = readFileSync(join(root, "tests/js/workerd/worker.js"), "utf8");
-  for (const [subpath, specifier, api, build] of [
-    [".", "jpki-verify", "api.js", "web"],
-    ["./sync", "jpki-verify/sync", "sync-api.js", "full"],
+  for (const [subpath, specifier] of [
+    [".", "jpki-verify"],
+    ["./sync", "jpki-verify/sync"],
   ]) {
     const entry = pkg.exports[subpath].workerd.replace(/^\.\//, "");
     worker = worker.replaceAll(`"${specifier}"`, `"pkg/${entry}"`);
-    for (const rel of [entry, api, `dist/${build}/jpki_verify.js`, `dist/${build}/jpki_verify_bg.wasm`]) add(rel);
+    add(entry);
   }
-  add("webcrypto-driver.js");
-  add("revocation.js");
   writeFileSync(join(dir, "worker.js"), worker);
   modules.unshift(`(name = "worker.js", esModule = embed "worker.js")`);
   return modules;

@@ -1,23 +1,31 @@
 // Project Wycheproof (C2SP) signature vectors in Node, through the npm package: every vector of
-// the six RSA/ECDSA files is checked with the WebCrypto provider (`verifySignature`, i.e.
-// Node's crypto.subtle = OpenSSL) and with the Rust provider compiled to wasm
-// (`verifySignatureSync`, RustCrypto). WebCrypto is scored against Wycheproof exactly as the Rust
-// harness (tests/wycheproof.rs) scores RustCrypto, with the same reviewed exceptions
-// (tests/wycheproof/exceptions.json, rules in tests/wycheproof/README.md); and the two providers
-// must give the same answer on every vector.
+// the six RSA/ECDSA files is checked with each JS-side provider — node:crypto (the Node entry's
+// `verifySignature`) and WebCrypto (`verifySignature` of "jpki-verify/load": Node's
+// crypto.subtle) — and with the Rust provider compiled to wasm (`verifySignatureSync`,
+// RustCrypto). Each JS-side provider is scored against Wycheproof exactly as the Rust harness
+// (tests/wycheproof.rs) scores RustCrypto, with the same reviewed exceptions
+// (tests/wycheproof/exceptions.json, rules in tests/wycheproof/README.md), must really reach its
+// crypto call, and must give the Rust provider's answer on every vector.
 //
 //   make pkg && node --test tests/js/wycheproof.test.mjs
 //
-// prints one line per file and `wycheproof (node, webcrypto): N passed, N failed, N skipped`.
+// prints one line per file and `wycheproof (node, <provider>): N passed, N failed, N skipped`.
 // The vectors are read from <repository root>/../shared/vectors/wycheproof/ (never edited).
+import { fileURLToPath, pathToFileURL } from "node:url";
+import nodeCrypto from "node:crypto";
+import { syncBuiltinESMExports } from "node:module";
+import { root as repoRoot } from "./paths.mjs";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 
 import { verifySignature } from "jpki-verify";
 import { verifySignatureSync } from "jpki-verify/sync";
+import { load } from "jpki-verify/load";
 
-const root = new URL("../../", import.meta.url);
+const webCrypto = await load(readFileSync(fileURLToPath(import.meta.resolve("jpki-verify/wasm"))));
+
+const root = pathToFileURL(repoRoot + "/");
 const vectorDir = new URL("../shared/vectors/wycheproof/", root);
 const exceptionsFile = new URL("tests/wycheproof/exceptions.json", root);
 
@@ -81,8 +89,8 @@ const matches = (e, file, groupIndex, c) =>
 const tally = () => ({ passed: 0, failed: 0, skipped: 0 });
 const show = (t) => `${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped`;
 
-async function runFile(file, exceptions, disagreements, subtleVerify) {
-  const callsBefore = subtleVerify.calls;
+async function runFile(file, exceptions, disagreements, { verify, counter }) {
+  const callsBefore = counter.calls;
   const data = JSON.parse(readFileSync(new URL(file.name, vectorDir), "utf8"));
   assert.equal(data.schema, file.schema, `${file.name}: unexpected schema`);
   const count = data.testGroups.reduce((n, g) => n + g.tests.length, 0);
@@ -96,13 +104,13 @@ async function runFile(file, exceptions, disagreements, subtleVerify) {
     for (const c of group.tests) {
       const msg = hex(c.msg);
       const sig = hex(c.sig);
-      const web = await verifySignature(file.alg, spki, msg, sig);
+      const web = await verify(file.alg, spki, msg, sig);
       const rust = verifySignatureSync(file.alg, spki, msg, sig);
       assert.equal(typeof web, "boolean", `${file.name} tcId ${c.tcId}: verifySignature returned ${web}`);
       if (web !== rust) {
         disagreements.push(
           `${file.name} group ${groupIndex} tcId ${c.tcId} (${JSON.stringify(c.comment)}; flags ` +
-            `${JSON.stringify(c.flags)}; ${c.result}): webcrypto ${web ? "accepts" : "rejects"}, ` +
+            `${JSON.stringify(c.flags)}; ${c.result}): the JS-side provider ${web ? "accepts" : "rejects"}, ` +
             `rust ${rust ? "accepts" : "rejects"}`,
         );
       }
@@ -141,18 +149,18 @@ async function runFile(file, exceptions, disagreements, subtleVerify) {
   for (const [way, ids] of Object.entries(acceptable)) {
     if (ids.length) console.log(`  ${file.name}: ${ids.length} acceptable vector(s) ${way}: tcId ${JSON.stringify(ids)}`);
   }
-  console.log(`  ${file.name}: ${subtleVerify.calls - callsBefore} of ${count} vectors reached crypto.subtle.verify`);
+  console.log(`  ${file.name}: ${counter.calls - callsBefore} of ${count} vectors reached ${counter.what}`);
   console.log(`${file.name}: ${show(t)}`);
   return t;
 }
 
-// Counts the vectors that really reach crypto.subtle.verify: `verifySignature` first runs the
-// checks shared with the Rust provider (SPKI classification, strict DER → r ‖ s, raw length),
-// and a vector refused there never reaches OpenSSL.
+// Count the vectors that really reach the crypto call: `verifySignature` first runs the checks
+// shared with the Rust provider (SPKI classification, strict DER → r ‖ s, raw length), and a
+// vector refused there never reaches OpenSSL.
 function countSubtleVerify() {
   const subtle = globalThis.crypto.subtle;
   const original = subtle.verify;
-  const counter = { calls: 0, restore: () => void (subtle.verify = original) };
+  const counter = { what: "crypto.subtle.verify", calls: 0, restore: () => void (subtle.verify = original) };
   subtle.verify = function (...args) {
     counter.calls++;
     return original.apply(this, args);
@@ -160,43 +168,71 @@ function countSubtleVerify() {
   return counter;
 }
 
-test("Wycheproof RSA/ECDSA vectors: WebCrypto (Node) scored, Rust provider (wasm) agrees", async () => {
-  const started = Date.now();
-  const exceptions = loadExceptions();
-  const subtleVerify = countSubtleVerify();
-  const disagreements = [];
-  const total = tally();
-  let vectors = 0;
-  for (const file of FILES) {
-    const t = await runFile(file, exceptions, disagreements, subtleVerify);
-    for (const k of Object.keys(total)) total[k] += t[k];
-    vectors += t.passed + t.failed + t.skipped;
-  }
-  subtleVerify.restore();
+// node:crypto's `verify` as the package's ESM import sees it (builtin named exports follow the
+// CommonJS object after syncBuiltinESMExports).
+function countNodeVerify() {
+  const original = nodeCrypto.verify;
+  const counter = {
+    what: "node:crypto verify",
+    calls: 0,
+    restore: () => {
+      nodeCrypto.verify = original;
+      syncBuiltinESMExports();
+    },
+  };
+  nodeCrypto.verify = function (...args) {
+    counter.calls++;
+    return original.apply(this, args);
+  };
+  syncBuiltinESMExports();
+  return counter;
+}
 
-  let stale = 0;
-  for (const e of exceptions) {
-    if (e.used === 0) {
-      stale++;
-      console.log(`  STALE exception (${selector(e)}): matched no mismatch; remove it`);
-    } else {
-      console.log(`  exception (${selector(e)}): ${e.used} vector(s) skipped`);
+const PROVIDERS = [
+  { name: "node:crypto", verify: verifySignature, count: countNodeVerify },
+  { name: "webcrypto", verify: webCrypto.verifySignature, count: countSubtleVerify },
+];
+
+for (const provider of PROVIDERS) {
+  test(`Wycheproof RSA/ECDSA vectors: ${provider.name} (Node) scored, Rust provider (wasm) agrees`, async () => {
+    const started = Date.now();
+    const exceptions = loadExceptions();
+    const counter = provider.count();
+    const disagreements = [];
+    const total = tally();
+    let vectors = 0;
+    try {
+      for (const file of FILES) {
+        const t = await runFile(file, exceptions, disagreements, { verify: provider.verify, counter });
+        for (const k of Object.keys(total)) total[k] += t[k];
+        vectors += t.passed + t.failed + t.skipped;
+      }
+    } finally {
+      counter.restore();
     }
-  }
-  for (const d of disagreements) console.log(`  DISAGREE ${d}`);
-  console.log(
-    `wycheproof (node): webcrypto and rust (wasm) agree on ${vectors - disagreements.length} of ${vectors} vectors`,
-  );
-  console.log(
-    `wycheproof (node): crypto.subtle.verify answered ${subtleVerify.calls} vectors; ` +
-      `${vectors - subtleVerify.calls} were refused before it by the checks shared with the Rust provider`,
-  );
-  console.log(`wycheproof (node, webcrypto): ${show(total)}`);
-  console.log(`  (${Date.now() - started} ms, node ${process.version})`);
 
-  assert.ok(total.passed > 0, "no vector ran");
-  assert.ok(subtleVerify.calls > vectors / 2, `only ${subtleVerify.calls} vectors reached crypto.subtle.verify`);
-  assert.equal(total.failed, 0, "Wycheproof mismatches with WebCrypto (see the FAILED lines above)");
-  assert.equal(stale, 0, "stale exceptions in tests/wycheproof/exceptions.json");
-  assert.deepEqual(disagreements, [], "WebCrypto and the Rust provider disagree (see the DISAGREE lines above)");
-});
+    let stale = 0;
+    for (const e of exceptions) {
+      if (e.used === 0) {
+        stale++;
+        console.log(`  STALE exception (${selector(e)}): matched no mismatch; remove it`);
+      } else {
+        console.log(`  exception (${selector(e)}): ${e.used} vector(s) skipped`);
+      }
+    }
+    for (const d of disagreements) console.log(`  DISAGREE ${d}`);
+    console.log(`wycheproof (node): ${provider.name} and rust (wasm) agree on ${vectors - disagreements.length} of ${vectors} vectors`);
+    console.log(
+      `wycheproof (node): ${counter.what} answered ${counter.calls} vectors; ` +
+        `${vectors - counter.calls} were refused before it by the checks shared with the Rust provider`,
+    );
+    console.log(`wycheproof (node, ${provider.name}): ${show(total)}`);
+    console.log(`  (${Date.now() - started} ms, node ${process.version})`);
+
+    assert.ok(total.passed > 0, "no vector ran");
+    assert.ok(counter.calls > vectors / 2, `only ${counter.calls} vectors reached ${counter.what}`);
+    assert.equal(total.failed, 0, `Wycheproof mismatches with ${provider.name} (see the FAILED lines above)`);
+    assert.equal(stale, 0, "stale exceptions in tests/wycheproof/exceptions.json");
+    assert.deepEqual(disagreements, [], `${provider.name} and the Rust provider disagree (see the DISAGREE lines above)`);
+  });
+}

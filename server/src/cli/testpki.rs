@@ -2,6 +2,8 @@
 //! `jpki-verify testpki --current-crls DIR`: the test CAs' CRLs (same entries as the committed
 //! fixtures: `moved` affiliationChanged, `lost` keyCompromise, …) issued now, valid for a day —
 //! for the demo and manual tests of `serve --crl-dir`. Test keys only: never for production.
+//! `jpki-verify testpki --sdk-embedded DIR`: the subset the SDK crate compiles in
+//! (`embedded/testpki/`: the test CAs and the virtual card's personas).
 
 use std::path::Path;
 
@@ -9,12 +11,16 @@ use jpki_verify_testpki::{crl_issued_at, CertKind};
 
 use super::Failure;
 
-pub(crate) fn run(dir: &Path, current_crls: bool) -> Result<(), Failure> {
+pub(crate) fn run(dir: &Path, current_crls: bool, sdk_embedded: bool) -> Result<(), Failure> {
     if current_crls {
         return write_current_crls(dir);
     }
-    let files =
-        jpki_verify_testpki::write_to(dir).map_err(|e| Failure::input("JPKI_IO", format!("{}: {e}", dir.display())))?;
+    let write = if sdk_embedded {
+        jpki_verify_testpki::write_embedded_to
+    } else {
+        jpki_verify_testpki::write_to
+    };
+    let files = write(dir).map_err(|e| Failure::input("JPKI_IO", format!("{}: {e}", dir.display())))?;
     eprintln!("wrote {} files to {}", files.len(), dir.display());
     Ok(())
 }
