@@ -16,7 +16,7 @@ unexport CARGO_ENCODED_RUSTFLAGS
 CLI := target/debug/jpki-verify
 FIXTURES := tests/fixtures/testpki
 
-.PHONY: demo test setup build pkg lint test-native test-crate-package test-browser test-node test-package test-consumers test-e2e testpki bench bench-verify bench-load bench-crl pcsc-up pcsc-down
+.PHONY: demo test setup build pkg lint test-native test-crate-package test-browser test-node test-package test-consumers test-e2e testpki bench bench-verify bench-load bench-crl bench-size pcsc-up pcsc-down
 
 setup:
 	scripts/setup
@@ -25,12 +25,13 @@ build:
 	cargo build --workspace
 
 ## The npm package: two wasm builds (web target) shared by the Node, browser and workerd entry
-## points: dist/web without the Rust crypto provider (default entry, WebCrypto) and dist/full
-## with it ("jpki-verify/sync"); scripts/finish-pkg.mjs cleans them and packs the tarball
-## users install (target/npm/jpki-verify-<version>.tgz).
+## points: dist/web without the Rust crypto provider (the browsers' and workers' default entry,
+## WebCrypto; opt-level z: download size) and dist/full with it ("jpki-verify/sync", and the
+## Node entries with node:crypto; opt-level 3: speed, see bench/README.md); scripts/finish-pkg.mjs
+## cleans them and packs the tarball users install (target/npm/jpki-verify-<version>.tgz).
 pkg:
 	wasm-pack --log-level warn build --release --target web --out-dir pkg/dist/web --out-name jpki_verify --no-pack -- --no-default-features --config 'profile.release.opt-level="z"'
-	wasm-pack --log-level warn build --release --target web --out-dir pkg/dist/full --out-name jpki_verify --no-pack
+	wasm-pack --log-level warn build --release --target web --out-dir pkg/dist/full --out-name jpki_verify --no-pack -- --config 'profile.release.opt-level=3'
 	node scripts/finish-pkg.mjs
 
 lint:
@@ -102,7 +103,12 @@ bench-crl: pkg
 	cargo run -q --release --example bench_crl -- target/crl/crl1m.der
 	node bench/crl.mjs target/crl/crl1m.der
 
-bench: setup bench-verify bench-load bench-crl
+## The size of each wasm build (raw, gzip -9); fails when the default entry's build is above its
+## budget (bench/wasm-size.mjs; where the bytes go: bench/README.md, "Wasm size").
+bench-size: pkg
+	node bench/wasm-size.mjs
+
+bench: setup bench-verify bench-load bench-crl bench-size
 
 ## pcscd + vsmartcard vpcd + the virtual JPKI card (jpki-verify card sim); stop with make pcsc-down.
 pcsc-up: build
