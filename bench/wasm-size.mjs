@@ -105,9 +105,23 @@ function topFunctions(file, n) {
     funcs.push({ name: names.get(imported + i) ?? `func[${imported + i}]`, size });
     p = body + size;
   }
+  // The crate (and, for this crate, the module) a mangled name belongs to: legacy `_ZN<len><name>`
+  // (the first path segment after any `<impl …>` prefix) or v0 `_R…C[s<hash>_]<len><name>`.
   const crateOf = (name) => {
-    const m = name.match(/^(?:<)?(?:_<)?([a-zA-Z0-9_]+)::/);
-    return m ? m[1] : name.startsWith("__") ? "(runtime)" : "(other)";
+    const segs = [];
+    if (name.startsWith("_ZN")) {
+      for (const m of name.slice(3).matchAll(/(\d+)/g)) {
+        const len = Number(m[1]);
+        const seg = name.slice(3 + m.index + m[1].length, 3 + m.index + m[1].length + len);
+        if (/^[a-z_][a-z0-9_]*$/.test(seg)) segs.push(seg);
+        if (segs.length === 2) break;
+      }
+    } else if (name.startsWith("_R")) {
+      const m = name.match(/C(?:s[0-9A-Za-z]*_)?(\d+)([a-z_][a-z0-9_]*)/);
+      if (m) segs.push(m[2].slice(0, Number(m[1])));
+    }
+    if (segs.length === 0) return name.startsWith("__") ? "(runtime)" : "(other)";
+    return segs[0] === "jpki_verify" && segs[1] ? `jpki_verify::${segs[1]}` : segs[0];
   };
   const byCrate = new Map();
   for (const f of funcs) byCrate.set(crateOf(f.name), (byCrate.get(crateOf(f.name)) ?? 0) + f.size);

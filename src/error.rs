@@ -176,6 +176,13 @@ pub enum Error {
         /// Which budget.
         what: &'static str,
     },
+    /// The assertion's format is not verified by this build: CMS SignedData in a build without
+    /// the `cms` feature (the npm package's small default entry for browsers and workers).
+    /// Code `JPKI_FORMAT_UNAVAILABLE`.
+    FormatUnavailable {
+        /// The format ("cms").
+        format: &'static str,
+    },
     /// A PIN or password was wrong; `tries_left` more attempts remain before the card blocks it.
     /// The PIN itself never appears in the error. Code `JPKI_PIN_INCORRECT`.
     PinIncorrect {
@@ -242,6 +249,7 @@ impl Error {
             Error::RevocationSourceInvalid { .. } => "JPKI_REVOCATION_SOURCE_INVALID",
             Error::RevocationStale { .. } => "JPKI_REVOCATION_STALE",
             Error::BudgetExceeded { .. } => "JPKI_BUDGET_EXCEEDED",
+            Error::FormatUnavailable { .. } => "JPKI_FORMAT_UNAVAILABLE",
             Error::InvalidOptions { .. } => "JPKI_INVALID_OPTIONS",
             Error::PinIncorrect { .. } => "JPKI_PIN_INCORRECT",
             Error::PinBlocked => "JPKI_PIN_BLOCKED",
@@ -364,6 +372,10 @@ impl fmt::Display for Error {
             Error::RevocationSourceInvalid { reason } => write!(f, "revocation source unusable: {reason}"),
             Error::RevocationStale { reason } => write!(f, "revocation source is stale: {reason}"),
             Error::BudgetExceeded { what } => write!(f, "work budget exceeded: {what}"),
+            Error::FormatUnavailable { format } => write!(
+                f,
+                "{format} assertions are not verified by this build (the small browser entry verifies JWS); use \"jpki-verify/sync\""
+            ),
             Error::InvalidOptions { reason } => write!(f, "invalid options: {reason}"),
             Error::PinIncorrect { tries_left } => write!(f, "incorrect PIN or password; {tries_left} tries left"),
             Error::PinBlocked => write!(f, "the PIN or password is blocked; reset it at your municipality"),

@@ -12,6 +12,7 @@
 //! both with a synchronous [`CryptoProvider`]; the wasm adapter answers the checks with
 //! WebCrypto in between.
 
+#[cfg(feature = "cms")]
 pub mod cms;
 pub mod jws;
 mod options;
@@ -498,7 +499,7 @@ fn plan(
     options.validate().map_err(plain)?;
     let parsed = match format {
         Some(Format::Jws) => parse_jws(input, options).map_err(plain)?,
-        Some(Format::Cms) => cms::parse_for_verification(input, detached, options).map_err(plain)?,
+        Some(Format::Cms) => parse_cms(input, detached, options).map_err(plain)?,
         None => {
             if input.len() > jws::MAX_ASSERTION_SIZE {
                 return Err(plain(Error::InputTooLarge {
@@ -578,6 +579,18 @@ pub fn jws_algorithm(alg: &str) -> Result<SignatureAlgorithm> {
     }
 }
 
+/// CMS SignedData ([`cms::parse_for_verification`]) or, in a build without the `cms` feature
+/// (the npm package's small browser entry), [`Error::FormatUnavailable`].
+fn parse_cms(input: &[u8], detached: Option<&[u8]>, options: &VerifyOptions) -> Result<Parsed> {
+    #[cfg(feature = "cms")]
+    return cms::parse_for_verification(input, detached, options);
+    #[cfg(not(feature = "cms"))]
+    {
+        let _ = (input, detached, options);
+        Err(Error::FormatUnavailable { format: "cms" })
+    }
+}
+
 fn parse_jws(input: &[u8], _options: &VerifyOptions) -> Result<Parsed> {
     if input.len() > jws::MAX_ASSERTION_SIZE {
         return Err(Error::InputTooLarge {
@@ -618,7 +631,7 @@ pub fn unverified_claims(input: &[u8], format: Option<Format>, detached: Option<
     options.allow_legacy_algorithms = true;
     match format.or_else(|| detect_format(input)) {
         Some(Format::Jws) => parse_jws(input, &options).map(|p| p.claims),
-        Some(Format::Cms) => cms::parse_for_verification(input, detached, &options).map(|p| p.claims),
+        Some(Format::Cms) => parse_cms(input, detached, &options).map(|p| p.claims),
         None => Err(Error::malformed("assertion: neither a JWS nor CMS SignedData", Some(0))),
     }
 }
@@ -631,7 +644,7 @@ pub fn unverified_leaf(input: &[u8], format: Option<Format>, detached: Option<&[
     options.allow_legacy_algorithms = true;
     match format.or_else(|| detect_format(input)) {
         Some(Format::Jws) => parse_jws(input, &options).map(|p| p.leaf_der),
-        Some(Format::Cms) => cms::parse_for_verification(input, detached, &options).map(|p| p.leaf_der),
+        Some(Format::Cms) => parse_cms(input, detached, &options).map(|p| p.leaf_der),
         None => Err(Error::malformed("assertion: neither a JWS nor CMS SignedData", Some(0))),
     }
 }

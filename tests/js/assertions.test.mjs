@@ -39,9 +39,11 @@ function load(c) {
   return { input, options };
 }
 
-// The small default entry has no revocation code: cases with revocation evidence go through
-// the "jpki-verify/sync" build (the same driver over the full build).
-const eitherBuild = (small, full) => (input, options) => (options.revocation ? full(input, options) : small(input, options));
+// The browsers' small default build (dist/web, here through "jpki-verify/load") has no
+// revocation and no CMS code: those cases go through the "jpki-verify/sync" build (the same
+// driver over the full build). In Node the default entry runs on the full build itself.
+const needsFull = (input, options) => options.revocation !== undefined || typeof input !== "string";
+const eitherBuild = (small, full) => (input, options) => (needsFull(input, options) ? full(input, options) : small(input, options));
 const verifyAssertion = eitherBuild(verifyAssertionSmall, verifyAssertionFull);
 const PROVIDERS = {
   "node:crypto (verifyAssertion)": verifyAssertion,
@@ -97,6 +99,20 @@ test("the Node entries answer with node:crypto, load() with WebCrypto", async ()
     assert.equal(v.errors[0].code, "JPKI_CHAIN_UNTRUSTED");
   } finally {
     Object.defineProperty(globalThis, "crypto", subtle);
+  }
+});
+
+test("the small browser build refuses CMS with JPKI_FORMAT_UNAVAILABLE; the Node entry verifies it", async () => {
+  const cms = manifest.cases.filter((c) => c.format === "cms");
+  assert.ok(cms.length >= 5);
+  for (const c of cms) {
+    const { input, options } = load(c);
+    if (options.revocation) continue;
+    const v = await webCrypto.verifyAssertion(input, options);
+    assert.equal(v.valid, false, c.name);
+    assert.equal(v.errors[0].code, "JPKI_FORMAT_UNAVAILABLE", c.name);
+    assert.equal(v.identity, null);
+    assert.equal(outcome(await verifyAssertionSmall(input, options)).code, c.expect.code, c.name);
   }
 });
 

@@ -109,6 +109,10 @@ export const MESSAGES = {
     ja: "データが処理の上限を超えました。公式の手順でやり直してください。",
     en: "The data exceeded a processing limit. Retry from the official app.",
   },
+  JPKI_FORMAT_UNAVAILABLE: {
+    ja: "サービス側の処理に問題が発生しました。時間をおいて再度お試しください。",
+    en: "The service made an error. Try again later.",
+  },
   JPKI_INVALID_OPTIONS: {
     ja: "サービス側の処理に問題が発生しました。時間をおいて再度お試しください。",
     en: "The service made an error. Try again later.",

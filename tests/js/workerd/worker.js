@@ -15,9 +15,14 @@ export default {
       const input = c.format === "jws" ? c.input : fromBase64(c.input);
       const options = { ...c.options };
       if (c.detachedContent) options.detachedContent = fromBase64(c.detachedContent);
-      // Revocation evidence needs the full build ("jpki-verify/sync"); the CRL index is built
-      // here with WebCrypto, as an edge worker would.
+      // Revocation evidence and CMS need the full build ("jpki-verify/sync"); the CRL index is
+      // built here with WebCrypto, as an edge worker would. The small entry must refuse CMS.
       let verifyAssertion = verifyAssertionSmall;
+      let smallCms = null;
+      if (c.format === "cms") {
+        smallCms = (await verifyAssertionSmall(input, options)).errors[0]?.code ?? null;
+        verifyAssertion = verifyAssertionFull;
+      }
       if (c.revocation) {
         const crls = [];
         for (const der of c.revocation.crls) crls.push(await CrlIndex.build(fromBase64(der), "test"));
@@ -31,6 +36,7 @@ export default {
         webcrypto: { valid: webcrypto.valid, code: webcrypto.errors[0]?.code ?? null, revocation: webcrypto.revocation },
         rust: { valid: rust.valid, code: rust.errors[0]?.code ?? null, revocation: rust.revocation },
         identical: JSON.stringify(webcrypto) === JSON.stringify(rust),
+        smallCms,
       });
     }
     let parseError = null;
