@@ -181,7 +181,16 @@ function assertClean() {
   assert.deepEqual(problems, [], `the page must not fail nor leave the loopback\n${serverLog.slice(-3000)}`);
 }
 
+// What a page must never show: a value the code failed to render (an element or object in a
+// template string, a missing field, a failed number conversion).
+const UNRENDERED = [/\[object \w+\]/, /\bundefined\b/, /\bNaN\b/];
+
 async function shot(name) {
+  const text = await page.evaluate(() => document.body.innerText);
+  for (const bad of UNRENDERED) {
+    const m = text.match(bad);
+    assert.equal(m, null, `${name}: the page shows ${m?.[0]}: …${text.slice(Math.max(0, (m?.index ?? 0) - 60), (m?.index ?? 0) + 60)}…`);
+  }
   const file = `${String(shots.length + 1).padStart(2, "0")}-${name}.png`;
   await page.screenshot({ path: join(shotDir, file), fullPage: true });
   shots.push(file);

@@ -720,8 +720,8 @@ function renderResult() {
   rev.append(el("p", { "data-testid": "revocation-status", class: `revocation revocation-${status}` }, tx(`revocation.${status}`)));
   if (v.revocation?.source) {
     rev.append(el("p", { class: "hint", "data-testid": "revocation-source" },
-      `${tx("field.revocationSource")}: ${v.revocation.source}` +
-      (v.revocation.checkedAt ? ` (${formatTime(v.revocation.checkedAt)})` : "")));
+      tx("field.revocationSource"),
+      `: ${v.revocation.source}` + (v.revocation.checkedAt ? ` (${formatTime(v.revocation.checkedAt)})` : "")));
   }
   if (status === "unchecked" || state.config?.revocation === "unchecked-allowed") {
     rev.append(el("p", { class: "alert alert-warning", "data-testid": "revocation-note" }, tx("result.revocation.note")));
