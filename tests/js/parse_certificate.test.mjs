@@ -5,8 +5,9 @@
 // 2. Fields a bank relies on are right in JS (identity, era, partial dates, flags).
 // 3. Bad input throws an Error named JpkiError with a stable `code`.
 //
-// Needs `make pkg` (pkg/dist/web) and a native build of the CLI; the path of the binary can
-// be overridden with JPKI_VERIFY_BIN.
+// Needs `make pkg` and a native build of the CLI; the path of the binary can be overridden
+// with JPKI_VERIFY_BIN. Both wasm builds are compared with native: the Node entry's (dist/full)
+// and the browsers' default one (dist/web, through "jpki-verify/load").
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
@@ -14,7 +15,11 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { root } from "./paths.mjs";
 import { join } from "node:path";
 
+import { fileURLToPath } from "node:url";
 import { parseCertificate, sdkVersion } from "jpki-verify";
+import { load } from "jpki-verify/load";
+
+const browserBuild = await load(readFileSync(fileURLToPath(import.meta.resolve("jpki-verify/wasm"))));
 
 const cli = process.env.JPKI_VERIFY_BIN ?? join(root, "target/debug/jpki-verify");
 const testpki = join(root, "tests/fixtures/testpki");
@@ -33,8 +38,9 @@ test("wasm and native parse every certificate identically", () => {
   assert.equal(certificates.length, 38, "32 test-PKI certificates + 6 J-LIS anchors");
   for (const file of certificates) {
     const native = JSON.parse(execFileSync(cli, ["inspect", file], { encoding: "utf8" }));
-    const wasm = parseCertificate(readFileSync(file));
-    assert.deepStrictEqual(wasm, native, file);
+    const der = readFileSync(file);
+    assert.deepStrictEqual(parseCertificate(der), native, file);
+    assert.deepStrictEqual(browserBuild.parseCertificate(der), native, `${file} (dist/web)`);
   }
 });
 
