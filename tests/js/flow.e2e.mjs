@@ -13,7 +13,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -183,15 +183,19 @@ function assertClean() {
 
 // What a page must never show: a value the code failed to render (an element or object in a
 // template string, a missing field, a failed number conversion).
-const UNRENDERED = [/\[object \w+\]/, /\bundefined\b/, /\bNaN\b/];
+// ("NaN" as a word: the random record ids may hold the letters.)
+const UNRENDERED = [/\[object/, /undefined/, /\bNaN\b/];
 
+/** A full-page screenshot and, beside it, the page's visible text (NN-name.png, NN-name.txt). */
 async function shot(name) {
   const text = await page.evaluate(() => document.body.innerText);
+  const base = `${String(shots.length + 1).padStart(2, "0")}-${name}`;
+  writeFileSync(join(shotDir, `${base}.txt`), text);
   for (const bad of UNRENDERED) {
     const m = text.match(bad);
     assert.equal(m, null, `${name}: the page shows ${m?.[0]}: …${text.slice(Math.max(0, (m?.index ?? 0) - 60), (m?.index ?? 0) + 60)}…`);
   }
-  const file = `${String(shots.length + 1).padStart(2, "0")}-${name}.png`;
+  const file = `${base}.png`;
   await page.screenshot({ path: join(shotDir, file), fullPage: true });
   shots.push(file);
 }
