@@ -36,6 +36,8 @@ pub mod encoding;
 pub mod error;
 mod json;
 mod path;
+#[cfg(feature = "reader")]
+pub mod reader;
 pub mod revocation;
 pub mod time;
 pub mod trust;

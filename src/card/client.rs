@@ -286,6 +286,12 @@ impl<T: Transport> JpkiCard<T> {
         self.io.inner()
     }
 
+    /// Ends the session and gives the transport back (to close the reader, or to reconnect a
+    /// card that was placed again).
+    pub fn into_transport(self) -> T {
+        self.io.into_inner()
+    }
+
     /// How many APDUs the My Number guard refused.
     pub fn refused_apdus(&self) -> usize {
         self.io.refused()

@@ -142,6 +142,11 @@ impl<T: Transport> MyNumberGuard<T> {
         &self.inner
     }
 
+    /// Gives the wrapped transport back, ending the guarded session.
+    pub fn into_inner(self) -> T {
+        self.inner
+    }
+
     /// How many APDUs the guard refused so far.
     pub fn refused(&self) -> usize {
         self.refused

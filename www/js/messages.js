@@ -141,6 +141,34 @@ export const MESSAGES = {
     ja: "マイナンバーに到達する操作を拒否しました（このサービスはマイナンバーを読み取りません）。サービスにお問い合わせください。",
     en: "An operation that would reach the My Number was refused (this service never reads it). Contact the service.",
   },
+  JPKI_READER_NOT_FOUND: {
+    ja: "カードリーダーが見つかりません。PaSoRi が USB に接続されているか確認してください（窓口では係員をお呼びください）。",
+    en: "No card reader was found. Check that the PaSoRi is plugged in (at a branch, call a member of staff).",
+  },
+  JPKI_READER_BUSY: {
+    ja: "カードリーダーを他のソフトウェアが使用中です。ほかのタブやアプリを閉じてからお試しください（窓口では係員をお呼びください）。",
+    en: "Another program is using the card reader. Close other tabs or apps and try again (at a branch, call a member of staff).",
+  },
+  JPKI_READER_UNPLUGGED: {
+    ja: "カードリーダーの接続が切れました。USB ケーブルを確認し、接続し直してください。",
+    en: "The card reader was disconnected. Check the USB cable and plug it in again.",
+  },
+  JPKI_READER_TIMEOUT: {
+    ja: "カードリーダーの応答がありません。カードを置き直してもう一度お試しください。",
+    en: "The card reader did not answer. Place the card again and retry.",
+  },
+  JPKI_READER_PROTOCOL: {
+    ja: "カードとの通信に失敗しました。カードをリーダーの中央に置き、動かさずにもう一度お試しください。",
+    en: "Communication with the card failed. Place the card in the middle of the reader, hold it still and retry.",
+  },
+  JPKI_NO_CARD: {
+    ja: "カードが見つかりません。マイナンバーカードをリーダーの上に置いてください。",
+    en: "No card was found. Place your My Number Card on the reader.",
+  },
+  JPKI_CARD_REMOVED: {
+    ja: "読み取り中にカードが離れました。カードをリーダーに置き直してください。暗証番号の確認中だった場合は、残り回数を確認してから再入力をお願いします。",
+    en: "The card was moved away during the read. Place it on the reader again. If it happened while checking your PIN, the remaining tries are shown again before you re-enter it.",
+  },
   JPKI_IO: {
     ja: "ファイルの読み書きに失敗しました。",
     en: "A file could not be read or written.",
