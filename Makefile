@@ -16,7 +16,7 @@ unexport CARGO_ENCODED_RUSTFLAGS
 CLI := target/debug/jpki-verify
 FIXTURES := tests/fixtures/testpki
 
-.PHONY: demo test setup build pkg lint test-native test-crate-package test-browser test-node test-package test-consumers test-e2e testpki bench bench-verify bench-load bench-crl bench-size pcsc-up pcsc-down
+.PHONY: demo test setup build pkg lint test-native test-crate-package test-browser test-node test-package test-consumers test-e2e test-nfcpy testpki bench bench-verify bench-load bench-crl bench-size bench-reader pcsc-up pcsc-down
 
 setup:
 	scripts/setup
@@ -78,8 +78,13 @@ test-e2e: build pkg
 	node --test tests/js/flow.e2e.mjs
 	@ls target/e2e/*.png
 
+## nfcpy (PyPI's reference RC-S380 driver) reads both certificates from `jpki-verify
+## reader-sim` through its own Type B and ISO-DEP code; the bytes must equal the virtual card's.
+test-nfcpy:
+	scripts/nfcpy-check
+
 test: setup
-	$(MAKE) lint test-native test-crate-package test-browser test-node test-package test-consumers test-e2e
+	$(MAKE) lint test-native test-nfcpy test-crate-package test-browser test-node test-package test-consumers test-e2e
 	@echo "make test: all suites passed"
 
 ## Performance: this SDK (wasm + WebCrypto, wasm + Rust provider, native) against node:crypto,
@@ -108,7 +113,12 @@ bench-crl: pkg
 bench-size: pkg
 	node bench/wasm-size.mjs
 
-bench: setup bench-verify bench-load bench-crl bench-size
+## USB transfers and APDUs to read a certificate over the RC-S380 path, ours against nfcpy
+## through the same simulator (counted by the simulator; ratios, no times).
+bench-reader:
+	bench/reader-transfers.sh
+
+bench: setup bench-verify bench-load bench-crl bench-size bench-reader
 
 ## pcscd + vsmartcard vpcd + the virtual JPKI card (jpki-verify card sim); stop with make pcsc-down.
 pcsc-up: build

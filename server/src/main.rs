@@ -66,6 +66,11 @@ enum Command {
     /// The JPKI card through PC/SC (status, read, sign), and a virtual card for tests (sim).
     #[cfg(feature = "card")]
     Card(cli::card::CardArgs),
+    /// A simulated USB card reader (Sony RC-S380) with the virtual card on it, over TCP: one
+    /// connection is one plugged-in reader, each bulk transfer a 2-byte length and its bytes
+    /// (docs/kiosk.md). For nfcpy (scripts/nfcpy-check), the browser tests and the demo.
+    #[cfg(feature = "card")]
+    ReaderSim(cli::reader_sim::ReaderSimArgs),
 }
 
 fn main() -> ExitCode {
@@ -83,6 +88,8 @@ fn main() -> ExitCode {
         } => cli::testpki::run(&dir, current_crls, sdk_embedded).map(|()| true),
         #[cfg(feature = "card")]
         Command::Card(c) => cli::card::run(&c),
+        #[cfg(feature = "card")]
+        Command::ReaderSim(r) => cli::reader_sim::run(&r).map(|()| true),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

@@ -7,6 +7,9 @@
 //! | `card sign --purpose P --audience A --nonce N [--at T] [--pin-env VAR]` | sign a JWS assertion on the card and print it |
 //! | `card sim --vpcd HOST:PORT` | the virtual JPKI card, plugged into vsmartcard's vpcd (tests) |
 //!
+//! `status`, `read` and `sign` take `--reader NAME` (PC/SC, the default) or `--rcs380 HOST:PORT`:
+//! the SDK's own RC-S380 driver (the browser's WebUSB path) over the reader-sim TCP contract.
+//!
 //! **PINs never travel in argv** (other users can read a process's arguments): `--pin-env VAR`
 //! names the environment variable that holds the PIN or password; without it, the PIN is read
 //! from the terminal without echo, or else from the first line of standard input. It is asked
@@ -15,15 +18,19 @@
 
 mod reader;
 pub(crate) mod sim;
+mod usb_tcp;
 
 use std::io::Read;
 use std::path::PathBuf;
 
-use jpki_verify::card::{block_on, AssertionRequest, CertificateFile, JpkiCard, KeyRef, PinRef, PinStatus, Token};
+use jpki_verify::card::{
+    block_on, AssertionRequest, CertificateFile, JpkiCard, KeyRef, PinRef, PinStatus, Token, Transport,
+};
 use jpki_verify::Error;
 use zeroize::Zeroizing;
 
 use self::reader::{Connection, PcscTransport};
+use self::usb_tcp::UsbCard;
 use super::inspect::print_stdout;
 use super::Failure;
 
@@ -50,8 +57,56 @@ enum CardCommand {
 #[derive(clap::Args)]
 struct ReaderArg {
     /// PC/SC reader name (see `pcsc_scan -r`). Default: the first reader holding a card.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", conflicts_with = "rcs380")]
     reader: Option<String>,
+    /// Drive a Sony RC-S380 with the SDK's own driver (the WebUSB path) over the reader-sim
+    /// TCP contract at HOST:PORT (`jpki-verify reader-sim`, docs/kiosk.md) instead of PC/SC.
+    #[arg(long, value_name = "HOST:PORT")]
+    rcs380: Option<String>,
+    /// With --rcs380: how long to wait for a card to be placed (seconds).
+    #[arg(long, value_name = "SECONDS", default_value_t = 10, requires = "rcs380")]
+    wait_for_card: u32,
+}
+
+/// The card, through PC/SC or through our RC-S380 driver.
+enum AnyTransport<'a> {
+    Pcsc(PcscTransport<'a>),
+    Usb(UsbCard),
+}
+
+impl Transport for AnyTransport<'_> {
+    async fn transmit(&mut self, command: &[u8]) -> jpki_verify::Result<Vec<u8>> {
+        match self {
+            AnyTransport::Pcsc(t) => t.transmit(command).await,
+            AnyTransport::Usb(t) => t.transmit(command).await,
+        }
+    }
+}
+
+/// Runs `f` with the card of `reader` and returns the reader's name with `f`'s result. PC/SC:
+/// inside one transaction, reset afterwards when `may_verify`. RC-S380: one card session,
+/// ended by S(DESELECT) and field off (which also drops a verified PIN).
+fn with_card<T>(
+    reader: &ReaderArg,
+    may_verify: bool,
+    f: impl FnOnce(&mut AnyTransport<'_>) -> Result<T, Failure>,
+) -> Result<(String, T), Failure> {
+    if let Some(address) = &reader.rcs380 {
+        let usb = wait(UsbCard::open(address, reader.wait_for_card.saturating_mul(1000)))?;
+        let name = usb.description.clone();
+        let mut any = AnyTransport::Usb(usb);
+        let result = f(&mut any);
+        if let AnyTransport::Usb(usb) = any {
+            if let Err(e) = block_on(usb.close()) {
+                eprintln!("jpki-verify: warning: closing the reader: {e}");
+            }
+        }
+        return result.map(|r| (name, r));
+    }
+    let mut conn = Connection::open(reader.reader.as_deref())?;
+    let name = conn.reader().to_owned();
+    let result = conn.transaction(may_verify, |t| f(&mut AnyTransport::Pcsc(t)))?;
+    Ok((name, result))
 }
 
 /// Where the PIN or password comes from (never argv).
@@ -213,13 +268,13 @@ fn pin_name(pin: PinRef) -> &'static str {
 
 /// Verifies `pin` with `value` (the card client checks its format first and guards the last
 /// try unless `--allow-last-try`).
-fn verify(card: &mut JpkiCard<PcscTransport<'_>>, pin: PinRef, value: &str, p: &PinArgs) -> Result<(), Failure> {
+fn verify<T: Transport>(card: &mut JpkiCard<T>, pin: PinRef, value: &str, p: &PinArgs) -> Result<(), Failure> {
     wait(card.verify_pin(pin, value, p.allow_last_try))
 }
 
 /// Tries left for `pin`; a blocked PIN reports 0 instead of failing `status`. A PIN already
 /// verified in this card session has its counter reset to the maximum.
-fn tries(card: &mut JpkiCard<PcscTransport<'_>>, pin: PinRef) -> Result<u8, Failure> {
+fn tries<T: Transport>(card: &mut JpkiCard<T>, pin: PinRef) -> Result<u8, Failure> {
     match block_on(card.tries_left(pin)) {
         Ok(PinStatus::TriesLeft(n)) => Ok(n),
         Ok(PinStatus::Verified) => Ok(pin.max_tries()),
@@ -240,20 +295,19 @@ fn token_name(token: &Token) -> String {
 }
 
 fn status(a: &StatusArgs) -> Result<(), Failure> {
-    let mut conn = Connection::open(a.reader.reader.as_deref())?;
-    let reader = conn.reader().to_owned();
-    let json = conn.transaction(false, |t| {
+    let (reader, (token, auth, sign)) = with_card(&a.reader, false, |t| {
         let mut card = JpkiCard::new(t);
         let token = token_name(&wait(card.token())?);
         let auth = tries(&mut card, PinRef::Auth)?;
         let sign = tries(&mut card, PinRef::Sign)?;
-        Ok(serde_json::json!({
-            "reader": reader,
-            "token": token,
-            "authPinTriesLeft": auth,
-            "signPasswordTriesLeft": sign,
-        }))
+        Ok((token, auth, sign))
     })?;
+    let json = serde_json::json!({
+        "reader": reader,
+        "token": token,
+        "authPinTriesLeft": auth,
+        "signPasswordTriesLeft": sign,
+    });
     print_stdout(&serde_json::to_string_pretty(&json).map_err(|e| json_failure(&e))?)
 }
 
@@ -269,10 +323,9 @@ fn read(a: &ReadArgs) -> Result<(), Failure> {
         CertArg::Sign => Some(secret(&a.pin, pin_name(PinRef::Sign))?),
         _ => None,
     };
-    let mut conn = Connection::open(a.reader.reader.as_deref())?;
     // Reset afterwards whenever a PIN may be verified (sign cert; auth cert on a smartphone).
     let may_verify = matches!(a.cert, CertArg::Sign | CertArg::Auth);
-    let der = conn.transaction(may_verify, |t| {
+    let (_, der) = with_card(&a.reader, may_verify, |t| {
         let mut card = JpkiCard::new(t);
         match (a.cert, &password) {
             (CertArg::Sign, Some(password)) => {
@@ -354,8 +407,7 @@ fn sign(a: &SignArgs) -> Result<(), Failure> {
     // What the card client would refuse after the PIN, refused before it is asked for.
     request.validate()?;
     let value = secret(&a.pin, pin_name(pin))?;
-    let mut conn = Connection::open(a.reader.reader.as_deref())?;
-    let jws = conn.transaction(true, |t| {
+    let (_, jws) = with_card(&a.reader, true, |t| {
         let mut card = JpkiCard::new(t);
         verify(&mut card, pin, &value, &a.pin)?;
         wait(card.make_assertion(&request))

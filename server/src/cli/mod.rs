@@ -5,6 +5,8 @@
 pub(crate) mod card;
 pub(crate) mod crl;
 pub(crate) mod inspect;
+#[cfg(feature = "card")]
+pub(crate) mod reader_sim;
 pub(crate) mod testpki;
 pub(crate) mod verify;
 

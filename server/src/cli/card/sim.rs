@@ -82,7 +82,7 @@ pub(crate) fn run(a: &SimArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-fn secret_from_env(name: &str, default: &str) -> Result<String, Failure> {
+pub(crate) fn secret_from_env(name: &str, default: &str) -> Result<String, Failure> {
     match std::env::var(name) {
         Ok(v) => Ok(v),
         Err(std::env::VarError::NotPresent) => Ok(default.to_owned()),
@@ -93,7 +93,7 @@ fn secret_from_env(name: &str, default: &str) -> Result<String, Failure> {
     }
 }
 
-fn io_failure(what: &str, e: &std::io::Error) -> Failure {
+pub(crate) fn io_failure(what: &str, e: &std::io::Error) -> Failure {
     Failure::input("JPKI_IO", format!("{what}: {e}"))
 }
 
