@@ -21,7 +21,10 @@ export {
   sdkVersion,
   JpkiCard,
   VirtualCard,
+  PasoriReader,
+  ReaderSimulator,
 } from "./dist/full/jpki_verify.js";
+export { PASORI_FILTERS, findPasori, simulatedPasori, simulatedUsb } from "./webusb.js";
 
 /** Verifies a JPKI assertion (JWS string or CMS bytes) with WebCrypto; resolves to a Verdict. */
 /** `options.revocation` ({ crls, ocsp, external }) fills the verdict's revocation slot. */

@@ -1,6 +1,40 @@
 // Types of the "jpki-verify/sync" entry: the default API plus the synchronous Rust provider.
 export * from "./index.js";
-export { verifySignatureSync, JpkiCard, VirtualCard, CrlIndex } from "./dist/full/jpki_verify.js";
+export { verifySignatureSync, JpkiCard, VirtualCard, CrlIndex, PasoriReader, ReaderSimulator } from "./dist/full/jpki_verify.js";
+export type { UsbDeviceLike, PollOptions } from "./dist/full/jpki_verify.js";
+import type { UsbDeviceLike, ReaderSimulator } from "./dist/full/jpki_verify.js";
+
+/** USB ids `findPasori` asks for: RC-S380/S, RC-S380/P, RC-S300/S, RC-S300/P (Sony 054C). */
+export const PASORI_FILTERS: ReadonlyArray<{ vendorId: number; productId: number }>;
+
+/** The subset of `navigator.usb` `findPasori` needs. */
+export interface UsbLike {
+  getDevices(): Promise<UsbDeviceLike[]>;
+  requestDevice(options: { filters: Array<{ vendorId: number; productId: number }> }): Promise<UsbDeviceLike>;
+}
+
+/** The PaSoRi to use: a pre-granted one from `getDevices()` (kiosk policy), else — with
+ * `request` (default true; needs a user gesture) — the browser's chooser. Rejects with
+ * `JPKI_READER_NOT_FOUND` / `JPKI_READER_BUSY`. */
+export function findPasori(options?: { usb?: UsbLike; request?: boolean }): Promise<UsbDeviceLike>;
+
+/** A scripted USBDevice (RC-S380/P) over a `ReaderSimulator`, for tests and demos. */
+export function simulatedPasori(
+  simulator: ReaderSimulator,
+  options?: { productId?: number; claimError?: string },
+): UsbDeviceLike & { unplug(): void };
+
+/** A `navigator.usb` stand-in with one pre-granted simulated PaSoRi. */
+export function simulatedUsb(
+  simulator: ReaderSimulator,
+  options?: { productId?: number; claimError?: string },
+): UsbLike & {
+  simulator: ReaderSimulator;
+  addEventListener(type: "connect" | "disconnect", listener: (event: { type: string; device: UsbDeviceLike }) => void): void;
+  removeEventListener(type: "connect" | "disconnect", listener: (event: { type: string; device: UsbDeviceLike }) => void): void;
+  unplug(): void;
+  replug(): void;
+};
 import type { Verdict, VerifyOptions } from "./dist/full/jpki_verify.js";
 import type { CrlIndex } from "./dist/full/jpki_verify.js";
 

@@ -213,21 +213,25 @@ pub enum Error {
     MyNumberRefused,
     /// No card reader was found (none attached, none granted to the page, or the simulator is
     /// not listening). Code `JPKI_READER_NOT_FOUND`.
+    #[cfg(feature = "card")]
     ReaderNotFound {
         /// What was looked for.
         reason: String,
     },
     /// The reader is attached but held by another driver (Linux `port100`, the Windows Sony
     /// driver, another tab or program). Code `JPKI_READER_BUSY`.
+    #[cfg(feature = "card")]
     ReaderBusy {
         /// Who holds it, as far as is known.
         reason: String,
     },
     /// The reader went away mid-session (unplugged, USB reset, simulator connection closed).
     /// Code `JPKI_READER_UNPLUGGED`.
+    #[cfg(feature = "card")]
     ReaderUnplugged,
     /// The reader did not answer a command in time; the command was cancelled (ACK) and the
     /// reader must be re-initialised. Code `JPKI_READER_TIMEOUT`.
+    #[cfg(feature = "card")]
     ReaderTimeout {
         /// Which exchange.
         what: &'static str,
@@ -235,16 +239,19 @@ pub enum Error {
     /// The reader or the card's contactless protocol (ISO 14443-4) answered something the
     /// protocol does not allow: a bad frame or checksum, a wrong block number, a card that is
     /// not ISO-DEP. Code `JPKI_READER_PROTOCOL`.
+    #[cfg(feature = "card")]
     ReaderProtocol {
         /// What was wrong.
         reason: String,
     },
     /// No card answered in the reader's field before the deadline. Code `JPKI_NO_CARD`.
+    #[cfg(feature = "card")]
     NoCard,
     /// The card stopped answering in the middle of an exchange (taken off the reader) and the
     /// protocol's recovery failed. When the lost command was a PIN VERIFY,
     /// `pin_try_may_have_counted` is true: the card may have counted the try, so read the
     /// remaining tries again before asking the person. Code `JPKI_CARD_REMOVED`.
+    #[cfg(feature = "card")]
     CardRemoved {
         /// The lost command was a VERIFY: the try may have counted.
         pin_try_may_have_counted: bool,
@@ -295,12 +302,19 @@ impl Error {
             Error::PinFormat { .. } => "JPKI_PIN_FORMAT",
             Error::CardIo { .. } => "JPKI_CARD_IO",
             Error::MyNumberRefused => "JPKI_MYNUMBER_REFUSED",
+            #[cfg(feature = "card")]
             Error::ReaderNotFound { .. } => "JPKI_READER_NOT_FOUND",
+            #[cfg(feature = "card")]
             Error::ReaderBusy { .. } => "JPKI_READER_BUSY",
+            #[cfg(feature = "card")]
             Error::ReaderUnplugged => "JPKI_READER_UNPLUGGED",
+            #[cfg(feature = "card")]
             Error::ReaderTimeout { .. } => "JPKI_READER_TIMEOUT",
+            #[cfg(feature = "card")]
             Error::ReaderProtocol { .. } => "JPKI_READER_PROTOCOL",
+            #[cfg(feature = "card")]
             Error::NoCard => "JPKI_NO_CARD",
+            #[cfg(feature = "card")]
             Error::CardRemoved { .. } => "JPKI_CARD_REMOVED",
         }
     }
@@ -431,13 +445,21 @@ impl fmt::Display for Error {
             Error::PinFormat { reason } => write!(f, "PIN or password not sent: {reason}"),
             Error::CardIo { reason } => write!(f, "card I/O: {reason}"),
             Error::MyNumberRefused => write!(f, "refused: this command would reach the My Number"),
+            #[cfg(feature = "card")]
             Error::ReaderNotFound { reason } => write!(f, "no card reader: {reason}"),
+            #[cfg(feature = "card")]
             Error::ReaderBusy { reason } => write!(f, "the card reader is held by another driver: {reason}"),
+            #[cfg(feature = "card")]
             Error::ReaderUnplugged => write!(f, "the card reader was unplugged"),
+            #[cfg(feature = "card")]
             Error::ReaderTimeout { what } => write!(f, "the card reader did not answer in time ({what}); the command was cancelled"),
+            #[cfg(feature = "card")]
             Error::ReaderProtocol { reason } => write!(f, "reader protocol error: {reason}"),
+            #[cfg(feature = "card")]
             Error::NoCard => write!(f, "no card on the reader"),
+            #[cfg(feature = "card")]
             Error::CardRemoved { pin_try_may_have_counted: false } => write!(f, "the card was removed during the exchange"),
+            #[cfg(feature = "card")]
             Error::CardRemoved { pin_try_may_have_counted: true } => write!(
                 f,
                 "the card was removed while checking the PIN; the try may have counted, so the remaining tries are read again before the PIN is asked for"

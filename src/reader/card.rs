@@ -33,14 +33,27 @@ pub struct ContactlessCard<I> {
 
 impl<I: Initiator> ContactlessCard<I> {
     /// Polls for a Type B card (`poll`), activates it (ATTRIB) and opens an ISO-DEP session.
+    /// On failure the initiator is gone with the error; [`ContactlessCard::activate`] keeps it.
     pub async fn connect(mut initiator: I, poll: PollPolicy, policy: IsoDepPolicy) -> Result<Self> {
-        let atqb = typeb::poll(&mut initiator, poll).await?;
-        typeb::activate(&mut initiator, &atqb).await?;
-        Ok(ContactlessCard {
+        let atqb = Self::activate(&mut initiator, poll).await?;
+        Ok(Self::new(initiator, atqb, policy))
+    }
+
+    /// Polls and activates a card through `initiator` (borrowed, so a caller keeps the reader
+    /// when no card comes): the ATQB for [`ContactlessCard::new`].
+    pub async fn activate(initiator: &mut I, poll: PollPolicy) -> Result<Atqb> {
+        let atqb = typeb::poll(initiator, poll).await?;
+        typeb::activate(initiator, &atqb).await?;
+        Ok(atqb)
+    }
+
+    /// The ISO-DEP session with a card [`ContactlessCard::activate`] activated.
+    pub fn new(initiator: I, atqb: Atqb, policy: IsoDepPolicy) -> Self {
+        ContactlessCard {
             isodep: IsoDep::new(initiator, &atqb, policy),
             atqb,
             apdus: 0,
-        })
+        }
     }
 
     /// The card's ATQB.
@@ -60,6 +73,13 @@ impl<I: Initiator> ContactlessCard<I> {
 
     /// The reader back without a word to the card (it may be gone).
     pub fn into_reader(self) -> I {
+        self.isodep.into_link()
+    }
+
+    /// S(DESELECT) (a card already gone is not an error here) and the reader back, field
+    /// still on.
+    pub async fn into_reader_after_deselect(mut self) -> I {
+        let _ = self.isodep.deselect().await;
         self.isodep.into_link()
     }
 

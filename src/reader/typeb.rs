@@ -149,6 +149,19 @@ pub async fn poll<I: Initiator>(initiator: &mut I, policy: PollPolicy) -> Result
     }
 }
 
+/// ALLB_REQ: SENSB_REQ with PARAM bit `08`, which also wakes a card in HALT (after
+/// S(DESELECT)).
+pub const ALLB_REQ: [u8; 3] = [0x05, 0x00, 0x08];
+
+/// Whether a card is in the field: one ALLB_REQ. A damaged answer counts as a card (something
+/// answered).
+pub async fn card_present<I: Initiator>(initiator: &mut I) -> Result<bool> {
+    Ok(match initiator.exchange(&ALLB_REQ, ACTIVATION_TIMEOUT_MS).await? {
+        Ok(_) | Err(RfFault::Transmission(_)) => true,
+        Err(RfFault::Timeout) => false,
+    })
+}
+
 /// Activates the card found by [`poll`]: refuses a card that is not ISO-DEP, sends ATTRIB and
 /// checks the answer. A card that does not answer ATTRIB has left the field.
 pub async fn activate<I: Initiator>(initiator: &mut I, atqb: &Atqb) -> Result<()> {
@@ -240,6 +253,15 @@ mod tests {
         block_on(activate(&mut radio, &atqb)).unwrap();
         assert_eq!(radio.sent.len(), 4);
         assert_eq!(radio.sent[3].0, attrib(atqb.pupi));
+    }
+
+    #[test]
+    fn presence() {
+        let mut radio = Radio::new(vec![Ok(NFCPY_ATQB.to_vec()), Err(RfFault::Transmission(4))]);
+        assert!(block_on(card_present(&mut radio)).unwrap());
+        assert!(block_on(card_present(&mut radio)).unwrap());
+        assert!(!block_on(card_present(&mut radio)).unwrap());
+        assert!(radio.sent.iter().all(|(f, _)| f == &ALLB_REQ));
     }
 
     #[test]

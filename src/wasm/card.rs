@@ -39,7 +39,7 @@ impl Transport for JsTransport {
         let answer = match answer.dyn_into::<Promise>() {
             Ok(p) => JsFuture::from(with_timeout(p, TRANSMIT_TIMEOUT_MS))
                 .await
-                .map_err(|e| io(format!("transmit rejected: {}", describe(&e))))?,
+                .map_err(|e| typed_error(&e).unwrap_or_else(|| io(format!("transmit rejected: {}", describe(&e)))))?,
             Err(v) => v,
         };
         let bytes: Uint8Array = answer
@@ -73,6 +73,29 @@ fn with_timeout(p: Promise, ms: f64) -> Promise {
         }
     });
     Promise::race(&js_sys::Array::of2(&p, &timer))
+}
+
+/// A transport's rejection that carries one of the reader or card codes (a `JpkiError` from
+/// `PasoriReader`, or a bridge that reports the same codes) keeps its meaning: a card taken
+/// away mid-VERIFY must stay "the try may have counted", not become a generic I/O error.
+fn typed_error(e: &JsValue) -> Option<Error> {
+    let code = Reflect::get(e, &"code".into()).ok()?.as_string()?;
+    let reason = describe(e);
+    Some(match code.as_str() {
+        "JPKI_NO_CARD" => Error::NoCard,
+        "JPKI_CARD_REMOVED" => Error::CardRemoved {
+            pin_try_may_have_counted: Reflect::get(e, &"pinTryMayHaveCounted".into())
+                .ok()
+                .and_then(|v| v.as_bool())
+                .unwrap_or(true),
+        },
+        "JPKI_READER_UNPLUGGED" => Error::ReaderUnplugged,
+        "JPKI_READER_TIMEOUT" => Error::ReaderTimeout { what: "the reader" },
+        "JPKI_READER_PROTOCOL" => Error::ReaderProtocol { reason },
+        "JPKI_READER_BUSY" => Error::ReaderBusy { reason },
+        "JPKI_READER_NOT_FOUND" => Error::ReaderNotFound { reason },
+        _ => return None,
+    })
 }
 
 fn describe(e: &JsValue) -> String {
@@ -123,18 +146,28 @@ impl JpkiCard {
         F: FnOnce(Client<JsTransport>) -> Fut + 'static,
         Fut: core::future::Future<Output = (Client<JsTransport>, Result<JsValue>)> + 'static,
     {
-        let slot = self.slot.clone();
-        future_to_promise(async move {
-            let Some(client) = slot.borrow_mut().take() else {
-                return Err(to_js_error(&Error::CardIo {
-                    reason: "card busy: another operation is running".to_owned(),
-                }));
-            };
-            let (client, result) = op(client).await;
-            *slot.borrow_mut() = Some(client);
-            result.map_err(|e| to_js_error(&e))
-        })
+        run_exclusive(self.slot.clone(), "card busy: another operation is running", op)
     }
+}
+
+/// Runs `op` on the value taken out of `slot` for its duration and puts back what it returns;
+/// a call made meanwhile is refused with `JPKI_CARD_IO` (`busy`) instead of interleaving.
+pub(crate) fn run_exclusive<S, F, Fut>(slot: Rc<RefCell<Option<S>>>, busy: &'static str, op: F) -> Promise
+where
+    S: 'static,
+    F: FnOnce(S) -> Fut + 'static,
+    Fut: core::future::Future<Output = (S, Result<JsValue>)> + 'static,
+{
+    future_to_promise(async move {
+        let Some(value) = slot.borrow_mut().take() else {
+            return Err(to_js_error(&Error::CardIo {
+                reason: busy.to_owned(),
+            }));
+        };
+        let (value, result) = op(value).await;
+        *slot.borrow_mut() = Some(value);
+        result.map_err(|e| to_js_error(&e))
+    })
 }
 
 #[wasm_bindgen(js_class = JpkiCard)]

@@ -8,6 +8,8 @@ mod card;
 #[cfg(feature = "revocation")]
 mod revocation;
 mod webcrypto;
+#[cfg(feature = "reader")]
+mod webusb;
 
 use js_sys::{ArrayBuffer, Reflect, Uint8Array};
 use serde::Serialize;
@@ -126,6 +128,9 @@ export interface JpkiError extends Error {
   offset?: number;
   /** For JPKI_PIN_INCORRECT: attempts left before the card blocks the PIN. */
   triesLeft?: number;
+  /** For JPKI_CARD_REMOVED: the lost command was a PIN VERIFY, so the try may have counted
+   * (read the tries left again before asking for the PIN). */
+  pinTryMayHaveCounted?: boolean;
 }
 
 export type CertificateKind = "signature" | "authentication" | "unknown";
@@ -267,6 +272,17 @@ pub(crate) fn to_js_error(e: &Error) -> JsValue {
     }
     if let Some(offset) = e.offset() {
         let _ = Reflect::set(&err, &JsValue::from_str("offset"), &JsValue::from_f64(offset as f64));
+    }
+    #[cfg(feature = "card")]
+    if let Error::CardRemoved {
+        pin_try_may_have_counted,
+    } = e
+    {
+        let _ = Reflect::set(
+            &err,
+            &JsValue::from_str("pinTryMayHaveCounted"),
+            &JsValue::from_bool(*pin_try_may_have_counted),
+        );
     }
     err.into()
 }

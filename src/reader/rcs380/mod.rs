@@ -56,6 +56,14 @@ impl<D: BulkDevice> Rcs380<D> {
         })
     }
 
+    /// Initialises the chip again (after a timeout or a protocol error: the watchdog's
+    /// re-initialisation).
+    pub async fn reinitialise(&mut self) -> Result<()> {
+        self.configured = false;
+        self.firmware = self.chip.initialise().await?;
+        Ok(())
+    }
+
     /// The firmware version the chip reported.
     pub fn firmware(&self) -> Version {
         self.firmware

@@ -30,6 +30,15 @@ import {
   JpkiCard,
   VirtualCard,
   CrlIndex,
+  PasoriReader,
+  ReaderSimulator,
+  PASORI_FILTERS,
+  findPasori,
+  simulatedPasori,
+  simulatedUsb,
+  type UsbDeviceLike,
+  type UsbLike,
+  type PollOptions,
   type OperatorAnswer,
   type RevocationInput,
   type VerifyOptionsWithRevocation,
@@ -112,6 +121,23 @@ async function main(jws: string, certDer: Uint8Array, pin: ExtraAnchor): Promise
   });
   out.push(token, String(tries), String(signCert.length + signature.length), assertion);
 
+  const simulator = new ReaderSimulator({ persona: "taro", fault: "none" });
+  const usb: UsbLike = simulatedUsb(simulator);
+  const device: UsbDeviceLike = await findPasori({ usb, request: false });
+  const direct: UsbDeviceLike = simulatedPasori(simulator, { productId: PASORI_FILTERS[1].productId });
+  const reader: PasoriReader = await PasoriReader.open(device ?? direct);
+  const poll: PollOptions = { pauseMs: 100, deadlineMs: 10_000 };
+  await reader.connectCard(poll);
+  const overUsb = new JpkiCard(reader);
+  const authCert: Uint8Array = await overUsb.readCertificate("auth");
+  await reader.releaseCard();
+  const present: boolean = await reader.cardPresent();
+  const counters: { usbOut: number; apdus: number } = simulator.counters();
+  out.push(reader.firmware, reader.productName, String(reader.apdus), String(authCert.length), String(present),
+    String(counters.usbOut + counters.apdus), String(simulator.plugged), String(simulator.cardPresent));
+  simulator.setCardPresent(false);
+  await reader.close();
+
   const source: WasmSource = new URL("https://cdn.example.jp/jpki_verify_bg.wasm");
   const api = await load(source);
   out.push(describe(await api.verifyAssertion(jws, options)));
@@ -123,7 +149,8 @@ async function main(jws: string, certDer: Uint8Array, pin: ExtraAnchor): Promise
 function explain(e: unknown): string {
   const err = e as JpkiError;
   const tries: number | undefined = err.triesLeft;
-  return `${err.name} ${err.code} ${err.message} ${err.offset ?? ""} ${tries ?? ""}`;
+  const counted: boolean | undefined = err.pinTryMayHaveCounted;
+  return `${err.name} ${err.code} ${err.message} ${err.offset ?? ""} ${tries ?? ""} ${counted ?? ""}`;
 }
 
 export { main, explain };
