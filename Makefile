@@ -139,9 +139,9 @@ demo: setup build pkg
 	@mkdir -p target/demo
 	@echo
 	@echo "  jpki-verify demo: open http://127.0.0.1:$(DEMO_PORT)/  (virtual card, test PKI, SQLite; Ctrl-C stops)"
-	@echo "  signature password ABC123, authentication PIN 1234"
+	@echo "  signature password ABC123, authentication PIN 1234; \"PaSoRi (USB)\" runs on the reader simulator"
 	@echo
 	@# The test CAs' CRLs, issued now: revocation is checked, not waved through.
 	$(CLI) testpki --current-crls target/demo/crl
 	$(CLI) serve --listen 127.0.0.1:$(DEMO_PORT) --db sqlite://target/demo/jpki-verify.db \
-	  --trust test --crl-dir target/demo/crl --www www --pkg pkg --rp-id demo-bank
+	  --trust test --crl-dir target/demo/crl --www www --pkg pkg --rp-id demo-bank --simulated-reader

@@ -632,6 +632,7 @@ impl ReaderSimulator {
         set("inCommRf", c.rf_exchanges);
         set("cancels", c.cancels);
         set("apdus", self.sim.picc().apdus());
+        set("pinVerifies", self.sim.picc().pin_verifies());
         o.into()
     }
 }

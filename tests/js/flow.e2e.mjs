@@ -525,3 +525,174 @@ test("account opening, login and the audit trail in Chromium", async (t) => {
     assertClean();
   });
 });
+
+/**
+ * navigator.usb replaced by a scripted device backed by the SDK's byte-exact RC-S380 simulator
+ * (`ReaderSimulator` + `simulatedUsb`, the virtual card in its field); everything else is the
+ * page's production code. `window.__usb` is the test's hand on the reader (card on/off,
+ * unplug/replug); `window.__requested` counts chooser prompts.
+ */
+function fakeUsbScript({ fault = "none", persona = "taro" } = {}) {
+  const install = (options) => {
+    let ready = null;
+    const usb = () =>
+      (ready ??= import("/pkg/sync.browser.js").then(({ ReaderSimulator, simulatedUsb }) => {
+        window.__usb = simulatedUsb(new ReaderSimulator(options));
+        return window.__usb;
+      }));
+    const facade = {
+      getDevices: async () => (await usb()).getDevices(),
+      requestDevice: async (o) => {
+        window.__requested = (window.__requested ?? 0) + 1;
+        return (await usb()).requestDevice(o);
+      },
+      addEventListener: (type, l) => void usb().then((u) => u.addEventListener(type, l)),
+      removeEventListener: (type, l) => void usb().then((u) => u.removeEventListener(type, l)),
+    };
+    Object.defineProperty(Navigator.prototype, "usb", { get: () => facade, configurable: true });
+  };
+  return `(${install})(${JSON.stringify({ fault, persona })});`;
+}
+
+const counters = () => page.evaluate(() => window.__usb.simulator.counters());
+
+async function toPasoriPin(url = `${base}/`) {
+  await page.goto(url);
+  await expectStep("step-consent");
+  await byId("consent-check").check();
+  await byId("consent-continue").click();
+  await expectStep("step-reader");
+  assert.equal(await byId("reader-pasori").isDisabled(), false, "enabled when navigator.usb exists");
+  await byId("reader-pasori").check();
+  await byId("reader-continue").click();
+  await expectStep("step-pin");
+}
+
+test("the PaSoRi path over WebUSB (navigator.usb scripted on the RC-S380 simulator)", async (t) => {
+  const main = page;
+  const requests = [];
+  const withPage = async (fault, body) => {
+    page = await newPage(fakeUsbScript({ fault }));
+    page.on("request", (r) => requests.push(`${r.method()} ${new URL(r.url()).pathname}`));
+    try {
+      await body();
+    } finally {
+      await page.context().close();
+      page = main;
+    }
+  };
+
+  await t.test("account opening ends with a stored record; a wrong password shows the tries and is sent once", async () => {
+    await withPage("none", async () => {
+      await page.goto(`${base}/`);
+      await expectStep("step-consent");
+      await byId("consent-check").check();
+      await byId("consent-continue").click();
+      await expectStep("step-reader");
+      await byId("reader-pasori").check();
+      await expectText("step-reader", "PaSoRi");
+      await shot("pasori-reader");
+      await byId("reader-continue").click();
+      await expectStep("step-pin");
+      await expectText("tries-left", "残り 5 回");
+      assert.equal(await page.evaluate(() => window.__requested ?? 0), 0, "the pre-granted reader needs no chooser");
+      const before = await counters();
+      await submitPin("WRONG1");
+      await expectText("pin-error", "JPKI_PIN_INCORRECT");
+      await expectText("tries-left", "残り 4 回");
+      const after = await counters();
+      assert.equal(after.pinVerifies - before.pinVerifies, 1, "the wrong password reached the card once, not retried");
+      await shot("pasori-wrong-password");
+      await submitPin("ABC123");
+      await expectStep("step-review");
+      assert.match(await text("identity-name"), /山田/);
+      await byId("card-remove").waitFor();
+      await expectText("card-remove", "カード");
+      await shot("pasori-review");
+      await byId("review-send").click();
+      await expectStep("step-result");
+      await byId("result-ok").waitFor();
+      assert.match(await text("record-id"), /^rec_/);
+      const c = await counters();
+      assert.ok(c.usbOut > 100 && c.apdus > 10, JSON.stringify(c));
+      await shot("pasori-result");
+      assertClean();
+    });
+  });
+
+  await t.test("the card taken away during signing: a typed error, nothing sent, no record", async () => {
+    requests.length = 0;
+    await withPage("remove-during-signing", async () => {
+      await toPasoriPin();
+      await submitPin("ABC123");
+      await expectText("pin-error", "JPKI_CARD_REMOVED");
+      await expectText("pin-error", "カード");
+      assert.equal(await byId("step-review").isVisible(), false);
+      assert.ok(!requests.includes("POST /v1/assertions"), "no assertion was sent, so no record");
+      await shot("pasori-card-removed");
+      // Placed again: a new session; the tries are read before anything is asked.
+      await page.evaluate(() => window.__usb.simulator.setCardPresent(true));
+      await byId("pin-submit").click();
+      await expectStep("step-pin");
+      await expectText("tries-left", "残り 5 回");
+      assertClean();
+    });
+  });
+
+  await t.test("unplugged mid-read, then plugged in again: the flow recovers", async () => {
+    await withPage("unplug-during-read", async () => {
+      await toPasoriPin();
+      await submitPin("ABC123");
+      await expectText("pin-error", "JPKI_READER_UNPLUGGED");
+      await shot("pasori-unplugged");
+      await page.evaluate(() => window.__usb.replug());
+      await byId("pin-submit").click(); // no card session: back to the reader choice
+      await expectStep("step-reader");
+      await byId("reader-pasori").check();
+      await byId("reader-continue").click();
+      await expectStep("step-pin");
+      await submitPin("ABC123");
+      await expectStep("step-review");
+      await byId("review-send").click();
+      await expectStep("step-result");
+      await byId("result-ok").waitFor();
+      assertClean();
+    });
+  });
+
+  await t.test("kiosk: no chooser, place the card, large targets; idle timeout leaves nothing of the person", async () => {
+    await withPage("card-absent", async () => {
+      await page.goto(`${base}/?kiosk=1&idle=4`);
+      await expectStep("step-consent");
+      assert.equal(await page.evaluate(() => document.body.classList.contains("kiosk")), true);
+      const height = await byId("consent-continue").evaluate((b) => b.getBoundingClientRect().height);
+      assert.ok(height >= 60, `touch target ${height}px`);
+      await byId("consent-check").check();
+      await byId("consent-continue").click();
+      await expectStep("step-place");
+      await expectText("step-place", "カードをリーダーに置いてください");
+      await expectText("place-reader-name", "RC-S380");
+      await shot("kiosk-place-card");
+      await page.evaluate(() => window.__usb.simulator.setCardPresent(true));
+      await expectStep("step-pin");
+      assert.equal(await page.evaluate(() => window.__requested ?? 0), 0, "never the chooser in a kiosk");
+      await submitPin("ABC123");
+      await expectStep("step-review");
+      assert.match(await text("identity-name"), /山田/);
+      await shot("kiosk-review");
+      // Nobody touches the kiosk: back to the start with nothing of taro left.
+      await expectStep("step-consent");
+      const left = await page.evaluate(() => ({
+        html: document.documentElement.outerHTML,
+        local: localStorage.length,
+        session: sessionStorage.length,
+        pin: document.getElementById("pin-input").value,
+      }));
+      // (The persona menu's label "山田 太郎" is page text; the certificate's name has an ideographic space.)
+      for (const s of ["山田\u3000太郎", "東京都", "eyJ", "JPKI-TEST"]) assert.ok(!left.html.includes(s), `${s} is gone from the DOM`);
+      assert.deepEqual([left.local, left.session, left.pin], [0, 0, ""]);
+      await shot("kiosk-after-idle");
+      assertClean();
+    });
+  });
+});

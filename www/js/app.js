@@ -44,6 +44,9 @@ const state = {
   virtualCards: new Map(), // persona → VirtualCard, for the page's lifetime
   card: null, // the JpkiCard of the current flow
   transport: null, // SmartCardTransport when a real reader is used
+  pasori: null, // PasoriReader (WebUSB), kept open for the page's lifetime
+  pasoriDevice: null, // its USBDevice
+  removal: null, // { token, promise } of the "take your card" watch
   readerKind: "virtual",
   tries: null, // number | "verified" | null
   status: null, // i18n key of the status line
@@ -143,7 +146,7 @@ function renderProgress() {
   const list = $("progress");
   list.replaceChildren();
   const steps = FLOWS[state.view].steps;
-  const current = steps.indexOf(state.step);
+  const current = steps.indexOf(state.step === "step-place" ? "step-reader" : state.step);
   steps.forEach((id, i) => {
     const li = el("li", {
       class: i < current ? "done" : i === current ? "current" : "",
@@ -182,7 +185,15 @@ async function endCardSession() {
     }
   }
   state.card = null;
+  $("card-hold").hidden = true;
   if (transport) await transport.close();
+  if (state.pasori) {
+    try {
+      await state.pasori.releaseCard(); // S(DESELECT), field off: the card forgets the PIN
+    } catch (e) {
+      if (READER_GONE.has(asError(e).code)) dropPasori();
+    }
+  }
 }
 
 async function startView(view) {
@@ -193,6 +204,7 @@ async function startView(view) {
   state.tries = null;
   clearAllErrors();
   setStatus(null);
+  await stopRemovalWatch();
   await endCardSession();
   renderNav();
   if (state.view === "open") {
@@ -294,18 +306,25 @@ function onConsent(ev) {
   }
   $("consent-error").replaceChildren();
   setStatus(null);
+  if (kioskMode()) {
+    kioskReader();
+    return;
+  }
   showReaderStep();
 }
 
 // ---------------------------------------------------------------- reader choice
 
 function readerKind() {
-  return $("reader-smartcard").checked ? "smartcard" : "virtual";
+  if ($("reader-smartcard").checked) return "smartcard";
+  if ($("reader-pasori").checked) return "pasori";
+  return "virtual";
 }
 
 function syncReaderFields() {
   const kind = readerKind();
-  $("persona-select").disabled = kind !== "virtual" || $("reader-virtual").disabled;
+  const simulated = kind === "pasori" && state.config?.simulatedReader === true;
+  $("persona-select").disabled = !(kind === "virtual" || simulated) || $("reader-virtual").disabled;
   $("smartcard-reader-field").hidden = kind !== "smartcard";
 }
 
@@ -350,6 +369,11 @@ async function onReaderContinue(ev) {
       vc.powerOff();
       vc.powerOn();
       state.card = new JpkiCard(vc);
+    } else if (state.readerKind === "pasori") {
+      await openPasori();
+      setBusy(false);
+      await placeCard();
+      return;
     } else {
       setStatus("status.connect");
       state.transport = await SmartCardTransport.open($("smartcard-reader").value || undefined);
@@ -360,6 +384,201 @@ async function onReaderContinue(ev) {
     setBusy(false);
     showError("reader-error", asError(e));
   }
+}
+
+// ---------------------------------------------------------------- PaSoRi (WebUSB) and kiosk
+
+const params = new URLSearchParams(location.search);
+
+/** Errors after which the card session (or the reader) is gone. */
+const READER_GONE = new Set(["JPKI_CARD_REMOVED", "JPKI_NO_CARD", "JPKI_READER_UNPLUGGED", "JPKI_READER_TIMEOUT", "JPKI_READER_PROTOCOL"]);
+
+function kioskMode() {
+  return state.config?.kiosk?.enabled === true || params.get("kiosk") === "1";
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+let simulated = null; // { persona, usb } when the server offers the reader simulator (demo)
+
+/** navigator.usb, or — when the server runs with --simulated-reader — the byte-exact RC-S380
+ * simulator with the chosen persona's virtual card behind a scripted navigator.usb. */
+async function usbApi() {
+  if (state.config?.simulatedReader === true) {
+    const persona = $("persona-select").value || "taro";
+    if (!simulated || simulated.persona !== persona) {
+      const { ReaderSimulator, simulatedUsb } = await sdkPromise;
+      simulated = { persona, usb: simulatedUsb(new ReaderSimulator({ persona })) };
+      watchUnplug(simulated.usb);
+    }
+    return simulated.usb;
+  }
+  return navigator.usb;
+}
+
+function pasoriAvailable() {
+  return Boolean(navigator.usb) || state.config?.simulatedReader === true;
+}
+
+const watched = new WeakSet();
+function watchUnplug(usb) {
+  if (!usb || watched.has(usb) || typeof usb.addEventListener !== "function") return;
+  watched.add(usb);
+  usb.addEventListener("disconnect", (e) => {
+    if (e.device === state.pasoriDevice) dropPasori();
+  });
+}
+
+function dropPasori() {
+  const reader = state.pasori;
+  state.pasori = null;
+  state.pasoriDevice = null;
+  if (reader) reader.close().catch(() => {});
+}
+
+async function openPasori() {
+  if (state.pasori) return state.pasori;
+  const { PasoriReader, findPasori } = await sdkPromise;
+  setStatus("status.connect");
+  const usb = await usbApi();
+  watchUnplug(usb);
+  // A kiosk's Chrome policy pre-grants the reader: never show the chooser there.
+  const device = await findPasori({ usb, request: !kioskMode() });
+  const reader = await PasoriReader.open(device);
+  state.pasori = reader;
+  state.pasoriDevice = device;
+  return reader;
+}
+
+/** "Place your card": waits for the card on the PaSoRi, then the PIN step. */
+async function placeCard() {
+  await stopRemovalWatch();
+  clearError("place-error");
+  $("place-retry").hidden = true;
+  const reader = state.pasori;
+  const name = $("place-reader-name");
+  name.dataset.i18n = "place.reader";
+  name.dataset.i18nArgs = JSON.stringify({ name: reader?.productName ?? "PaSoRi", fw: reader?.firmware ?? "?" });
+  name.textContent = t("place.reader", JSON.parse(name.dataset.i18nArgs));
+  showStep("step-place");
+  setStatus("status.placeCard");
+  $("place-cancel").disabled = false;
+  try {
+    if (!reader) throw codeError("JPKI_READER_UNPLUGGED");
+    await reader.connectCard({ pauseMs: 200, deadlineMs: kioskMode() ? 60_000 : 30_000 });
+    if (state.step !== "step-place") {
+      await reader.releaseCard(); // cancelled meanwhile
+      return;
+    }
+    const { JpkiCard } = await sdkPromise;
+    state.card = new JpkiCard(reader);
+    await showPinStep();
+  } catch (e) {
+    const err = asError(e);
+    if (err.code === "JPKI_READER_UNPLUGGED" || err.code === "JPKI_READER_BUSY") dropPasori();
+    if (state.step !== "step-place") return;
+    showError("place-error", err);
+    $("place-retry").hidden = false;
+  }
+}
+
+async function onPlaceRetry() {
+  clearError("place-error");
+  try {
+    await openPasori();
+  } catch (e) {
+    showError("place-error", asError(e));
+    return;
+  }
+  await placeCard();
+}
+
+/** After the card's part: "take your card", until the reader sees it gone. */
+function watchRemoval() {
+  const reader = state.pasori;
+  if (!reader) return;
+  const notice = $("card-remove");
+  notice.dataset.i18n = "card.remove";
+  notice.textContent = t("card.remove");
+  notice.hidden = false;
+  const token = {};
+  const promise = (async () => {
+    for (let i = 0; i < 240; i++) {
+      await sleep(500);
+      if (state.removal?.token !== token) return;
+      let present;
+      try {
+        present = await reader.cardPresent();
+      } catch {
+        break;
+      }
+      if (!present) {
+        notice.dataset.i18n = "card.removed";
+        notice.textContent = t("card.removed");
+        await sleep(3000);
+        break;
+      }
+    }
+    if (state.removal?.token === token) notice.hidden = true;
+  })();
+  state.removal = { token, promise };
+}
+
+async function stopRemovalWatch() {
+  const watch = state.removal;
+  state.removal = null;
+  $("card-remove").hidden = true;
+  if (watch) await watch.promise.catch(() => {});
+}
+
+/** Kiosk: the pre-granted PaSoRi without any chooser, straight to "place your card". */
+async function kioskReader() {
+  $("reader-pasori").checked = true;
+  state.readerKind = "pasori";
+  try {
+    await openPasori();
+  } catch (e) {
+    showReaderStep();
+    showError("reader-error", asError(e));
+    return;
+  }
+  await placeCard();
+}
+
+function setupKiosk() {
+  if (!kioskMode()) return;
+  document.body.classList.add("kiosk");
+  const seconds = Number(params.get("idle")) || state.config?.kiosk?.idleSeconds || 90;
+  let timer = null;
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(onKioskIdle, seconds * 1000);
+  };
+  for (const type of ["pointerdown", "keydown", "input", "touchstart", "wheel"]) {
+    document.addEventListener(type, arm, { capture: true, passive: true });
+  }
+  arm();
+}
+
+/** The kiosk was left alone: nothing of the person stays — PIN field, certificates, the
+ * challenge, the data on screen, storage — and the page returns to the start. */
+async function onKioskIdle() {
+  state.pending = null;
+  state.result = null;
+  state.trail = null;
+  state.tries = null;
+  $("pin-input").value = "";
+  for (const id of ["review-body", "precheck", "result-body", "trail-body", "jws"]) $(id).replaceChildren();
+  $("place-reader-name").textContent = "";
+  setLang("ja");
+  try {
+    sessionStorage.clear();
+    localStorage.clear();
+  } catch {
+    // storage disabled
+  }
+  if (location.hash) history.replaceState(null, "", location.pathname + location.search);
+  await startView("open");
 }
 
 // ---------------------------------------------------------------- PIN / password
@@ -445,8 +664,10 @@ async function onPinSubmit(ev) {
   ev.preventDefault();
   if (state.busy) return;
   if (!state.card) {
-    // The card session ended (an error after the PIN): choose the reader again.
-    showReaderStep();
+    // The card session ended (an error after the PIN, a card taken away): place it again
+    // (PaSoRi) or choose the reader again.
+    if (state.readerKind === "pasori" && state.pasori) placeCard();
+    else showReaderStep();
     return;
   }
   const which = FLOWS[state.view].pin;
@@ -455,6 +676,7 @@ async function onPinSubmit(ev) {
   input.value = ""; // never kept in the page
   clearError("pin-error");
   setBusy(true);
+  if (state.readerKind === "pasori") $("card-hold").hidden = false;
   try {
     if (state.tries !== "verified") {
       const allowLastTry = state.tries === 1 && $("last-try-check").checked;
@@ -469,6 +691,14 @@ async function onPinSubmit(ev) {
     const err = asError(e);
     if (err.code === "JPKI_PIN_INCORRECT" && typeof err.triesLeft === "number") state.tries = err.triesLeft;
     if (err.code === "JPKI_PIN_BLOCKED") state.tries = 0;
+    $("card-hold").hidden = true;
+    if (err.code === "JPKI_READER_UNPLUGGED") dropPasori();
+    if (READER_GONE.has(err.code)) {
+      // The card left (or the reader): the session is over. If the VERIFY was lost, the try
+      // may have counted: the tries are read again when the card is placed, before any PIN.
+      await endCardSession();
+      state.tries = null;
+    }
     if (err.code === "JPKI_PIN_LAST_TRY_GUARD") {
       // Nothing was sent to the card; show what it still says.
       try {
@@ -489,9 +719,15 @@ async function onPinSubmit(ev) {
     if (state.view === "open") await signAccountOpening();
     else await loginAndAudit();
   } catch (e) {
+    const err = asError(e);
+    if (err.code === "JPKI_READER_UNPLUGGED") dropPasori(); // a replugged reader is a new device
     await endCardSession();
     setBusy(false);
-    showError("pin-error", asError(e));
+    if (READER_GONE.has(err.code)) {
+      state.tries = null; // read again from the card once it is back
+      renderTries();
+    }
+    showError("pin-error", err);
   }
 }
 
@@ -517,6 +753,7 @@ async function signAccountOpening() {
     txn: { application: purpose, authCertificateSha256 },
   });
   await endCardSession(); // the card's part is done
+  if (state.readerKind === "pasori") watchRemoval();
   setStatus("status.precheck");
   const verdict = await verifyAssertion(jws, {
     audience: location.origin,
@@ -745,6 +982,7 @@ async function loginAndAudit() {
     exp: iat + ASSERTION_LIFETIME_SECONDS,
   });
   await endCardSession();
+  if (state.readerKind === "pasori") watchRemoval();
   setStatus("status.audit");
   const r = await api("POST", "/v1/audit", { assertion: jws });
   if (r.status !== 200 || !r.data) throw codeError(responseError(r));
@@ -850,7 +1088,13 @@ function init() {
   $("review-cancel").addEventListener("click", () => startView("open"));
   $("result-restart").addEventListener("click", () => go("open"));
   $("result-audit").addEventListener("click", () => go("audit"));
-  $("audit-continue").addEventListener("click", showReaderStep);
+  $("audit-continue").addEventListener("click", () => (kioskMode() ? kioskReader() : showReaderStep()));
+  $("place-cancel").addEventListener("click", async () => {
+    await endCardSession();
+    if (kioskMode()) startView(state.view);
+    else showReaderStep();
+  });
+  $("place-retry").addEventListener("click", onPlaceRetry);
   $("trail-restart").addEventListener("click", () => go("open"));
   window.addEventListener("hashchange", () => startView(location.hash === "#audit" ? "audit" : "open"));
 
@@ -858,9 +1102,20 @@ function init() {
     $("reader-smartcard").disabled = false;
     $("reader-smartcard-unavailable").hidden = true;
   }
+  const enablePasori = () => {
+    const ok = pasoriAvailable();
+    $("reader-pasori").disabled = !ok;
+    $("reader-pasori-unavailable").hidden = ok;
+    if (navigator.usb) watchUnplug(navigator.usb);
+  };
+  enablePasori();
   syncReaderFields();
   startView(location.hash === "#audit" ? "audit" : "open");
-  loadConfig().then(syncReaderFields);
+  loadConfig().then(() => {
+    enablePasori();
+    syncReaderFields();
+    setupKiosk();
+  });
   sdkPromise.catch(() => {
     showError("global-error", { code: "JPKI_INTERNAL" });
   });

@@ -38,6 +38,7 @@ const TEXTS = {
   "status.audit": ["確認履歴を取得しています…", "Getting your verification history…"],
   "status.readers": ["カードリーダーを探しています…", "Looking for card readers…"],
   "status.connect": ["カードリーダーに接続しています…", "Connecting to the card reader…"],
+  "status.placeCard": ["カードを待っています…", "Waiting for the card…"],
   "status.done": ["完了しました。", "Done."],
   "status.error": ["エラーが発生しました。", "An error occurred."],
 
@@ -97,6 +98,15 @@ const TEXTS = {
   "persona.hanako": ["高橋 花子（有効・置き換え文字あり）", "Hanako Takahashi (valid; a substituted character)"],
   "persona.expired": ["有効期限切れの証明書", "Expired certificates"],
   "persona.moved": ["転居済み（署名用電子証明書は失効）", "Moved house (signature certificate revoked)"],
+  "reader.pasori": ["PaSoRi（USB 接続のカードリーダー）", "PaSoRi (USB card reader)"],
+  "reader.pasori.desc": [
+    "USB に接続した Sony PaSoRi（RC-S380）にマイナンバーカードを置いて読み取ります。初回はブラウザーがリーダーの使用許可を求めます（窓口の端末では不要です）。",
+    "Reads the My Number Card placed on a Sony PaSoRi (RC-S380) on USB. The first time, the browser asks to allow the reader (not at a branch kiosk).",
+  ],
+  "reader.pasori.unavailable": [
+    "このブラウザーでは WebUSB を使えません（パソコンの Chrome または Edge をお使いください）。",
+    "This browser does not offer WebUSB (use Chrome or Edge on a computer).",
+  ],
   "reader.smartcard": ["ICカードリーダー（Web Smart Card API）", "Card reader (Web Smart Card API)"],
   "reader.smartcard.desc": [
     "接続したICカードリーダー上のマイナンバーカードを読み取ります。キオスク端末や Isolated Web App など、Web Smart Card API を使えるブラウザでだけ選べます。",
@@ -114,9 +124,21 @@ const TEXTS = {
     "Web NFC on phones cannot talk to the My Number Card: it only reads and writes NDEF tags.",
   ],
   "reader.note.usb": [
-    "WebUSB による PaSoRi（RC-S380 / RC-S300）への直接接続は、このバージョンには含まれていません。",
-    "Direct WebUSB access to PaSoRi readers (RC-S380 / RC-S300) is not in this build.",
+    "RC-S300 は WebUSB では読み取れません。PC/SC（ICカードリーダーのドライバー）経由でお使いください。",
+    "The RC-S300 is not read over WebUSB here: use it through PC/SC (the card-reader driver).",
   ],
+  "place.h": ["カードをリーダーに置いてください", "Place your card on the reader"],
+  "place.lead": [
+    "マイナンバーカードを PaSoRi の上に置き、読み取りが終わるまで動かさないでください。",
+    "Put your My Number Card on the PaSoRi and keep it still until reading is finished.",
+  ],
+  "place.cancel": ["やめる", "Cancel"],
+  "place.retry": ["もう一度読み取る", "Try again"],
+  "place.reader": ["リーダー: {name}（ファームウェア {fw}）", "Reader: {name} (firmware {fw})"],
+  "card.hold": ["カードを離さないでください。読み取り・署名の途中です。", "Do not remove the card: reading and signing are in progress."],
+  "card.remove": ["カードの読み取りが終わりました。カードをお取りください。", "The card is done. You can take your card now."],
+  "card.removed": ["カードが取り外されました。", "The card was removed."],
+  "kiosk.badge": ["窓口端末", "Branch kiosk"],
   "reader.continue": ["次へ", "Continue"],
   "back": ["戻る", "Back"],
 

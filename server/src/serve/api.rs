@@ -56,6 +56,12 @@ pub(crate) struct Config {
     pub(crate) ocsp_url: Option<String>,
     /// The anchors the trust setting selects (to find a leaf's issuer for OCSP).
     pub(crate) anchors: jpki_verify::trust::TrustAnchors,
+    /// The flow runs in branch kiosk mode (`--kiosk`).
+    pub(crate) kiosk: bool,
+    /// Kiosk idle timeout, seconds.
+    pub(crate) kiosk_idle_seconds: u32,
+    /// The flow offers the PaSoRi path on the reader simulator (`--simulated-reader`).
+    pub(crate) simulated_reader: bool,
 }
 
 /// Shared state of the handlers.
@@ -810,6 +816,8 @@ async fn get_config(State(state): State<Shared>) -> Json<Value> {
         "revocation": if state.config.allow_unchecked_revocation { "unchecked-allowed" } else { "required" },
         "challengeTtlSeconds": state.config.challenge_ttl_ms / 1000,
         "version": env!("CARGO_PKG_VERSION"),
+        "kiosk": { "enabled": state.config.kiosk, "idleSeconds": state.config.kiosk_idle_seconds },
+        "simulatedReader": state.config.simulated_reader,
     }))
 }
 

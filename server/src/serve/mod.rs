@@ -93,6 +93,18 @@ pub(crate) struct ServeArgs {
     /// How often the CRL folder is checked for changes, seconds.
     #[arg(long, env = "JPKI_CRL_POLL", default_value_t = 10)]
     crl_poll: u64,
+    /// Branch kiosk mode for the flow (also `?kiosk=1` on the page): the PaSoRi is used
+    /// without a chooser when the Chrome policy pre-grants it, large touch targets, and an
+    /// idle timeout that wipes everything of the person (docs/kiosk.md).
+    #[arg(long, env = "JPKI_KIOSK")]
+    kiosk: bool,
+    /// Kiosk idle timeout, seconds.
+    #[arg(long, env = "JPKI_KIOSK_IDLE", default_value_t = 90)]
+    kiosk_idle: u32,
+    /// Offer the PaSoRi path on the byte-exact reader simulator with the virtual card (the
+    /// demo without hardware). Only with `--trust test`.
+    #[arg(long, env = "JPKI_SIMULATED_READER")]
+    simulated_reader: bool,
 }
 
 /// Arguments of `recheck`.
@@ -267,7 +279,16 @@ async fn serve(args: &ServeArgs) -> Result<(), Failure> {
         instance,
         ocsp_url: args.ocsp_url.clone(),
         anchors: anchors_for(args.trust),
+        kiosk: args.kiosk,
+        kiosk_idle_seconds: args.kiosk_idle.clamp(10, 3600),
+        simulated_reader: args.simulated_reader,
     };
+    if config.simulated_reader && config.trust != Trust::Test {
+        return Err(Failure::input(
+            "JPKI_INVALID_OPTIONS",
+            "--simulated-reader needs --trust test (the simulated card holds test keys)",
+        ));
+    }
     if config.trust == Trust::Test {
         tracing::warn!("trusting the TEST PKI: never in production");
     }

@@ -65,6 +65,7 @@ pub struct Picc<T> {
     wtx_left: u8,
     last_block: Vec<u8>,
     apdus: u64,
+    pin_verifies: u64,
 }
 
 impl<T: Transport> Picc<T> {
@@ -81,6 +82,7 @@ impl<T: Transport> Picc<T> {
             wtx_left: 0,
             last_block: Vec::new(),
             apdus: 0,
+            pin_verifies: 0,
         }
     }
 
@@ -104,6 +106,11 @@ impl<T: Transport> Picc<T> {
     /// APDUs the card has executed.
     pub fn apdus(&self) -> u64 {
         self.apdus
+    }
+
+    /// VERIFY commands that carried a PIN (what a "never re-sent" test counts).
+    pub fn pin_verifies(&self) -> u64 {
+        self.pin_verifies
     }
 
     /// The card behind the contactless interface.
@@ -166,6 +173,9 @@ impl<T: Transport> Picc<T> {
             }
             let apdu = core::mem::take(&mut self.command);
             self.apdus += 1;
+            if crate::reader::card::presents_a_pin(&apdu) {
+                self.pin_verifies += 1;
+            }
             let signing = apdu.get(1) == Some(&0x2A);
             let response: Result<Vec<u8>> = block_on(self.card.transmit(&apdu));
             self.pending = response.unwrap_or_else(|_| vec![0x6F, 0x00]);
