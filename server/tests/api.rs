@@ -31,6 +31,99 @@ fn scenarios(server: &Server) {
     rejections(server);
     hostile_input(server);
     operations(server);
+    handoffs(server);
+}
+
+/// The phone hand-off: single use (two phones race, one wins), bound to the session's challenge
+/// (another session cannot watch it, another challenge cannot finish it), and the first page
+/// sees the phone's record.
+fn handoffs(server: &Server) {
+    let mut c = server.client();
+    let origin = server.origin();
+    let nonce = c.challenge("account-opening", &origin);
+    let r = c.post("/v1/handoffs", &json!({ "nonce": nonce }));
+    assert_eq!(r.status, 201, "{}", r.text);
+    let id = r.body["handoffId"].as_str().unwrap().to_owned();
+    let token = r.body["token"].as_str().unwrap().to_owned();
+    assert_eq!(r.body["url"], format!("{origin}/#handoff={token}"));
+    assert!(token.len() >= 22, "128-bit token");
+    let code = r.body["code"].as_str().unwrap().to_owned();
+    assert_eq!(code.len(), 6);
+    let size = r.body["qr"]["size"].as_u64().unwrap();
+    assert_eq!(r.body["qr"]["rows"].as_array().unwrap().len() as u64, size);
+
+    let watch = |c: &mut support::Client, n: &str| c.get(&format!("/v1/handoffs/{id}?nonce={n}"));
+    assert_eq!(watch(&mut c, &nonce).body["status"], "waiting");
+    // Another session (another challenge) may not watch it.
+    let other = c.challenge("account-opening", &origin);
+    let r = watch(&mut c, &other);
+    assert_eq!((r.status, r.code()), (403, Some("JPKI_HANDOFF_WRONG_SESSION")));
+    let r = c.get(&format!("/v1/handoffs/{id}"));
+    assert_eq!((r.status, r.code()), (400, Some("JPKI_BAD_REQUEST")));
+    let r = c.get(&format!("/v1/handoffs/hof_nope?nonce={nonce}"));
+    assert_eq!((r.status, r.code()), (404, Some("JPKI_HANDOFF_UNKNOWN")));
+
+    // Two phones claim at once: exactly one wins; a second claim is JPKI_HANDOFF_USED.
+    let claims: Vec<support::Response> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..4)
+            .map(|_| {
+                let token = token.clone();
+                s.spawn(move || server.client().post("/v1/handoffs/claim", &json!({ "token": token })))
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let won: Vec<_> = claims.iter().filter(|r| r.status == 200).collect();
+    assert_eq!(
+        won.len(),
+        1,
+        "{:?}",
+        claims.iter().map(|r| r.status).collect::<Vec<_>>()
+    );
+    assert!(claims
+        .iter()
+        .filter(|r| r.status != 200)
+        .all(|r| (r.status, r.code()) == (409, Some("JPKI_HANDOFF_USED"))));
+    assert_eq!(won[0].body["nonce"], nonce.as_str());
+    assert_eq!(won[0].body["code"], code.as_str());
+    assert_eq!(watch(&mut c, &nonce).body["status"], "claimed");
+    let r = c.post("/v1/handoffs/claim", &json!({ "token": "not-a-token" }));
+    assert_eq!((r.status, r.code()), (404, Some("JPKI_HANDOFF_UNKNOWN")));
+
+    // An assertion for another challenge cannot finish this hand-off.
+    let sign = Signer::new("taro-sign");
+    let wrong = sign.assertion(&origin, &other, "account-opening", None);
+    let r = c.post("/v1/assertions", &json!({ "assertion": wrong, "handoff": id }));
+    assert_eq!((r.status, r.code()), (403, Some("JPKI_HANDOFF_WRONG_SESSION")));
+    // The phone finishes: the first page sees the record.
+    let jws = sign.assertion(&origin, &nonce, "account-opening", None);
+    let r = c.post("/v1/assertions", &json!({ "assertion": jws, "handoff": id }));
+    assert_eq!(r.status, 200, "{}", r.text);
+    let record = r.body["recordId"].as_str().unwrap().to_owned();
+    let w = watch(&mut c, &nonce);
+    assert_eq!(
+        (w.body["status"].as_str(), w.body["outcome"].as_str()),
+        (Some("done"), Some("valid"))
+    );
+    assert_eq!(w.body["recordId"], record.as_str());
+
+    // A hand-off for a used challenge is refused; an expired one cannot be claimed.
+    let r = c.post("/v1/handoffs", &json!({ "nonce": nonce }));
+    assert_eq!((r.status, r.code()), (409, Some("JPKI_NONCE_REUSED")));
+    let r = c.post("/v1/handoffs", &json!({ "nonce": "never-issued" }));
+    assert_eq!((r.status, r.code()), (400, Some("JPKI_NONCE_UNKNOWN")));
+    let r = c.post("/v1/handoffs", &json!({ "nonce": other, "extra": 1 }));
+    assert_eq!((r.status, r.code()), (400, Some("JPKI_BAD_REQUEST")));
+    let mut short = Server::start(&server.db, &["--challenge-ttl", "1"]);
+    let mut s = short.client();
+    let n = s.challenge("account-opening", &short.origin());
+    let r = s.post("/v1/handoffs", &json!({ "nonce": n }));
+    assert_eq!(r.status, 201, "{}", r.text);
+    let token = r.body["token"].as_str().unwrap().to_owned();
+    std::thread::sleep(std::time::Duration::from_millis(1600));
+    let r = s.post("/v1/handoffs/claim", &json!({ "token": token }));
+    assert_eq!((r.status, r.code()), (410, Some("JPKI_HANDOFF_EXPIRED")));
+    assert!(short.stop());
 }
 
 /// Every documented path and method answers (not the router's 404/405), and the routes the
@@ -78,13 +171,16 @@ fn openapi_matches_routes(server: &Server) {
         "GET /v1/records/{id}",
         "GET /v1/rechecks",
         "GET /v1/config",
+        "POST /v1/handoffs",
+        "POST /v1/handoffs/claim",
+        "GET /v1/handoffs/{id}",
         "GET /healthz",
         "GET /metrics",
         "GET /openapi.json",
     ] {
         assert!(documented.iter().any(|d| d == route), "{route} is not in openapi.json");
     }
-    assert_eq!(documented.len(), 9, "{documented:?}");
+    assert_eq!(documented.len(), 12, "{documented:?}");
     // Undocumented paths are JSON 404s.
     let r = c.get("/v1/nothing-here");
     assert_eq!((r.status, r.code()), (404, Some("JPKI_NOT_FOUND")));

@@ -231,6 +231,7 @@ test("messages.js has a text in both languages for every code in docs/error-code
   const codes = [...table.matchAll(/^\| `(JPKI_[A-Z_]+)` \|/gm)].map((m) => m[1]);
   assert.ok(codes.length >= 30, "the table was read");
   const server = ["JPKI_NONCE_UNKNOWN", "JPKI_NONCE_REUSED", "JPKI_NONCE_EXPIRED", "JPKI_BAD_REQUEST",
+    "JPKI_HANDOFF_UNKNOWN", "JPKI_HANDOFF_USED", "JPKI_HANDOFF_EXPIRED", "JPKI_HANDOFF_WRONG_SESSION",
     "JPKI_UNAUTHORIZED", "JPKI_NOT_FOUND", "JPKI_INTERNAL", "JPKI_UNAVAILABLE"];
   for (const code of [...codes, ...server]) {
     assert.ok(MESSAGES[code]?.ja && MESSAGES[code]?.en, `${code} has Japanese and English texts`);
@@ -695,4 +696,92 @@ test("the PaSoRi path over WebUSB (navigator.usb scripted on the RC-S380 simulat
       assertClean();
     });
   });
+});
+
+/** A scripted Web NFC (`NDEFReader`, Android Chrome only): writes are recorded, and
+ * `window.__tapTag(url)` delivers a tag holding one URL record to the page's scan. */
+function fakeNdefScript() {
+  const install = () => {
+    window.__ndefWrites = [];
+    window.NDEFReader = class extends EventTarget {
+      onreading = null;
+      async write(message) {
+        window.__ndefWrites.push(JSON.parse(JSON.stringify(message)));
+      }
+      async scan() {
+        window.__ndefScanner = this;
+      }
+    };
+    window.__tapTag = (url) => {
+      const bytes = new TextEncoder().encode(url);
+      const record = { recordType: "url", data: new DataView(bytes.buffer) };
+      window.__ndefScanner?.onreading?.({ serialNumber: "04:a2:1f:7c", message: { records: [record] } });
+    };
+  };
+  return `(${install})();`;
+}
+
+test("hand-off to a phone: QR code and NFC, single use, the first screen sees the phone's record", async () => {
+  const main = page;
+  const desktop = await newPage(fakeNdefScript());
+  const phone = await newPage(fakeNdefScript());
+  const third = await newPage();
+  try {
+    page = desktop;
+    await page.goto(`${base}/`);
+    await expectStep("step-consent");
+    await byId("consent-check").check();
+    await byId("consent-continue").click();
+    await expectStep("step-reader");
+    await byId("handoff-start").click();
+    await expectStep("step-handoff");
+    const code = await text("handoff-code");
+    assert.match(code, /^\d{6}$/);
+    const url = await text("handoff-url");
+    assert.match(url, new RegExp(`^${base.replace(/[.:/]/g, "\\$&")}/#handoff=[\\w-]{22,}$`));
+    assert.ok((await byId("handoff-qr").locator("svg path").getAttribute("d")).length > 100, "the QR code is drawn");
+    await byId("handoff-write").click();
+    await expectText("handoff-status", "NFC");
+    const writes = await page.evaluate(() => window.__ndefWrites);
+    assert.deepEqual(writes, [{ records: [{ recordType: "url", data: url }] }], "one NDEF URL record with the hand-off URL");
+    await shot("handoff-qr");
+
+    // The phone reads the kiosk's tag (Web NFC scan) and finishes with its card.
+    page = phone;
+    await page.goto(`${base}/`);
+    await byId("consent-check").check();
+    await byId("consent-continue").click();
+    await expectStep("step-reader");
+    await byId("handoff-scan").click();
+    await page.evaluate((u) => window.__tapTag(u), url);
+    await expectText("handoff-banner", code);
+    assert.equal(await byId("handoff-offer").isVisible(), false);
+    await byId("reader-continue").click();
+    await expectStep("step-pin");
+    await submitPin("ABC123");
+    await expectStep("step-review");
+    await shot("handoff-phone-review");
+    await byId("review-send").click();
+    await expectStep("step-result");
+    await byId("result-ok").waitFor();
+    const recordId = await text("record-id");
+
+    // The first screen sees it.
+    page = desktop;
+    await expectText("handoff-status", recordId);
+    await shot("handoff-done");
+
+    // The same link again (a photographed QR code): single use.
+    page = third;
+    await page.goto(url);
+    await expectText("global-error", "JPKI_HANDOFF_USED");
+    assert.equal(new URL(page.url()).hash, "", "the token left the address bar");
+    await shot("handoff-used");
+    const expected = /^console error: Failed to load resource: the server responded with a status of 409/;
+    problems.splice(0, problems.length, ...problems.filter((p) => !expected.test(p)));
+    assertClean();
+  } finally {
+    page = main;
+    for (const p of [desktop, phone, third]) await p.context().close();
+  }
 });

@@ -47,6 +47,8 @@ const state = {
   pasori: null, // PasoriReader (WebUSB), kept open for the page's lifetime
   pasoriDevice: null, // its USBDevice
   removal: null, // { token, promise } of the "take your card" watch
+  handoff: null, // on the phone: { id, nonce, code } claimed from the first screen
+  handoffWatch: null, // on the first screen: { id, nonce, timer }
   readerKind: "virtual",
   tries: null, // number | "verified" | null
   status: null, // i18n key of the status line
@@ -146,7 +148,7 @@ function renderProgress() {
   const list = $("progress");
   list.replaceChildren();
   const steps = FLOWS[state.view].steps;
-  const current = steps.indexOf(state.step === "step-place" ? "step-reader" : state.step);
+  const current = steps.indexOf(["step-place", "step-handoff"].includes(state.step) ? "step-reader" : state.step);
   steps.forEach((id, i) => {
     const li = el("li", {
       class: i < current ? "done" : i === current ? "current" : "",
@@ -205,6 +207,7 @@ async function startView(view) {
   clearAllErrors();
   setStatus(null);
   await stopRemovalWatch();
+  stopHandoffWatch();
   await endCardSession();
   renderNav();
   if (state.view === "open") {
@@ -343,6 +346,8 @@ async function refreshReaders() {
 
 function showReaderStep() {
   clearError("reader-error");
+  // A hand-off is for account opening, from a screen that has not already been handed one.
+  $("handoff-offer").hidden = state.view !== "open" || state.handoff !== null;
   syncReaderFields();
   showStep("step-reader");
 }
@@ -581,6 +586,159 @@ async function onKioskIdle() {
   await startView("open");
 }
 
+// ---------------------------------------------------------------- hand-off to a phone
+
+const SVG = "http://www.w3.org/2000/svg";
+
+/** The server's QR modules ("0"/"1" rows) as an SVG, built with DOM calls (no markup strings). */
+function qrSvg(qr) {
+  const svg = document.createElementNS(SVG, "svg");
+  const quiet = 4;
+  const n = qr.size + 2 * quiet;
+  svg.setAttribute("viewBox", `0 0 ${n} ${n}`);
+  svg.setAttribute("role", "img");
+  svg.setAttribute("shape-rendering", "crispEdges");
+  const bg = document.createElementNS(SVG, "rect");
+  bg.setAttribute("width", String(n));
+  bg.setAttribute("height", String(n));
+  bg.setAttribute("fill", "#fff");
+  svg.append(bg);
+  let d = "";
+  qr.rows.forEach((row, y) => {
+    for (let x = 0; x < row.length; x++) if (row[x] === "1") d += `M${x + quiet} ${y + quiet}h1v1h-1z`;
+  });
+  const path = document.createElementNS(SVG, "path");
+  path.setAttribute("d", d);
+  path.setAttribute("fill", "#000");
+  svg.append(path);
+  return svg;
+}
+
+function setHandoffStatus(key, args, kind = "") {
+  const node = $("handoff-status");
+  node.className = `alert ${kind}`;
+  node.dataset.i18n = key;
+  if (args) node.dataset.i18nArgs = JSON.stringify(args);
+  else delete node.dataset.i18nArgs;
+  node.textContent = t(key, args);
+}
+
+/** First screen: a hand-off bound to a fresh challenge, shown as a QR code (and, on Android
+ * Chrome, written to an NFC tag); watched until the phone is done. */
+async function onHandoffStart() {
+  if (state.busy) return;
+  clearError("reader-error");
+  setBusy(true);
+  try {
+    await endCardSession();
+    setStatus("status.challenge");
+    const challenge = await newChallenge(FLOWS[state.view].purpose);
+    const r = await api("POST", "/v1/handoffs", { nonce: challenge.nonce });
+    if (r.status !== 201 || !r.data) throw codeError(responseError(r));
+    const h = r.data;
+    $("handoff-qr").replaceChildren(h.qr ? qrSvg(h.qr) : "");
+    $("handoff-qr").firstChild?.setAttribute?.("aria-label", h.url);
+    $("handoff-code").textContent = h.code;
+    $("handoff-url").textContent = h.url;
+    const exp = $("handoff-expires");
+    exp.dataset.i18n = "handoff.expires";
+    exp.dataset.i18nArgs = JSON.stringify({ at: formatTime(h.expiresAt) });
+    exp.textContent = t("handoff.expires", { at: formatTime(h.expiresAt) });
+    $("handoff-write").hidden = typeof window.NDEFReader !== "function";
+    $("handoff-write").onclick = () => writeHandoffTag(h.url);
+    clearError("handoff-error");
+    setHandoffStatus("handoff.waiting");
+    setStatus(null);
+    showStep("step-handoff");
+    watchHandoff(h.handoffId, challenge.nonce);
+  } catch (e) {
+    setBusy(false);
+    showError("reader-error", asError(e));
+  }
+}
+
+async function writeHandoffTag(url) {
+  try {
+    await new window.NDEFReader().write({ records: [{ recordType: "url", data: url }] });
+    setHandoffStatus("handoff.written");
+  } catch (e) {
+    showError("handoff-error", { code: e?.name === "NotAllowedError" ? "JPKI_UNAUTHORIZED" : "JPKI_INTERNAL" });
+  }
+}
+
+function stopHandoffWatch() {
+  if (state.handoffWatch) clearTimeout(state.handoffWatch.timer);
+  state.handoffWatch = null;
+}
+
+function watchHandoff(id, nonce) {
+  stopHandoffWatch();
+  const watch = { id, nonce, timer: null };
+  state.handoffWatch = watch;
+  const tick = async () => {
+    if (state.handoffWatch !== watch) return;
+    const r = await api("GET", `/v1/handoffs/${encodeURIComponent(id)}?nonce=${encodeURIComponent(nonce)}`).catch(() => null);
+    if (state.handoffWatch !== watch) return;
+    const st = r?.data?.status;
+    if (st === "done") {
+      if (r.data.outcome === "valid") setHandoffStatus("handoff.done", { record: r.data.recordId ?? "—" }, "alert-success");
+      else setHandoffStatus("handoff.failed", { code: r.data.outcome ?? "JPKI_INTERNAL" }, "alert-error");
+      stopHandoffWatch();
+      return;
+    }
+    if (st === "expired") {
+      setHandoffStatus("handoff.expired", null, "alert-warning");
+      stopHandoffWatch();
+      return;
+    }
+    if (st === "claimed") setHandoffStatus("handoff.claimed");
+    watch.timer = setTimeout(tick, 1500);
+  };
+  watch.timer = setTimeout(tick, 500);
+}
+
+/** On the phone: the page was opened from the first screen's QR code or NFC tag. */
+async function claimHandoff(token) {
+  // The token leaves the address bar and history at once (single use anyway).
+  history.replaceState(null, "", location.pathname + location.search);
+  const r = await api("POST", "/v1/handoffs/claim", { token });
+  if (r.status !== 200 || !r.data) {
+    showError("global-error", { code: responseError(r) });
+    return;
+  }
+  state.handoff = { id: r.data.handoffId, nonce: r.data.nonce, code: r.data.code };
+  const banner = $("handoff-banner");
+  banner.dataset.i18n = "handoff.banner";
+  banner.dataset.i18nArgs = JSON.stringify({ code: r.data.code });
+  banner.textContent = t("handoff.banner", { code: r.data.code });
+  banner.hidden = false;
+}
+
+/** On the phone (Android Chrome): read the kiosk's NFC tag and follow its URL record. */
+async function onHandoffScan() {
+  try {
+    const reader = new window.NDEFReader();
+    reader.onreading = (event) => {
+      for (const record of event.message.records) {
+        if (record.recordType !== "url" || !record.data) continue;
+        const url = new URL(new TextDecoder().decode(record.data));
+        if (url.origin !== location.origin) continue; // only this bank's hand-offs
+        const m = /^#handoff=([\w-]+)$/.exec(url.hash);
+        if (m) {
+          // Consent was given on this page already: straight to the reader.
+          claimHandoff(m[1]).then(() => {
+            if (state.handoff) showReaderStep();
+          });
+          return;
+        }
+      }
+    };
+    await reader.scan();
+  } catch (e) {
+    showError("reader-error", { code: e?.name === "NotAllowedError" ? "JPKI_UNAUTHORIZED" : "JPKI_INTERNAL" });
+  }
+}
+
 // ---------------------------------------------------------------- PIN / password
 
 function renderTries() {
@@ -737,7 +895,8 @@ async function signAccountOpening() {
   const { verifyAssertion } = await sdkPromise;
   const purpose = "account-opening";
   setStatus("status.challenge");
-  const challenge = await newChallenge(purpose);
+  // Continued from another screen: answer that screen's challenge (the phone claimed it).
+  const challenge = state.handoff ? { nonce: state.handoff.nonce } : await newChallenge(purpose);
   setStatus("status.readAuth");
   const authCertificate = await state.card.readCertificate("auth");
   const authCertificateSha256 = base64url(await sha256(authCertificate));
@@ -905,11 +1064,16 @@ async function onSend() {
       assertion: p.jws,
       format: "jws",
       authenticationCertificate: base64(p.authCertificate),
+      ...(state.handoff ? { handoff: state.handoff.id } : {}),
     });
   } catch (e) {
     r = { status: 0, ok: false, data: null, error: asError(e).code };
   }
   state.pending = null; // a challenge is single use: never offer to send it twice
+  if (state.handoff) {
+    state.handoff = null; // its challenge is spent
+    $("handoff-banner").hidden = true;
+  }
   if (r.status === 200 && r.data?.verdict) {
     state.result = { ok: true, ...r.data };
   } else {
@@ -1095,8 +1259,19 @@ function init() {
     else showReaderStep();
   });
   $("place-retry").addEventListener("click", onPlaceRetry);
+  $("handoff-start").addEventListener("click", onHandoffStart);
+  $("handoff-scan").addEventListener("click", onHandoffScan);
+  $("handoff-scan").hidden = typeof window.NDEFReader !== "function";
+  $("handoff-cancel").addEventListener("click", () => {
+    stopHandoffWatch();
+    showReaderStep();
+  });
   $("trail-restart").addEventListener("click", () => go("open"));
-  window.addEventListener("hashchange", () => startView(location.hash === "#audit" ? "audit" : "open"));
+  window.addEventListener("hashchange", () => {
+    const handoff = /^#handoff=([\w-]+)$/.exec(location.hash);
+    if (handoff) claimHandoff(handoff[1]).then(() => startView("open"));
+    else startView(location.hash === "#audit" ? "audit" : "open");
+  });
 
   if (smartCardAvailable()) {
     $("reader-smartcard").disabled = false;
@@ -1110,6 +1285,8 @@ function init() {
   };
   enablePasori();
   syncReaderFields();
+  const handoff = /^#handoff=([\w-]+)$/.exec(location.hash);
+  if (handoff) claimHandoff(handoff[1]);
   startView(location.hash === "#audit" ? "audit" : "open");
   loadConfig().then(() => {
     enablePasori();

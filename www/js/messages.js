@@ -169,6 +169,22 @@ export const MESSAGES = {
     ja: "読み取り中にカードが離れました。カードをリーダーに置き直してください。暗証番号の確認中だった場合は、残り回数を確認してから再入力をお願いします。",
     en: "The card was moved away during the read. Place it on the reader again. If it happened while checking your PIN, the remaining tries are shown again before you re-enter it.",
   },
+  JPKI_HANDOFF_UNKNOWN: {
+    ja: "この引き継ぎは見つかりません。元の画面でもう一度「スマートフォンで続ける」を押してください。",
+    en: "This hand-off was not found. Press \"Continue on my phone\" again on the first screen.",
+  },
+  JPKI_HANDOFF_USED: {
+    ja: "この引き継ぎはすでに使われています（1 回だけ使えます）。元の画面でやり直してください。",
+    en: "This hand-off was already used (single use). Start again on the first screen.",
+  },
+  JPKI_HANDOFF_EXPIRED: {
+    ja: "引き継ぎの有効期限が切れました。元の画面でやり直してください。",
+    en: "The hand-off expired. Start again on the first screen.",
+  },
+  JPKI_HANDOFF_WRONG_SESSION: {
+    ja: "この引き継ぎは別の手続きのものです。元の画面でやり直してください。",
+    en: "This hand-off belongs to another session. Start again on the first screen.",
+  },
   JPKI_IO: {
     ja: "ファイルの読み書きに失敗しました。",
     en: "A file could not be read or written.",

@@ -36,7 +36,7 @@ use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use super::metrics::Metrics;
-use super::store::{AccountRecord, AuditEvent, Challenge, Consumed, Store, StoreError};
+use super::store::{AccountRecord, AuditEvent, Challenge, Consumed, Handoff, Store, StoreError};
 use super::subject::SubjectKey;
 
 /// Largest request body (a JWS with two certificates is ~5 KB; CMS with content more).
@@ -187,6 +187,9 @@ pub(crate) fn router(state: Shared, www: Option<&Path>, pkg: Option<&Path>) -> R
         .route("/v1/records/{id}", get(get_record))
         .route("/v1/rechecks", get(get_rechecks))
         .route("/v1/config", get(get_config))
+        .route("/v1/handoffs", post(post_handoff))
+        .route("/v1/handoffs/claim", post(post_handoff_claim))
+        .route("/v1/handoffs/{id}", get(get_handoff))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .route("/openapi.json", get(openapi))
@@ -310,6 +313,10 @@ struct AssertionRequest {
     /// in `txn.authCertificateSha256`, so that they can later see their audit trail by login.
     #[serde(default)]
     authentication_certificate: Option<String>,
+    /// The phone hand-off this assertion finishes (`handoffId` from `/v1/handoffs/claim`): its
+    /// first page then sees the outcome. Must be claimed and bound to the same challenge.
+    #[serde(default)]
+    handoff: Option<String>,
 }
 
 /// What a verified submission yields.
@@ -390,6 +397,21 @@ async fn submit(state: &AppState, req: AssertionRequest, endpoint: Endpoint) -> 
             "stored challenge has an unknown purpose",
         )
     })?;
+    if let Some(id) = &req.handoff {
+        let h = state
+            .store
+            .handoff(id)
+            .await
+            .map_err(|e| ApiError::store(state, &e))?
+            .ok_or_else(|| handoff_error(StatusCode::NOT_FOUND, "JPKI_HANDOFF_UNKNOWN", "no such hand-off"))?;
+        if h.claimed_at.is_none() || !subtle_eq(h.nonce.as_bytes(), challenge.nonce.as_bytes()) {
+            return Err(handoff_error(
+                StatusCode::FORBIDDEN,
+                "JPKI_HANDOFF_WRONG_SESSION",
+                "the assertion does not answer the challenge of this hand-off",
+            ));
+        }
+    }
     if endpoint == Endpoint::Audit && purpose != Purpose::Login {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -468,6 +490,21 @@ async fn submit(state: &AppState, req: AssertionRequest, endpoint: Endpoint) -> 
         state.metrics.nonce_reused.fetch_add(1, Ordering::Relaxed);
         return Err(reused());
     }
+    // The phone hand-off this finishes learns how it ended (its first page is watching).
+    if let Some(id) = &req.handoff {
+        let outcome = if verdict.valid {
+            "valid"
+        } else {
+            verdict.code().unwrap_or("JPKI_INTERNAL")
+        };
+        if let Err(e) = state
+            .store
+            .finish_handoff(id, now, outcome, record.as_ref().map(|r| r.id.as_str()))
+            .await
+        {
+            tracing::warn!(error = %e.0, "recording the hand-off outcome failed (the record stands)");
+        }
+    }
     if !verdict.valid {
         state.metrics.assertions_invalid.fetch_add(1, Ordering::Relaxed);
         let code = verdict.code().unwrap_or("JPKI_INTERNAL");
@@ -516,6 +553,214 @@ async fn fetch_ocsp(
             None
         }
     }
+}
+
+// ------------------------------------------------------------------ phone hand-off
+
+/// A hand-off lives at most 2 minutes (readers.md §5.3), and never beyond its challenge.
+const HANDOFF_TTL_MS: i64 = 120_000;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HandoffRequest {
+    /// The session's challenge, which the phone will answer.
+    nonce: String,
+}
+
+fn token_hash(token: &str) -> String {
+    encode_base64(&Sha256::digest(token.as_bytes()), true)
+}
+
+fn handoff_error(status: StatusCode, code: &'static str, message: &str) -> ApiError {
+    ApiError::new(status, code, message)
+}
+
+/// The challenge `nonce` if it can still be answered.
+async fn open_challenge(state: &AppState, nonce: &str, now: i64) -> Result<Challenge, ApiError> {
+    let challenge = state
+        .store
+        .challenge(nonce)
+        .await
+        .map_err(|e| ApiError::store(state, &e))?
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "JPKI_NONCE_UNKNOWN",
+                "this server did not issue that challenge; request a new one",
+            )
+        })?;
+    if challenge.consumed_at.is_some() {
+        return Err(reused());
+    }
+    if now > challenge.expires_at {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "JPKI_NONCE_EXPIRED",
+            "the challenge expired; request a new one",
+        ));
+    }
+    Ok(challenge)
+}
+
+/// The QR code of `text` as rows of `0`/`1` (the page draws them).
+fn qr_rows(text: &str) -> Value {
+    match qrcodegen::QrCode::encode_text(text, qrcodegen::QrCodeEcc::Medium) {
+        Ok(qr) => {
+            let size = qr.size();
+            let rows: Vec<String> = (0..size)
+                .map(|y| (0..size).map(|x| if qr.get_module(x, y) { '1' } else { '0' }).collect())
+                .collect();
+            json!({ "size": size, "rows": rows })
+        }
+        Err(_) => Value::Null,
+    }
+}
+
+/// `POST /v1/handoffs`: a single-use, short-lived token bound to the session's challenge,
+/// its URL (for a QR code or an NDEF URL record) and a confirmation code for both screens.
+async fn post_handoff(
+    State(state): State<Shared>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let req: HandoffRequest = parse_body(&state, body)?;
+    let now = now_ms();
+    let challenge = open_challenge(&state, &req.nonce, now).await?;
+    let token = encode_base64(&random_bytes::<16>(), true);
+    let code_bytes = random_bytes::<4>();
+    let handoff = Handoff {
+        id: format!("hof_{}", encode_base64(&random_bytes::<16>(), true)),
+        nonce: challenge.nonce.clone(),
+        code: format!("{:06}", u32::from_be_bytes(code_bytes) % 1_000_000),
+        created_at: now,
+        expires_at: (now + HANDOFF_TTL_MS).min(challenge.expires_at),
+        claimed_at: None,
+        finished_at: None,
+        outcome: None,
+        record_id: None,
+    };
+    state
+        .store
+        .insert_handoff(&handoff, &token_hash(&token))
+        .await
+        .map_err(|e| ApiError::store(&state, &e))?;
+    let url = format!("{}/#handoff={token}", challenge.audience.trim_end_matches('/'));
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({
+            "handoffId": handoff.id,
+            "token": token,
+            "url": url,
+            "code": handoff.code,
+            "expiresAt": jpki_verify::time::to_rfc3339(handoff.expires_at / 1000),
+            "qr": qr_rows(&url),
+        })),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClaimRequest {
+    token: String,
+}
+
+/// `POST /v1/handoffs/claim`: the phone takes the hand-off (once) and gets the challenge to
+/// answer. Used twice → `JPKI_HANDOFF_USED` (409), expired → `JPKI_HANDOFF_EXPIRED` (410),
+/// unknown → `JPKI_HANDOFF_UNKNOWN` (404).
+async fn post_handoff_claim(
+    State(state): State<Shared>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let req: ClaimRequest = parse_body(&state, body)?;
+    let now = now_ms();
+    let claimed = state
+        .store
+        .claim_handoff(&token_hash(&req.token), now)
+        .await
+        .map_err(|e| ApiError::store(&state, &e))?;
+    let h = match claimed {
+        None => {
+            return Err(handoff_error(
+                StatusCode::NOT_FOUND,
+                "JPKI_HANDOFF_UNKNOWN",
+                "no such hand-off; start again on the first screen",
+            ))
+        }
+        Some((h, true)) => h,
+        Some((h, false)) if h.claimed_at.is_some() => {
+            return Err(handoff_error(
+                StatusCode::CONFLICT,
+                "JPKI_HANDOFF_USED",
+                "this hand-off was already used; start again on the first screen",
+            ))
+        }
+        Some(_) => {
+            return Err(handoff_error(
+                StatusCode::GONE,
+                "JPKI_HANDOFF_EXPIRED",
+                "this hand-off expired; start again on the first screen",
+            ))
+        }
+    };
+    let challenge = open_challenge(&state, &h.nonce, now).await?;
+    Ok(Json(json!({
+        "handoffId": h.id,
+        "nonce": challenge.nonce,
+        "purpose": challenge.purpose,
+        "audience": challenge.audience,
+        "code": h.code,
+        "expiresAt": jpki_verify::time::to_rfc3339(h.expires_at / 1000),
+    })))
+}
+
+/// `GET /v1/handoffs/{id}?nonce=N`: the first page watches its hand-off. Only the session that
+/// holds the challenge may: another nonce → `JPKI_HANDOFF_WRONG_SESSION` (403).
+async fn get_handoff(
+    State(state): State<Shared>,
+    UrlPath(id): UrlPath<String>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let nonce = query
+        .as_deref()
+        .unwrap_or_default()
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("nonce="))
+        .filter(|n| !n.is_empty())
+        .ok_or_else(|| ApiError::bad_request("the session's challenge is required: ?nonce=…"))?;
+    let h = state
+        .store
+        .handoff(&id)
+        .await
+        .map_err(|e| ApiError::store(&state, &e))?
+        .ok_or_else(|| handoff_error(StatusCode::NOT_FOUND, "JPKI_HANDOFF_UNKNOWN", "no such hand-off"))?;
+    if !subtle_eq(h.nonce.as_bytes(), nonce.as_bytes()) {
+        return Err(handoff_error(
+            StatusCode::FORBIDDEN,
+            "JPKI_HANDOFF_WRONG_SESSION",
+            "this hand-off belongs to another session",
+        ));
+    }
+    let status = if h.finished_at.is_some() {
+        "done"
+    } else if h.claimed_at.is_some() {
+        "claimed"
+    } else if now_ms() > h.expires_at {
+        "expired"
+    } else {
+        "waiting"
+    };
+    Ok(Json(json!({
+        "handoffId": h.id,
+        "status": status,
+        "code": h.code,
+        "expiresAt": jpki_verify::time::to_rfc3339(h.expires_at / 1000),
+        "outcome": h.outcome,
+        "recordId": h.record_id,
+    })))
+}
+
+/// Equality that takes the same time wherever the inputs differ.
+fn subtle_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 fn reused() -> ApiError {
@@ -655,6 +900,7 @@ async fn post_audit(State(state): State<Shared>, body: Result<Bytes, BytesReject
         format: Some(Format::Jws),
         detached: None,
         authentication_certificate: None,
+        handoff: None,
     };
     let v = submit(&state, req, Endpoint::Audit).await?;
     let subject = v.subject.ok_or_else(|| {

@@ -128,6 +128,36 @@ pub(crate) struct RecheckRow {
     pub(crate) changed: bool,
 }
 
+/// A hand-off to a phone (migration 0003).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Handoff {
+    pub(crate) id: String,
+    pub(crate) nonce: String,
+    pub(crate) code: String,
+    pub(crate) created_at: i64,
+    pub(crate) expires_at: i64,
+    pub(crate) claimed_at: Option<i64>,
+    pub(crate) finished_at: Option<i64>,
+    pub(crate) outcome: Option<String>,
+    pub(crate) record_id: Option<String>,
+}
+
+const HANDOFF_COLUMNS: &str = "id, nonce, code, created_at, expires_at, claimed_at, finished_at, outcome, record_id";
+
+fn handoff_from(r: &AnyRow) -> StoreResult<Handoff> {
+    Ok(Handoff {
+        id: r.try_get(0)?,
+        nonce: r.try_get(1)?,
+        code: r.try_get(2)?,
+        created_at: r.try_get(3)?,
+        expires_at: r.try_get(4)?,
+        claimed_at: r.try_get(5)?,
+        finished_at: r.try_get(6)?,
+        outcome: r.try_get(7)?,
+        record_id: r.try_get(8)?,
+    })
+}
+
 /// How a consuming transaction ended.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Consumed {
@@ -323,6 +353,71 @@ impl Store {
             }
         }
         Ok(outcome)
+    }
+
+    /// Stores a new hand-off (direct write: it must exist before its QR code is shown).
+    pub(crate) async fn insert_handoff(&self, h: &Handoff, token_hash: &str) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO handoffs (id, token_hash, nonce, code, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&h.id)
+        .bind(token_hash)
+        .bind(&h.nonce)
+        .bind(&h.code)
+        .bind(h.created_at)
+        .bind(h.expires_at)
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
+    /// Claims the hand-off whose token hashes to `token_hash`: exactly one caller wins (one
+    /// atomic UPDATE), and only before it expires. The hand-off as it is after the attempt,
+    /// and whether this call claimed it.
+    pub(crate) async fn claim_handoff(&self, token_hash: &str, now: i64) -> StoreResult<Option<(Handoff, bool)>> {
+        let won = sqlx::query(
+            "UPDATE handoffs SET claimed_at = $1 WHERE token_hash = $2 AND claimed_at IS NULL AND expires_at >= $1",
+        )
+        .bind(now)
+        .bind(token_hash)
+        .execute(&self.writer)
+        .await?
+        .rows_affected()
+            == 1;
+        let row = sqlx::query(&format!("SELECT {HANDOFF_COLUMNS} FROM handoffs WHERE token_hash = $1"))
+            .bind(token_hash)
+            .fetch_optional(&self.writer)
+            .await?;
+        row.map(|r| Ok((handoff_from(&r)?, won))).transpose()
+    }
+
+    /// The hand-off with public id `id`.
+    pub(crate) async fn handoff(&self, id: &str) -> StoreResult<Option<Handoff>> {
+        let row = sqlx::query(&format!("SELECT {HANDOFF_COLUMNS} FROM handoffs WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.writer)
+            .await?;
+        row.map(|r| handoff_from(&r)).transpose()
+    }
+
+    /// Records the outcome of the assertion that finished the claimed hand-off `id`.
+    pub(crate) async fn finish_handoff(
+        &self,
+        id: &str,
+        now: i64,
+        outcome: &str,
+        record_id: Option<&str>,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE handoffs SET finished_at = $1, outcome = $2, record_id = $3 WHERE id = $4 AND claimed_at IS NOT NULL AND finished_at IS NULL",
+        )
+        .bind(now)
+        .bind(outcome)
+        .bind(record_id)
+        .bind(id)
+        .execute(&self.writer)
+        .await?;
+        Ok(())
     }
 
     pub(crate) async fn record(&self, id: &str) -> StoreResult<Option<AccountRecord>> {
