@@ -10,7 +10,7 @@ use jpki_verify::card::{
     block_on, CertificateFile, JpkiCard, KeyRef, PinRef, PinStatus, VirtualCard, VirtualCardConfig,
 };
 use jpki_verify::reader::rcs380::{Rcs380, Rcs380Policy};
-use jpki_verify::reader::sim::{virtual_rcs380, Fault, SimulatedUsb};
+use jpki_verify::reader::sim::{virtual_rcs380, Fault, Rcs380Simulator, SimulatedUsb};
 use jpki_verify::reader::usb::BulkDevice;
 use jpki_verify::reader::{ContactlessCard, IsoDepPolicy, PollPolicy};
 use jpki_verify::{Error, Result};
@@ -19,7 +19,7 @@ type Card = ContactlessCard<Rcs380<Recorder>>;
 
 /// Records every bulk OUT transfer the driver makes, in front of the simulator.
 struct Recorder {
-    usb: SimulatedUsb<VirtualCard>,
+    usb: SimulatedUsb<Rcs380Simulator<VirtualCard>>,
     out: Vec<Vec<u8>>,
 }
 

@@ -176,3 +176,46 @@ fn tempfile_dir() -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// The RC-S300 model over the same TCP contract: one escape command in, one escape reply out.
+#[test]
+fn the_rcs300_model_answers_escape_messages() {
+    use std::io::{Read, Write};
+    let mut child = Command::new(BIN)
+        .args([
+            "reader-sim",
+            "--model",
+            "rcs300",
+            "--listen",
+            "127.0.0.1:0",
+            "--connections",
+            "1",
+        ])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stderr.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert!(line.contains("rcs300"), "{line}");
+    let address = line
+        .split_whitespace()
+        .find(|w| w.starts_with("127.0.0.1:"))
+        .unwrap()
+        .to_owned();
+    let mut s = std::net::TcpStream::connect(&address).unwrap();
+    // End transparent session (readers.md §2.3), seq 1.
+    let frame = [
+        0x6B, 0x08, 0, 0, 0, 0x00, 0x01, 0, 0, 0, 0xFF, 0x50, 0x00, 0x00, 0x02, 0x82, 0x00, 0x00,
+    ];
+    s.write_all(&(frame.len() as u16).to_be_bytes()).unwrap();
+    s.write_all(&frame).unwrap();
+    let mut len = [0u8; 2];
+    s.read_exact(&mut len).unwrap();
+    let mut reply = vec![0u8; usize::from(u16::from_be_bytes(len))];
+    s.read_exact(&mut reply).unwrap();
+    assert_eq!(reply, [0x83, 0x02, 0, 0, 0, 0x00, 0x01, 0x00, 0x00, 0x00, 0x90, 0x00]);
+    drop(s);
+    assert!(child.wait().unwrap().success());
+}

@@ -12,6 +12,8 @@
 //! rcs380::Rcs380       rcs380/mod.rs: the chip configured for 106 kbit/s Type B
 //! rcs380::chip         InSetRF, InSetProtocol, InCommRF, SwitchRF, versions, command types
 //! rcs380::frame        extended frames, LEN/LCS/DCS, ACK (both ways), the error frame, ZLP rule
+//! rcs300               EXPERIMENTAL: the RC-S300 vendor interface (escape messages, FF 50
+//!                      transparent session, Type B layer 3); PC/SC is its supported path
 //! usb::BulkDevice      transfer_out / transfer_in / pause / now_ms (WebUSB, libusb, simulator)
 //! ```
 //!
@@ -29,6 +31,7 @@ use crate::error::Result;
 
 pub mod card;
 pub mod isodep;
+pub mod rcs300;
 pub mod rcs380;
 #[cfg(feature = "virtual-card")]
 pub mod sim;

@@ -1,5 +1,5 @@
-//! `jpki-verify reader-sim --model rcs380 --listen HOST:PORT [--persona NAME] [--fault NAME]`:
-//! the byte-exact RC-S380 simulator (`jpki_verify::reader::sim`) with the virtual JPKI card on
+//! `jpki-verify reader-sim --model rcs380|rcs300 --listen HOST:PORT [--persona NAME] [--fault NAME]`:
+//! the byte-exact RC-S380 simulator (or the RC-S300 vendor-interface model, experimental) (`jpki_verify::reader::sim`) with the virtual JPKI card on
 //! it, served over TCP for tools that drive a reader through USB bulk transfers (nfcpy through
 //! `scripts/nfcpy-check`, our own driver in `server/tests/reader_sim.rs`).
 //!
@@ -16,8 +16,8 @@
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 
-use jpki_verify::card::{VirtualCard, VirtualCardConfig, VirtualToken};
-use jpki_verify::reader::sim::{virtual_rcs380, Fault, Rcs380Simulator, SimCounters};
+use jpki_verify::card::{VirtualCardConfig, VirtualToken};
+use jpki_verify::reader::sim::{virtual_rcs300, virtual_rcs380, Fault, SimCounters, UsbSimulator};
 
 use super::card::sim::{io_failure, secret_from_env};
 use super::Failure;
@@ -51,11 +51,14 @@ pub(crate) struct ReaderSimArgs {
 enum Model {
     /// Sony RC-S380 (NFC Port-100).
     Rcs380,
+    /// Sony RC-S300 vendor interface (EXPERIMENTAL model: Type B over it is unconfirmed on
+    /// hardware; docs/kiosk.md).
+    Rcs300,
 }
 
 pub(crate) fn run(a: &ReaderSimArgs) -> Result<(), Failure> {
     let fault = Fault::from_name(&a.fault)?;
-    let Model::Rcs380 = a.model;
+    let model = a.model;
     let config = VirtualCardConfig {
         persona: a.persona.clone(),
         token: VirtualToken::Card,
@@ -66,8 +69,12 @@ pub(crate) fn run(a: &ReaderSimArgs) -> Result<(), Failure> {
     virtual_rcs380(config.clone(), fault)?;
     let listener = TcpListener::bind(&a.listen).map_err(|e| io_failure(&format!("--listen {}", a.listen), &e))?;
     let local = listener.local_addr().map_err(|e| io_failure("listener address", &e))?;
+    let name = match model {
+        Model::Rcs380 => "rcs380",
+        Model::Rcs300 => "rcs300 (experimental model)",
+    };
     eprintln!(
-        "reader-sim: rcs380 listening on {local} (persona {}, fault {})",
+        "reader-sim: {name} listening on {local} (persona {}, fault {})",
         a.persona, a.fault
     );
     for (served, stream) in (1u64..).zip(listener.incoming()) {
@@ -76,7 +83,7 @@ pub(crate) fn run(a: &ReaderSimArgs) -> Result<(), Failure> {
         let stats = a.stats.clone();
         let handle = std::thread::spawn(move || {
             let peer = stream.peer_addr().map(|p| p.to_string()).unwrap_or_default();
-            if let Some(c) = serve(stream, config, fault) {
+            if let Some(c) = serve(stream, config, fault, model) {
                 let line = format!(
                     "{{\"peer\":\"{peer}\",\"usbOut\":{},\"usbIn\":{},\"inCommRf\":{},\"cancels\":{},\"apdus\":{}}}",
                     c.usb.out, c.usb.r#in, c.usb.rf_exchanges, c.usb.cancels, c.apdus
@@ -110,17 +117,20 @@ struct Counts {
 }
 
 /// One plugged-in reader for the life of one connection; its counters at the end.
-fn serve(mut stream: TcpStream, config: VirtualCardConfig<String>, fault: Fault) -> Option<Counts> {
+fn serve(mut stream: TcpStream, config: VirtualCardConfig<String>, fault: Fault, model: Model) -> Option<Counts> {
     let _ = stream.set_nodelay(true);
-    let mut sim = virtual_rcs380(config, fault).ok()?;
-    serve_transfers(&mut stream, &mut sim);
+    let mut sim: Box<dyn UsbSimulator> = match model {
+        Model::Rcs380 => Box::new(virtual_rcs380(config, fault).ok()?),
+        Model::Rcs300 => Box::new(virtual_rcs300(config, fault).ok()?),
+    };
+    serve_transfers(&mut stream, sim.as_mut());
     Some(Counts {
-        usb: sim.counters(),
-        apdus: sim.picc().apdus(),
+        usb: sim.sim_counters(),
+        apdus: sim.sim_apdus(),
     })
 }
 
-fn serve_transfers(stream: &mut TcpStream, sim: &mut Rcs380Simulator<VirtualCard>) {
+fn serve_transfers(stream: &mut TcpStream, sim: &mut dyn UsbSimulator) {
     loop {
         let mut len = [0u8; 2];
         if stream.read_exact(&mut len).is_err() {
@@ -130,12 +140,12 @@ fn serve_transfers(stream: &mut TcpStream, sim: &mut Rcs380Simulator<VirtualCard
         if stream.read_exact(&mut bytes).is_err() {
             return;
         }
-        if sim.transfer_out(&bytes).is_err() {
+        if sim.sim_transfer_out(&bytes).is_err() {
             return; // the fault unplugged the reader
         }
         let mut out = Vec::new();
         loop {
-            match sim.transfer_in() {
+            match sim.sim_transfer_in() {
                 Ok(Some(transfer)) => {
                     let Ok(n) = u16::try_from(transfer.len()) else { return };
                     out.extend_from_slice(&n.to_be_bytes());

@@ -1,6 +1,6 @@
 //! Reader simulators (features `reader` + `virtual-card`): an RC-S380 that speaks the USB bulk
 //! protocol byte for byte, with the virtual JPKI card as the card in its field and faults to
-//! inject. The native tests use [`SimulatedUsb`] (a [`BulkDevice`] with a simulated clock);
+//! inject — and an RC-S300 (vendor interface) for the experimental driver. The native tests use [`SimulatedUsb`] (a [`BulkDevice`] with a simulated clock);
 //! `jpki-verify reader-sim` serves the same simulator over TCP (`docs/kiosk.md`); the browser
 //! tests drive it through a scripted `USBDevice`.
 //!
@@ -9,13 +9,16 @@
 //!                                   (frames, ACK, chip state, faults)   (Type B, ISO-DEP)
 //! ```
 
+pub mod field;
 pub mod picc;
+pub mod rcs300;
 pub mod rcs380;
 
 use crate::card::{VirtualCard, VirtualCardConfig};
 use crate::error::{Error, Result};
 use crate::reader::usb::BulkDevice;
 pub use picc::{Picc, PiccConfig};
+pub use rcs300::Rcs300Simulator;
 pub use rcs380::{Rcs380Simulator, SimCounters};
 
 /// A fault to inject (the names are what `jpki-verify reader-sim --fault` takes).
@@ -90,36 +93,100 @@ pub fn virtual_rcs380<S: AsRef<str>>(
     Ok(Rcs380Simulator::new(Picc::new(card, picc_config), fault))
 }
 
+/// An RC-S300 simulator (experimental driver's model) with the virtual card of `config`.
+pub fn virtual_rcs300<S: AsRef<str>>(
+    config: VirtualCardConfig<S>,
+    fault: Fault,
+) -> Result<Rcs300Simulator<VirtualCard>> {
+    let card = VirtualCard::new(config)?;
+    let picc_config = PiccConfig {
+        iso_dep: fault != Fault::NotIsoDep,
+        wtx_before_signing: if fault == Fault::SlowCard { 3 } else { 0 },
+        ..PiccConfig::default()
+    };
+    Ok(Rcs300Simulator::new(Picc::new(card, picc_config), fault))
+}
+
+/// A simulated USB device: bulk OUT in, bulk IN out (both reader simulators).
+pub trait UsbSimulator {
+    /// One bulk OUT transfer.
+    fn sim_transfer_out(&mut self, bytes: &[u8]) -> Result<()>;
+    /// The next bulk IN transfer, if ready.
+    fn sim_transfer_in(&mut self) -> Result<Option<Vec<u8>>>;
+    /// Simulated radio time so far, ms.
+    fn sim_rf_elapsed_ms(&self) -> u64;
+    /// Transfers and commands so far.
+    fn sim_counters(&self) -> SimCounters;
+    /// APDUs the card executed.
+    fn sim_apdus(&mut self) -> u64;
+}
+
+impl<T: crate::card::Transport> UsbSimulator for Rcs380Simulator<T> {
+    fn sim_transfer_out(&mut self, bytes: &[u8]) -> Result<()> {
+        self.transfer_out(bytes)
+    }
+    fn sim_transfer_in(&mut self) -> Result<Option<Vec<u8>>> {
+        self.transfer_in()
+    }
+    fn sim_rf_elapsed_ms(&self) -> u64 {
+        self.rf_elapsed_ms()
+    }
+    fn sim_counters(&self) -> SimCounters {
+        self.counters()
+    }
+    fn sim_apdus(&mut self) -> u64 {
+        self.picc().apdus()
+    }
+}
+
+impl<T: crate::card::Transport> UsbSimulator for Rcs300Simulator<T> {
+    fn sim_transfer_out(&mut self, bytes: &[u8]) -> Result<()> {
+        self.transfer_out(bytes)
+    }
+    fn sim_transfer_in(&mut self) -> Result<Option<Vec<u8>>> {
+        self.transfer_in()
+    }
+    fn sim_rf_elapsed_ms(&self) -> u64 {
+        self.rf_elapsed_ms()
+    }
+    fn sim_counters(&self) -> SimCounters {
+        self.counters()
+    }
+    fn sim_apdus(&mut self) -> u64 {
+        self.picc().apdus()
+    }
+}
+
 /// A [`Rcs380Simulator`] as a [`BulkDevice`], in-process, with a simulated clock: a read with
 /// nothing ready advances the clock by its timeout and fails with
 /// [`Error::ReaderTimeout`]; pauses advance it too. Deterministic, so tests of deadlines and
 /// timeouts take no real time.
 #[derive(Debug)]
-pub struct SimulatedUsb<T> {
+pub struct SimulatedUsb<S> {
     /// The simulator (to place or remove the card, unplug, read counters).
-    pub sim: Rcs380Simulator<T>,
+    pub sim: S,
     clock_ms: u64,
 }
 
-impl<T: crate::card::Transport> SimulatedUsb<T> {
+impl<S: UsbSimulator> SimulatedUsb<S> {
     /// Plugs `sim` in.
-    pub fn new(sim: Rcs380Simulator<T>) -> Self {
+    pub fn new(sim: S) -> Self {
         SimulatedUsb { sim, clock_ms: 0 }
     }
 
     /// The simulated clock: pauses, reads that timed out, and the radio's time.
     pub fn clock_ms(&self) -> u64 {
-        self.clock_ms + self.sim.rf_elapsed_ms()
+        self.clock_ms + self.sim.sim_rf_elapsed_ms()
     }
 }
 
-impl<T: crate::card::Transport> BulkDevice for SimulatedUsb<T> {
+impl<S: UsbSimulator> BulkDevice for SimulatedUsb<S> {
     async fn transfer_out(&mut self, bytes: &[u8]) -> Result<()> {
-        self.sim.transfer_out(bytes)
+        self.sim.sim_transfer_out(bytes)
     }
 
     async fn transfer_in(&mut self, _max_len: usize, timeout_ms: u32) -> Result<Vec<u8>> {
-        match self.sim.transfer_in()? {
+        match self.sim.sim_transfer_in()? {
             Some(bytes) => Ok(bytes),
             None => {
                 self.clock_ms += u64::from(timeout_ms);

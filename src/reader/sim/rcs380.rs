@@ -9,6 +9,7 @@
 
 use std::collections::VecDeque;
 
+use super::field::{Field, RadioOutcome};
 use super::picc::Picc;
 use super::Fault;
 use crate::card::Transport;
@@ -35,18 +36,13 @@ pub struct SimCounters {
 /// The simulated reader.
 #[derive(Debug)]
 pub struct Rcs380Simulator<T> {
-    picc: Picc<T>,
-    fault: Fault,
+    field: Field<T>,
     queue: VecDeque<Vec<u8>>,
     command_type: u8,
     rf: Option<[u8; 4]>,
     type_b_protocol: bool,
     field_on: bool,
-    card_present: bool,
     plugged: bool,
-    i_blocks: u64,
-    read_binaries: u64,
-    fault_spent: bool,
     last_rf_timeout_ms: u32,
     rf_elapsed_ms: u64,
     counters: SimCounters,
@@ -56,18 +52,13 @@ impl<T: Transport> Rcs380Simulator<T> {
     /// A plugged-in reader with `picc` on it and `fault` armed.
     pub fn new(picc: Picc<T>, fault: Fault) -> Self {
         Rcs380Simulator {
-            card_present: fault != Fault::CardAbsent,
-            picc,
-            fault,
+            field: Field::new(picc, fault),
             queue: VecDeque::new(),
             command_type: 0,
             rf: None,
             type_b_protocol: false,
             field_on: false,
             plugged: true,
-            i_blocks: 0,
-            read_binaries: 0,
-            fault_spent: false,
             last_rf_timeout_ms: 0,
             rf_elapsed_ms: 0,
             counters: SimCounters::default(),
@@ -81,20 +72,17 @@ impl<T: Transport> Rcs380Simulator<T> {
 
     /// The card in the field.
     pub fn picc(&mut self) -> &mut Picc<T> {
-        &mut self.picc
+        self.field.picc()
     }
 
     /// Puts the card on the reader or takes it off.
     pub fn set_card_present(&mut self, present: bool) {
-        if !present {
-            self.picc.reset();
-        }
-        self.card_present = present;
+        self.field.set_card_present(present);
     }
 
     /// Whether a card is on the reader.
     pub fn card_present(&self) -> bool {
-        self.card_present
+        self.field.card_present()
     }
 
     /// Unplugs the reader: every transfer fails with [`Error::ReaderUnplugged`] until
@@ -112,9 +100,7 @@ impl<T: Transport> Rcs380Simulator<T> {
         self.rf = None;
         self.type_b_protocol = false;
         self.field_on = false;
-        self.picc.reset();
-        self.fault_spent = true;
-        self.fault = Fault::None;
+        self.field.replugged();
     }
 
     /// Whether the reader is plugged in.
@@ -184,7 +170,7 @@ impl<T: Transport> Rcs380Simulator<T> {
                 if !self.field_on {
                     self.rf = None;
                     self.type_b_protocol = false;
-                    self.picc.reset();
+                    self.field.field_off();
                 }
                 vec![0x00]
             }
@@ -209,8 +195,11 @@ impl<T: Transport> Rcs380Simulator<T> {
                 if self.rf != Some(RF_106B) || !self.type_b_protocol {
                     vec![0x01, 0, 0, 0] // PROTOCOL: not configured for Type B
                 } else {
-                    let data = data.to_vec();
-                    match self.radio(&data) {
+                    let outcome = self.field.radio(data);
+                    if self.field.take_unplug() {
+                        self.unplug();
+                    }
+                    match outcome {
                         RadioOutcome::Answer(answer) => {
                             self.rf_elapsed_ms += 2;
                             [&[0, 0, 0, 0, 0x08][..], &answer].concat()
@@ -229,71 +218,4 @@ impl<T: Transport> Rcs380Simulator<T> {
             _ => return Ok(None),
         }))
     }
-
-    /// The card's side of one InCommRF, with the armed fault applied.
-    fn radio(&mut self, data: &[u8]) -> RadioOutcome {
-        if !self.card_present {
-            return RadioOutcome::Silence;
-        }
-        let i_block = data.first().is_some_and(|pcb| pcb & 0xEE == 0x02);
-        let ins = if i_block { data.get(2).copied() } else { None };
-        if i_block {
-            self.i_blocks += 1;
-        }
-        if ins == Some(0xB0) {
-            self.read_binaries += 1;
-        }
-        let armed = !self.fault_spent;
-        match self.fault {
-            Fault::RemoveDuringRead if armed && ins == Some(0xB0) && self.read_binaries == 2 => {
-                self.fault_spent = true;
-                self.set_card_present(false);
-                return RadioOutcome::Silence;
-            }
-            Fault::UnplugDuringRead if armed && ins == Some(0xB0) && self.read_binaries == 2 => {
-                self.fault_spent = true;
-                self.unplug();
-                return RadioOutcome::Silence;
-            }
-            Fault::RemoveDuringSigning if armed && ins == Some(0x2A) => {
-                // The card received the command, then left before answering.
-                let _ = self.picc.receive(data);
-                self.fault_spent = true;
-                self.set_card_present(false);
-                return RadioOutcome::Silence;
-            }
-            Fault::RemoveDuringVerify if armed && ins == Some(0x20) && data.len() > 6 => {
-                let _ = self.picc.receive(data);
-                self.fault_spent = true;
-                self.set_card_present(false);
-                return RadioOutcome::Silence;
-            }
-            Fault::LostBlock if armed && i_block && self.i_blocks == 3 => {
-                // The card's answer is lost on the way back: the host must send R(NAK).
-                let _ = self.picc.receive(data);
-                return RadioOutcome::Silence;
-            }
-            Fault::LostBlock if armed && i_block && self.i_blocks == 6 => {
-                // The host's block is lost on the way in: the card never sees it.
-                self.fault_spent = true;
-                return RadioOutcome::Silence;
-            }
-            Fault::CrcError if armed && i_block && self.i_blocks == 2 => {
-                self.fault_spent = true;
-                let _ = self.picc.receive(data);
-                return RadioOutcome::Damaged;
-            }
-            _ => {}
-        }
-        match self.picc.receive(data) {
-            Some(answer) => RadioOutcome::Answer(answer),
-            None => RadioOutcome::Silence,
-        }
-    }
-}
-
-enum RadioOutcome {
-    Answer(Vec<u8>),
-    Silence,
-    Damaged,
 }
