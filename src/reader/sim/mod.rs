@@ -121,41 +121,31 @@ pub trait UsbSimulator {
     fn sim_apdus(&mut self) -> u64;
 }
 
-impl<T: crate::card::Transport> UsbSimulator for Rcs380Simulator<T> {
-    fn sim_transfer_out(&mut self, bytes: &[u8]) -> Result<()> {
-        self.transfer_out(bytes)
-    }
-    fn sim_transfer_in(&mut self) -> Result<Option<Vec<u8>>> {
-        self.transfer_in()
-    }
-    fn sim_rf_elapsed_ms(&self) -> u64 {
-        self.rf_elapsed_ms()
-    }
-    fn sim_counters(&self) -> SimCounters {
-        self.counters()
-    }
-    fn sim_apdus(&mut self) -> u64 {
-        self.picc().apdus()
-    }
+/// Both simulators expose the same methods under the same names.
+macro_rules! usb_simulator {
+    ($sim:ident) => {
+        impl<T: crate::card::Transport> UsbSimulator for $sim<T> {
+            fn sim_transfer_out(&mut self, bytes: &[u8]) -> Result<()> {
+                self.transfer_out(bytes)
+            }
+            fn sim_transfer_in(&mut self) -> Result<Option<Vec<u8>>> {
+                self.transfer_in()
+            }
+            fn sim_rf_elapsed_ms(&self) -> u64 {
+                self.rf_elapsed_ms()
+            }
+            fn sim_counters(&self) -> SimCounters {
+                self.counters()
+            }
+            fn sim_apdus(&mut self) -> u64 {
+                self.picc().apdus()
+            }
+        }
+    };
 }
 
-impl<T: crate::card::Transport> UsbSimulator for Rcs300Simulator<T> {
-    fn sim_transfer_out(&mut self, bytes: &[u8]) -> Result<()> {
-        self.transfer_out(bytes)
-    }
-    fn sim_transfer_in(&mut self) -> Result<Option<Vec<u8>>> {
-        self.transfer_in()
-    }
-    fn sim_rf_elapsed_ms(&self) -> u64 {
-        self.rf_elapsed_ms()
-    }
-    fn sim_counters(&self) -> SimCounters {
-        self.counters()
-    }
-    fn sim_apdus(&mut self) -> u64 {
-        self.picc().apdus()
-    }
-}
+usb_simulator!(Rcs380Simulator);
+usb_simulator!(Rcs300Simulator);
 
 /// A [`Rcs380Simulator`] as a [`BulkDevice`], in-process, with a simulated clock: a read with
 /// nothing ready advances the clock by its timeout and fails with
