@@ -18,7 +18,7 @@ export interface UsbLike {
  * `JPKI_READER_NOT_FOUND` / `JPKI_READER_BUSY`. */
 export function findPasori(options?: { usb?: UsbLike; request?: boolean }): Promise<UsbDeviceLike>;
 
-/** A scripted USBDevice (RC-S380/P) over a `ReaderSimulator`, for tests and demos. */
+/** A scripted USBDevice (RC-S380/P; RC-S300/P for a `model: "rcs300"` simulator) over a `ReaderSimulator`, for tests and demos. */
 export function simulatedPasori(
   simulator: ReaderSimulator,
   options?: { productId?: number; claimError?: string },

@@ -56,18 +56,50 @@ const CONFIGURATION = Object.freeze({
   ],
 });
 
+// The RC-S300 (readers.md §2.1): interface 0 is CCID (class 0B, protected in WebUSB: claiming
+// it is a SecurityError), interface 1 the vendor interface with bulk endpoint 2 both ways.
+const CONFIGURATION_RCS300 = Object.freeze({
+  configurationValue: 1,
+  interfaces: [
+    {
+      interfaceNumber: 0,
+      alternate: {
+        interfaceClass: 0x0b,
+        endpoints: [
+          { endpointNumber: 1, direction: "in", type: "bulk", packetSize: 64 },
+          { endpointNumber: 1, direction: "out", type: "bulk", packetSize: 64 },
+        ],
+      },
+    },
+    {
+      interfaceNumber: 1,
+      alternate: {
+        interfaceClass: 0xff,
+        endpoints: [
+          { endpointNumber: 2, direction: "in", type: "bulk", packetSize: 64 },
+          { endpointNumber: 2, direction: "out", type: "bulk", packetSize: 64 },
+        ],
+      },
+    },
+  ],
+});
+
 function domError(name, message) {
   return typeof DOMException === "function" ? new DOMException(message, name) : Object.assign(new Error(message), { name });
 }
 
 /**
- * A scripted `USBDevice` (an RC-S380/P) over `simulator`, a `ReaderSimulator`: every
+ * A scripted `USBDevice` (an RC-S380/P, or an RC-S300/P for a `model: "rcs300"` simulator)
+ * over `simulator`, a `ReaderSimulator`: every
  * transferOut goes to the simulator, every transferIn resolves when the simulator has an IN
  * transfer ready (and stays pending otherwise, as a real device does — the driver's watchdog
  * must handle it). An unplugged simulator rejects with `NotFoundError`, as Chrome does for a
  * disconnected device.
  */
-export function simulatedPasori(simulator, { productId = 0x06c3, claimError } = {}) {
+export function simulatedPasori(simulator, { productId, claimError } = {}) {
+  const rcs300 = simulator.model === "rcs300";
+  productId ??= rcs300 ? 0x0dc9 : 0x06c3;
+  const configuration = rcs300 ? CONFIGURATION_RCS300 : CONFIGURATION;
   const waiting = [];
   const gone = () => domError("NotFoundError", "The device was disconnected.");
   const failAll = (error) => {
@@ -89,11 +121,11 @@ export function simulatedPasori(simulator, { productId = 0x06c3, claimError } = 
   const device = {
     vendorId: 0x054c,
     productId,
-    productName: "RC-S380/P (simulated)",
+    productName: rcs300 ? "RC-S300/P (simulated, experimental)" : "RC-S380/P (simulated)",
     manufacturerName: "SONY",
     opened: false,
     configuration: null,
-    configurations: [CONFIGURATION],
+    configurations: [configuration],
     async open() {
       if (!simulator.plugged) throw gone();
       device.opened = true;
@@ -104,11 +136,13 @@ export function simulatedPasori(simulator, { productId = 0x06c3, claimError } = 
     },
     async selectConfiguration(value) {
       if (value !== 1) throw domError("NotFoundError", "The configuration value provided is not supported by the device.");
-      device.configuration = CONFIGURATION;
+      device.configuration = configuration;
     },
     async claimInterface(n) {
       if (claimError) throw domError(claimError, "Unable to claim interface.");
-      if (n !== 0) throw domError("NotFoundError", "The interface number provided is not supported by the device.");
+      const iface = configuration.interfaces.find((i) => i.interfaceNumber === n);
+      if (!iface) throw domError("NotFoundError", "The interface number provided is not supported by the device.");
+      if (iface.alternate.interfaceClass === 0x0b) throw domError("SecurityError", "The requested interface implements a protected class.");
     },
     async releaseInterface() {},
     async transferOut(endpoint, data) {

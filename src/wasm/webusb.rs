@@ -24,6 +24,7 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use super::to_js_error;
 use crate::card::Transport;
 use crate::error::{Error, Result};
+use crate::reader::rcs300::{Rcs300, PRODUCT_IDS as RCS300_PRODUCT_IDS};
 use crate::reader::rcs380::{Rcs380, Rcs380Policy, PRODUCT_IDS, VENDOR_ID};
 use crate::reader::usb::BulkDevice;
 use crate::reader::{typeb, ContactlessCard, Initiator, IsoDepPolicy, PollPolicy};
@@ -241,20 +242,21 @@ impl BulkDevice for WebUsbBulk {
 impl WebUsbBulk {
     /// `open()` (if needed), configuration 1, the first interface with a bulk IN and a bulk OUT
     /// endpoint (endpoints 1 IN / 2 OUT when the descriptor says nothing), claimed.
-    async fn open(device: UsbDeviceLike) -> Result<WebUsbBulk> {
+    async fn open(device: UsbDeviceLike, rcs300: bool) -> Result<WebUsbBulk> {
         let vendor = get_u32(&device, "vendorId");
         let product = get_u32(&device, "productId");
-        if vendor == Some(u32::from(VENDOR_ID)) && matches!(product, Some(0x0DC8 | 0x0DC9)) {
+        let is = |ids: &[u16]| {
+            vendor == Some(u32::from(VENDOR_ID)) && product.is_some_and(|p| ids.iter().any(|id| u32::from(*id) == p))
+        };
+        if is(&RCS300_PRODUCT_IDS) && !rcs300 {
             return Err(Error::ReaderNotFound {
-                reason: "an RC-S300: its WebUSB path (the vendor interface) is not supported yet; use it through PC/SC (pcscd + libccid), docs/kiosk.md".to_owned(),
+                reason: "an RC-S300: its WebUSB path (the vendor interface) is experimental and unconfirmed with a My Number Card; use it through PC/SC (pcscd + libccid), or PasoriReader.openExperimentalRcs300 (docs/kiosk.md)".to_owned(),
             });
         }
-        if vendor != Some(u32::from(VENDOR_ID))
-            || !product.is_some_and(|p| PRODUCT_IDS.iter().any(|id| u32::from(*id) == p))
-        {
+        if !is(&PRODUCT_IDS) && !is(&RCS300_PRODUCT_IDS) {
             return Err(Error::ReaderNotFound {
                 reason: format!(
-                    "not an RC-S380 (USB {:04X}:{:04X})",
+                    "not a PaSoRi RC-S380 (USB {:04X}:{:04X})",
                     vendor.unwrap_or(0),
                     product.unwrap_or(0)
                 ),
@@ -290,11 +292,16 @@ impl WebUsbBulk {
     }
 }
 
-/// (interface, bulk IN endpoint, bulk OUT endpoint, OUT packet size) of the first interface
-/// with both (nfcpy and the kernel do not hard-code them either).
+/// (interface, bulk IN endpoint, bulk OUT endpoint, OUT packet size) of the first
+/// vendor-class (`FF`) interface with both, else the first interface with both (nfcpy and the
+/// kernel do not hard-code them either). On the RC-S300 that skips the CCID interface 0, a
+/// protected class in WebUSB (`readers.md` §2.1).
 fn bulk_endpoints(configuration: &JsValue) -> Option<(u8, u8, u8, usize)> {
     let interfaces: js_sys::Array = get(configuration, "interfaces").dyn_into().ok()?;
-    for interface in interfaces.iter() {
+    let class = |i: &JsValue| get_u32(&get(i, "alternate"), "interfaceClass");
+    let mut ordered: Vec<JsValue> = interfaces.iter().filter(|i| class(i) == Some(0xFF)).collect();
+    ordered.extend(interfaces.iter().filter(|i| class(i) != Some(0xFF)));
+    for interface in ordered {
         let endpoints: js_sys::Array = get(&get(&interface, "alternate"), "endpoints").dyn_into().ok()?;
         let mut found_in = None;
         let mut found_out = None;
@@ -319,13 +326,60 @@ fn bulk_endpoints(configuration: &JsValue) -> Option<(u8, u8, u8, usize)> {
     None
 }
 
+/// The reader's chip: the RC-S380, or the RC-S300's vendor interface (experimental).
+enum Chip {
+    Rcs380(Rcs380<WebUsbBulk>),
+    Rcs300(Rcs300<WebUsbBulk>),
+}
+
+impl Chip {
+    async fn reinitialise(&mut self) -> Result<()> {
+        match self {
+            Chip::Rcs380(r) => r.reinitialise().await,
+            Chip::Rcs300(r) => r.initialise().await,
+        }
+    }
+
+    fn device_mut(&mut self) -> &mut WebUsbBulk {
+        match self {
+            Chip::Rcs380(r) => r.device_mut(),
+            Chip::Rcs300(r) => r.device_mut(),
+        }
+    }
+}
+
+impl Initiator for Chip {
+    async fn exchange(
+        &mut self,
+        frame: &[u8],
+        timeout_ms: u32,
+    ) -> Result<core::result::Result<Vec<u8>, crate::reader::RfFault>> {
+        match self {
+            Chip::Rcs380(r) => r.exchange(frame, timeout_ms).await,
+            Chip::Rcs300(r) => r.exchange(frame, timeout_ms).await,
+        }
+    }
+    async fn pause(&mut self, ms: u32) {
+        self.device_mut().pause(ms).await;
+    }
+    fn now_ms(&mut self) -> u64 {
+        self.device_mut().now_ms()
+    }
+    async fn field_off(&mut self) -> Result<()> {
+        match self {
+            Chip::Rcs380(r) => r.field_off().await,
+            Chip::Rcs300(r) => r.field_off().await,
+        }
+    }
+}
+
 enum State {
     /// Initialised, no card session.
-    Idle(Rcs380<WebUsbBulk>),
+    Idle(Chip),
     /// A card activated and in an ISO-DEP session.
-    Card(ContactlessCard<Rcs380<WebUsbBulk>>),
+    Card(ContactlessCard<Chip>),
     /// After a timeout or protocol error: re-initialise before the next use.
-    Suspect(Rcs380<WebUsbBulk>),
+    Suspect(Chip),
     Closed,
 }
 
@@ -367,7 +421,7 @@ impl PasoriReader {
 }
 
 /// The reader in the Idle state, re-initialised if it was suspect.
-async fn idle(state: State) -> core::result::Result<Rcs380<WebUsbBulk>, (State, Error)> {
+async fn idle(state: State) -> core::result::Result<Chip, (State, Error)> {
     match state {
         State::Idle(reader) => Ok(reader),
         State::Card(card) => {
@@ -385,7 +439,7 @@ async fn idle(state: State) -> core::result::Result<Rcs380<WebUsbBulk>, (State, 
 }
 
 /// Where a reader goes after `e`.
-fn after_error(reader: Rcs380<WebUsbBulk>, e: &Error) -> State {
+fn after_error(reader: Chip, e: &Error) -> State {
     match e {
         Error::ReaderUnplugged => State::Closed,
         e if suspect(e) => State::Suspect(reader),
@@ -396,19 +450,44 @@ fn after_error(reader: Rcs380<WebUsbBulk>, e: &Error) -> State {
 #[wasm_bindgen(js_class = PasoriReader)]
 impl PasoriReader {
     /// Opens `device` (a `USBDevice` for 054C:06C1 or 06C3), claims its bulk interface and
-    /// initialises the chip. Rejects with `JPKI_READER_BUSY` when another driver holds it.
+    /// initialises the chip. Rejects with `JPKI_READER_BUSY` when another driver holds it. An
+    /// RC-S300 is refused (`JPKI_READER_NOT_FOUND`: use it through PC/SC, or
+    /// `openExperimentalRcs300`).
     #[wasm_bindgen(unchecked_return_type = "Promise<PasoriReader>")]
     pub fn open(device: UsbDeviceLike) -> Promise {
+        Self::open_with(device, false)
+    }
+
+    /// **EXPERIMENTAL**: opens an RC-S300 (0DC8 / 0DC9) through its vendor interface (or an
+    /// RC-S380 as `open` does). Type B over the RC-S300's vendor interface is unconfirmed with a
+    /// My Number Card (docs/kiosk.md); the supported RC-S300 path is PC/SC.
+    #[wasm_bindgen(js_name = openExperimentalRcs300, unchecked_return_type = "Promise<PasoriReader>")]
+    pub fn open_experimental_rcs300(device: UsbDeviceLike) -> Promise {
+        Self::open_with(device, true)
+    }
+}
+
+impl PasoriReader {
+    fn open_with(device: UsbDeviceLike, rcs300: bool) -> Promise {
         future_to_promise(async move {
+            let is_rcs300 =
+                get_u32(&device, "productId").is_some_and(|p| RCS300_PRODUCT_IDS.iter().any(|id| u32::from(*id) == p));
             let product = get(&device, "productName")
                 .as_string()
-                .unwrap_or_else(|| "RC-S380".to_owned());
-            let bulk = WebUsbBulk::open(device).await.map_err(|e| to_js_error(&e))?;
-            let reader = Rcs380::open(bulk, Rcs380Policy::default())
-                .await
-                .map_err(|e| to_js_error(&e))?;
+                .unwrap_or_else(|| if is_rcs300 { "RC-S300" } else { "RC-S380" }.to_owned());
+            let bulk = WebUsbBulk::open(device, rcs300).await.map_err(|e| to_js_error(&e))?;
+            let (reader, firmware) = if is_rcs300 {
+                let r = Rcs300::open(bulk).await.map_err(|e| to_js_error(&e))?;
+                (Chip::Rcs300(r), "experimental".to_owned())
+            } else {
+                let r = Rcs380::open(bulk, Rcs380Policy::default())
+                    .await
+                    .map_err(|e| to_js_error(&e))?;
+                let fw = r.firmware().to_string();
+                (Chip::Rcs380(r), fw)
+            };
             Ok(PasoriReader {
-                firmware: reader.firmware().to_string(),
+                firmware,
                 product,
                 state: Rc::new(RefCell::new(Some(State::Idle(reader)))),
                 apdus: Rc::new(RefCell::new(0)),
@@ -416,8 +495,11 @@ impl PasoriReader {
             .into())
         })
     }
+}
 
-    /// The chip's firmware version, e.g. "1.11".
+#[wasm_bindgen(js_class = PasoriReader)]
+impl PasoriReader {
+    /// The chip's firmware version, e.g. "1.11" ("experimental" for an RC-S300).
     #[wasm_bindgen(getter)]
     pub fn firmware(&self) -> String {
         self.firmware.clone()
@@ -528,37 +610,47 @@ impl PasoriReader {
                 State::Card(card) => Some(card.into_reader_after_deselect().await),
                 State::Closed => None,
             };
-            if let Some(mut reader) = reader {
+            if let Some(reader) = reader {
                 // Best effort: the device may already be gone.
-                let _ = reader.field_off().await;
-                let _ = reader
-                    .device_mut()
-                    .transfer_out(&crate::reader::rcs380::frame::ACK)
-                    .await;
-                reader.into_device().release().await;
+                let device = match reader {
+                    Chip::Rcs380(r) => {
+                        let mut r = r;
+                        let _ = r.field_off().await;
+                        let _ = r.device_mut().transfer_out(&crate::reader::rcs380::frame::ACK).await;
+                        r.into_device()
+                    }
+                    Chip::Rcs300(mut r) => {
+                        let _ = r.field_off().await;
+                        r.into_device()
+                    }
+                };
+                device.release().await;
             }
             (State::Closed, Ok(JsValue::UNDEFINED))
         })
     }
 }
 
-/// The byte-exact RC-S380 simulator with the virtual card on it (test keys only), for a
-/// scripted `USBDevice` in tests and demos (`simulatedPasori()` in the npm package wraps it):
-/// bulk OUT transfers in, bulk IN transfers out, faults as in `jpki-verify reader-sim`.
+/// The byte-exact RC-S380 simulator (or, with `model: "rcs300"`, the experimental RC-S300
+/// vendor-interface model) with the virtual card on it (test keys only), for a scripted
+/// `USBDevice` in tests and demos (`simulatedPasori()` in the npm package wraps it): bulk OUT
+/// transfers in, bulk IN transfers out, faults as in `jpki-verify reader-sim`.
 #[cfg(feature = "virtual-card")]
 #[wasm_bindgen(js_name = ReaderSimulator)]
 pub struct ReaderSimulator {
-    sim: crate::reader::sim::Rcs380Simulator<crate::card::VirtualCard>,
+    sim: Box<dyn crate::reader::sim::UsbSimulator>,
+    model: &'static str,
 }
 
 #[cfg(feature = "virtual-card")]
 #[wasm_bindgen(js_class = ReaderSimulator)]
 impl ReaderSimulator {
-    /// `{ persona?: "taro" | "hanako" | "expired" | "moved", fault?: string }` (defaults: taro,
-    /// none; the faults of docs/kiosk.md). PIN `1234`, password `ABC123`.
+    /// `{ persona?: "taro" | "hanako" | "expired" | "moved", fault?: string, model?: "rcs380" | "rcs300" }`
+    /// (defaults: taro, none, rcs380; the faults of docs/kiosk.md). PIN `1234`, password `ABC123`.
     #[wasm_bindgen(constructor)]
     pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "{ persona?: string; fault?: string }")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "{ persona?: string; fault?: string; model?: \"rcs380\" | \"rcs300\" }")]
+        options: JsValue,
     ) -> core::result::Result<ReaderSimulator, JsValue> {
         let text = |k: &str| get(&options, k).as_string();
         let fault = crate::reader::sim::Fault::from_name(text("fault").as_deref().unwrap_or("none"))
@@ -570,21 +662,41 @@ impl ReaderSimulator {
             auth_pin: defaults.auth_pin.to_owned(),
             sign_password: defaults.sign_password.to_owned(),
         };
-        let sim = crate::reader::sim::virtual_rcs380(config, fault).map_err(|e| to_js_error(&e))?;
-        Ok(ReaderSimulator { sim })
+        let (sim, model): (Box<dyn crate::reader::sim::UsbSimulator>, &'static str) = match text("model").as_deref() {
+            None | Some("rcs380") => (
+                Box::new(crate::reader::sim::virtual_rcs380(config, fault).map_err(|e| to_js_error(&e))?),
+                "rcs380",
+            ),
+            Some("rcs300") => (
+                Box::new(crate::reader::sim::virtual_rcs300(config, fault).map_err(|e| to_js_error(&e))?),
+                "rcs300",
+            ),
+            Some(_) => {
+                return Err(to_js_error(&Error::InvalidOptions {
+                    reason: "model must be \"rcs380\" or \"rcs300\"".to_owned(),
+                }))
+            }
+        };
+        Ok(ReaderSimulator { sim, model })
+    }
+
+    /// "rcs380" or "rcs300".
+    #[wasm_bindgen(getter)]
+    pub fn model(&self) -> String {
+        self.model.to_owned()
     }
 
     /// One bulk OUT transfer from the host. Throws `JPKI_READER_UNPLUGGED` when unplugged.
     #[wasm_bindgen(js_name = transferOut)]
     pub fn transfer_out(&mut self, bytes: &[u8]) -> core::result::Result<(), JsValue> {
-        self.sim.transfer_out(bytes).map_err(|e| to_js_error(&e))
+        self.sim.sim_transfer_out(bytes).map_err(|e| to_js_error(&e))
     }
 
     /// The next bulk IN transfer the device has ready, or `undefined`.
     #[wasm_bindgen(js_name = transferIn)]
     pub fn transfer_in(&mut self) -> core::result::Result<Option<Uint8Array>, JsValue> {
         self.sim
-            .transfer_in()
+            .sim_transfer_in()
             .map(|t| t.map(|b| Uint8Array::from(b.as_slice())))
             .map_err(|e| to_js_error(&e))
     }
@@ -592,37 +704,37 @@ impl ReaderSimulator {
     /// Places the card on the reader or takes it off.
     #[wasm_bindgen(js_name = setCardPresent)]
     pub fn set_card_present(&mut self, present: bool) {
-        self.sim.set_card_present(present);
+        self.sim.sim_set_card_present(present);
     }
 
     /// Whether a card is on the reader.
     #[wasm_bindgen(getter, js_name = cardPresent)]
     pub fn card_present(&self) -> bool {
-        self.sim.card_present()
+        self.sim.sim_card_present()
     }
 
     /// Unplugs the reader (every transfer then fails).
     pub fn unplug(&mut self) {
-        self.sim.unplug();
+        self.sim.sim_unplug();
     }
 
-    /// Plugs it in again (a freshly powered chip; the fault disarmed).
+    /// Plugs it in again (a freshly powered reader; the fault disarmed).
     pub fn replug(&mut self) {
-        self.sim.replug();
+        self.sim.sim_replug();
     }
 
     /// Whether the reader is plugged in.
     #[wasm_bindgen(getter)]
     pub fn plugged(&self) -> bool {
-        self.sim.plugged()
+        self.sim.sim_plugged()
     }
 
-    /// `{ usbOut, usbIn, inCommRf, cancels, apdus }` so far.
+    /// `{ usbOut, usbIn, inCommRf, cancels, apdus, pinVerifies }` so far.
     #[wasm_bindgen(
-        unchecked_return_type = "{ usbOut: number; usbIn: number; inCommRf: number; cancels: number; apdus: number }"
+        unchecked_return_type = "{ usbOut: number; usbIn: number; inCommRf: number; cancels: number; apdus: number; pinVerifies: number }"
     )]
     pub fn counters(&mut self) -> JsValue {
-        let c = self.sim.counters();
+        let c = self.sim.sim_counters();
         let o = js_sys::Object::new();
         let set = |k: &str, v: u64| {
             let _ = Reflect::set(&o, &JsValue::from_str(k), &JsValue::from_f64(v as f64));
@@ -631,8 +743,8 @@ impl ReaderSimulator {
         set("usbIn", c.r#in);
         set("inCommRf", c.rf_exchanges);
         set("cancels", c.cancels);
-        set("apdus", self.sim.picc().apdus());
-        set("pinVerifies", self.sim.picc().pin_verifies());
+        set("apdus", self.sim.sim_apdus());
+        set("pinVerifies", self.sim.sim_pin_verifies());
         o.into()
     }
 }

@@ -100,8 +100,8 @@ test("no card, a card that is not ISO-DEP, a reader held by another driver, an R
   const busy = simulatedPasori(new ReaderSimulator({}), { claimError: "NetworkError" });
   const e = await rejects(PasoriReader.open(busy), "JPKI_READER_BUSY");
   assert.match(e.message, /port100/);
-  const rcs300 = simulatedPasori(new ReaderSimulator({}), { productId: 0x0dc8 });
-  assert.match((await rejects(PasoriReader.open(rcs300), "JPKI_READER_NOT_FOUND")).message, /RC-S300.*PC\/SC/);
+  const rcs300 = simulatedPasori(new ReaderSimulator({ model: "rcs300" }));
+  assert.match((await rejects(PasoriReader.open(rcs300), "JPKI_READER_NOT_FOUND")).message, /RC-S300.*PC\/SC.*openExperimentalRcs300/);
 });
 
 test("card removed during signing: a typed error; removed during VERIFY: the try may have counted", async () => {
@@ -188,4 +188,23 @@ test("one command at a time", async () => {
   const e = await rejects(reader.transmit(apdu), "JPKI_CARD_IO");
   assert.match(e.message, /busy/);
   assert.deepEqual([...(await first)], [0x90, 0x00]);
+});
+
+test("RC-S300 (EXPERIMENTAL, opt-in): the vendor interface, not the protected CCID one; the JPKI client runs over it", async () => {
+  const simulator = new ReaderSimulator({ model: "rcs300" });
+  const device = simulatedPasori(simulator);
+  assert.equal(device.productId, 0x0dc9);
+  const reader = await PasoriReader.openExperimentalRcs300(device);
+  assert.equal(reader.firmware, "experimental");
+  await reader.connectCard(fast);
+  const card = new JpkiCard(reader);
+  const auth = await card.readCertificate("auth");
+  assert.deepEqual(Buffer.from(auth), readFileSync(join(testpki, "taro-auth.der")));
+  await card.verifyPin("sign", "ABC123");
+  const sign = await card.readCertificate("sign");
+  assert.deepEqual(Buffer.from(sign), readFileSync(join(testpki, "taro-sign.der")));
+  await reader.releaseCard();
+  assert.equal(await reader.cardPresent(), true);
+  assert.ok(simulator.counters().cancels === 0, "no ACK frames on the RC-S300");
+  await reader.close();
 });

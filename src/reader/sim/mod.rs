@@ -119,6 +119,18 @@ pub trait UsbSimulator {
     fn sim_counters(&self) -> SimCounters;
     /// APDUs the card executed.
     fn sim_apdus(&mut self) -> u64;
+    /// VERIFY commands that carried a PIN.
+    fn sim_pin_verifies(&mut self) -> u64;
+    /// Places the card on the reader or takes it off.
+    fn sim_set_card_present(&mut self, present: bool);
+    /// Whether a card is on the reader.
+    fn sim_card_present(&self) -> bool;
+    /// Unplugs the reader.
+    fn sim_unplug(&mut self);
+    /// Plugs it in again.
+    fn sim_replug(&mut self);
+    /// Whether it is plugged in.
+    fn sim_plugged(&self) -> bool;
 }
 
 /// Both simulators expose the same methods under the same names.
@@ -139,6 +151,24 @@ macro_rules! usb_simulator {
             }
             fn sim_apdus(&mut self) -> u64 {
                 self.picc().apdus()
+            }
+            fn sim_pin_verifies(&mut self) -> u64 {
+                self.picc().pin_verifies()
+            }
+            fn sim_set_card_present(&mut self, present: bool) {
+                self.set_card_present(present)
+            }
+            fn sim_card_present(&self) -> bool {
+                self.card_present()
+            }
+            fn sim_unplug(&mut self) {
+                self.unplug()
+            }
+            fn sim_replug(&mut self) {
+                self.replug()
+            }
+            fn sim_plugged(&self) -> bool {
+                self.plugged()
             }
         }
     };

@@ -60,10 +60,29 @@ impl<T: Transport> Rcs300Simulator<T> {
         self.field.set_card_present(present);
     }
 
+    /// Whether a card is on the reader.
+    pub fn card_present(&self) -> bool {
+        self.field.card_present()
+    }
+
     /// Unplugs the reader.
     pub fn unplug(&mut self) {
         self.plugged = false;
         self.queue.clear();
+    }
+
+    /// Plugs it in again: no session, field off, the fault disarmed.
+    pub fn replug(&mut self) {
+        self.plugged = true;
+        self.session = false;
+        self.rf_on = false;
+        self.type_b = false;
+        self.field.replugged();
+    }
+
+    /// Whether the reader is plugged in.
+    pub fn plugged(&self) -> bool {
+        self.plugged
     }
 
     /// Simulated radio time (see the RC-S380 simulator).

@@ -137,6 +137,10 @@ async function main(jws: string, certDer: Uint8Array, pin: ExtraAnchor): Promise
     String(counters.usbOut + counters.apdus), String(simulator.plugged), String(simulator.cardPresent));
   simulator.setCardPresent(false);
   await reader.close();
+  const rcs300Sim = new ReaderSimulator({ model: "rcs300" });
+  const experimental: PasoriReader = await PasoriReader.openExperimentalRcs300(simulatedPasori(rcs300Sim));
+  out.push(rcs300Sim.model, experimental.firmware);
+  await experimental.close();
 
   const source: WasmSource = new URL("https://cdn.example.jp/jpki_verify_bg.wasm");
   const api = await load(source);
