@@ -16,7 +16,7 @@ unexport CARGO_ENCODED_RUSTFLAGS
 CLI := target/debug/jpki-verify
 FIXTURES := tests/fixtures/testpki
 
-.PHONY: demo test setup build pkg lint test-native test-crate-package test-browser test-node test-package test-consumers test-e2e test-nfcpy testpki bench bench-verify bench-load bench-crl bench-size bench-reader pcsc-up pcsc-down
+.PHONY: demo test setup build pkg lint test-native test-crate-package test-browser test-node test-package test-consumers test-e2e test-nfcpy fuzz testpki bench bench-verify bench-load bench-crl bench-size bench-reader pcsc-up pcsc-down
 
 setup:
 	scripts/setup
@@ -83,8 +83,16 @@ test-e2e: build pkg
 test-nfcpy:
 	scripts/nfcpy-check
 
+## Every fuzz target (fuzz/, one per parser of untrusted bytes) for FUZZ_SECONDS each;
+## make test runs them for 5 s as a smoke test, `make fuzz FUZZ_SECONDS=600` for real.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS = certificate assertion_claims crl rcs380_frame rcs300_escape reader_stack
+fuzz:
+	cd fuzz && for t in $(FUZZ_TARGETS); do cargo +nightly fuzz run $$t -- -max_total_time=$(FUZZ_SECONDS) || exit 1; done
+
 test: setup
 	$(MAKE) lint test-native test-nfcpy test-crate-package test-browser test-node test-package test-consumers test-e2e
+	$(MAKE) fuzz FUZZ_SECONDS=5
 	@echo "make test: all suites passed"
 
 ## Performance: this SDK (wasm + WebCrypto, wasm + Rust provider, native) against node:crypto,
