@@ -78,7 +78,7 @@ try {
   });
   const testDir = join(project, "tests/js");
   for (const name of readdirSync(join(root, "tests/js"))) {
-    if (name.endsWith(".test.mjs") || name === "paths.mjs" || name === "workerd") {
+    if (name.endsWith(".test.mjs") || name === "paths.mjs" || name === "expect.mjs" || name === "workerd") {
       cpSync(join(root, "tests/js", name), join(testDir, name), { recursive: true });
     }
   }

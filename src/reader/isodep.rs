@@ -209,8 +209,14 @@ impl<I: Initiator> IsoDep<I> {
                 self.pni
             )));
         }
+        let chaining = pcb & 0x10 != 0;
+        if chaining && inf.is_empty() {
+            // A chained block carries INF (ISO/IEC 14443-4 §7.1.1.3); empty ones would let a
+            // hostile card keep the exchange going forever without growing the response.
+            return Err(protocol("a chained I-block without INF".to_owned()));
+        }
         self.pni ^= 1;
-        Ok((inf.to_vec(), pcb & 0x10 != 0))
+        Ok((inf.to_vec(), chaining))
     }
 
     /// Sends one APDU (command chaining as needed) and returns the whole response (response
@@ -459,6 +465,14 @@ mod tests {
         );
         let e = block_on(s.exchange(&SELECT)).unwrap_err();
         assert!(e.to_string().contains("longer than 500"), "{e}");
+    }
+
+    /// Chained blocks that carry nothing are refused rather than followed forever.
+    #[test]
+    fn empty_chained_blocks_are_refused() {
+        let mut s = session(vec![Ok(vec![0x12]), Ok(vec![0x13]), Ok(vec![0x12])], 8);
+        let e = block_on(s.exchange(&SELECT)).unwrap_err();
+        assert!(e.to_string().contains("without INF"), "{e}");
     }
 
     #[test]

@@ -4,26 +4,14 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { root } from "./paths.mjs";
+import { T, audience, nonce, rejects } from "./expect.mjs";
 import { join } from "node:path";
 
 import { verifyAssertion } from "jpki-verify";
 import { JpkiCard, VirtualCard } from "jpki-verify/sync";
 
 const testpki = join(root, "tests/fixtures/testpki/");
-const T = 1780272000;
-const nonce = "_q4V4Mp8ENFXeEQBNFw47D5iwo03f7QXvt-8-gb8vos";
-const audience = "https://bank.example.jp";
 
-async function rejects(promise, code) {
-  try {
-    await promise;
-  } catch (e) {
-    assert.equal(e.name, "JpkiError");
-    assert.equal(e.code, code);
-    return e;
-  }
-  assert.fail(`expected ${code}`);
-}
 
 test("reads certificates and tries without spending one", async () => {
   const card = new JpkiCard(new VirtualCard({ persona: "taro" }));

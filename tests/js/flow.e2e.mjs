@@ -557,12 +557,17 @@ function fakeUsbScript({ fault = "none", persona = "taro" } = {}) {
 
 const counters = () => page.evaluate(() => window.__usb.simulator.counters());
 
-async function toPasoriPin(url = `${base}/`) {
+/** A fresh page through the consent to the reader choice. */
+async function toReaderStep(url = `${base}/`) {
   await page.goto(url);
   await expectStep("step-consent");
   await byId("consent-check").check();
   await byId("consent-continue").click();
   await expectStep("step-reader");
+}
+
+async function toPasoriPin(url = `${base}/`) {
+  await toReaderStep(url);
   assert.equal(await byId("reader-pasori").isDisabled(), false, "enabled when navigator.usb exists");
   await byId("reader-pasori").check();
   await byId("reader-continue").click();
@@ -585,11 +590,7 @@ test("the PaSoRi path over WebUSB (navigator.usb scripted on the RC-S380 simulat
 
   await t.test("account opening ends with a stored record; a wrong password shows the tries and is sent once", async () => {
     await withPage("none", async () => {
-      await page.goto(`${base}/`);
-      await expectStep("step-consent");
-      await byId("consent-check").check();
-      await byId("consent-continue").click();
-      await expectStep("step-reader");
+      await toReaderStep();
       await byId("reader-pasori").check();
       await expectText("step-reader", "PaSoRi");
       await shot("pasori-reader");
@@ -728,11 +729,7 @@ test("hand-off to a phone: QR code and NFC, single use, the first screen sees th
   const third = await newPage();
   try {
     page = desktop;
-    await page.goto(`${base}/`);
-    await expectStep("step-consent");
-    await byId("consent-check").check();
-    await byId("consent-continue").click();
-    await expectStep("step-reader");
+    await toReaderStep();
     await byId("handoff-start").click();
     await expectStep("step-handoff");
     const code = await text("handoff-code");
@@ -748,10 +745,7 @@ test("hand-off to a phone: QR code and NFC, single use, the first screen sees th
 
     // The phone reads the kiosk's tag (Web NFC scan) and finishes with its card.
     page = phone;
-    await page.goto(`${base}/`);
-    await byId("consent-check").check();
-    await byId("consent-continue").click();
-    await expectStep("step-reader");
+    await toReaderStep();
     await byId("handoff-scan").click();
     await page.evaluate((u) => window.__tapTag(u), url);
     await expectText("handoff-banner", code);

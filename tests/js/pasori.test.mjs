@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { root } from "./paths.mjs";
+import { T, audience, nonce, rejects } from "./expect.mjs";
 
 import { verifyAssertion } from "jpki-verify";
 import {
@@ -20,19 +21,7 @@ import {
 } from "jpki-verify/sync";
 
 const testpki = join(root, "embedded/testpki/");
-const T = 1780272000;
-const nonce = "_q4V4Mp8ENFXeEQBNFw47D5iwo03f7QXvt-8-gb8vos";
-const audience = "https://bank.example.jp";
 
-async function rejects(promise, code) {
-  try {
-    await promise;
-  } catch (e) {
-    assert.equal(e.code, code, `${e.code}: ${e.message}`);
-    return e;
-  }
-  assert.fail(`expected ${code}`);
-}
 
 async function opened(fault = "none", options = {}) {
   const simulator = new ReaderSimulator({ fault });

@@ -365,31 +365,13 @@ async fn submit(state: &AppState, req: AssertionRequest, endpoint: Endpoint) -> 
         state.metrics.bad_requests.fetch_add(1, Ordering::Relaxed);
         ApiError::new(StatusCode::BAD_REQUEST, e.code(), e.to_string())
     })?;
-    let challenge = state
-        .store
-        .challenge(&claims.nonce)
-        .await
-        .map_err(|e| ApiError::store(state, &e))?;
-    let Some(challenge) = challenge else {
-        state.metrics.nonce_unknown.fetch_add(1, Ordering::Relaxed);
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "JPKI_NONCE_UNKNOWN",
-            "this server did not issue the assertion's nonce (or it expired long ago); request a new challenge",
-        ));
-    };
-    if challenge.consumed_at.is_some() {
-        state.metrics.nonce_reused.fetch_add(1, Ordering::Relaxed);
-        return Err(reused());
-    }
-    if now > challenge.expires_at {
-        state.metrics.nonce_unknown.fetch_add(1, Ordering::Relaxed);
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "JPKI_NONCE_EXPIRED",
-            "the challenge expired; request a new one",
-        ));
-    }
+    let challenge = open_challenge(state, &claims.nonce, now).await.inspect_err(|e| {
+        match e.code {
+            "JPKI_NONCE_REUSED" => state.metrics.nonce_reused.fetch_add(1, Ordering::Relaxed),
+            "JPKI_NONCE_UNKNOWN" | "JPKI_NONCE_EXPIRED" => state.metrics.nonce_unknown.fetch_add(1, Ordering::Relaxed),
+            _ => 0,
+        };
+    })?;
     let purpose = Purpose::parse(&challenge.purpose).ok_or_else(|| {
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -403,9 +385,9 @@ async fn submit(state: &AppState, req: AssertionRequest, endpoint: Endpoint) -> 
             .handoff(id)
             .await
             .map_err(|e| ApiError::store(state, &e))?
-            .ok_or_else(|| handoff_error(StatusCode::NOT_FOUND, "JPKI_HANDOFF_UNKNOWN", "no such hand-off"))?;
-        if h.claimed_at.is_none() || !subtle_eq(h.nonce.as_bytes(), challenge.nonce.as_bytes()) {
-            return Err(handoff_error(
+            .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "JPKI_HANDOFF_UNKNOWN", "no such hand-off"))?;
+        if h.claimed_at.is_none() || !token_matches(h.nonce.as_bytes(), challenge.nonce.as_bytes()) {
+            return Err(ApiError::new(
                 StatusCode::FORBIDDEN,
                 "JPKI_HANDOFF_WRONG_SESSION",
                 "the assertion does not answer the challenge of this hand-off",
@@ -571,10 +553,6 @@ fn token_hash(token: &str) -> String {
     encode_base64(&Sha256::digest(token.as_bytes()), true)
 }
 
-fn handoff_error(status: StatusCode, code: &'static str, message: &str) -> ApiError {
-    ApiError::new(status, code, message)
-}
-
 /// The challenge `nonce` if it can still be answered.
 async fn open_challenge(state: &AppState, nonce: &str, now: i64) -> Result<Challenge, ApiError> {
     let challenge = state
@@ -586,7 +564,7 @@ async fn open_challenge(state: &AppState, nonce: &str, now: i64) -> Result<Chall
             ApiError::new(
                 StatusCode::BAD_REQUEST,
                 "JPKI_NONCE_UNKNOWN",
-                "this server did not issue that challenge; request a new one",
+                "this server did not issue that challenge (or it expired long ago); request a new one",
             )
         })?;
     if challenge.consumed_at.is_some() {
@@ -679,7 +657,7 @@ async fn post_handoff_claim(
         .map_err(|e| ApiError::store(&state, &e))?;
     let h = match claimed {
         None => {
-            return Err(handoff_error(
+            return Err(ApiError::new(
                 StatusCode::NOT_FOUND,
                 "JPKI_HANDOFF_UNKNOWN",
                 "no such hand-off; start again on the first screen",
@@ -687,14 +665,14 @@ async fn post_handoff_claim(
         }
         Some((h, true)) => h,
         Some((h, false)) if h.claimed_at.is_some() => {
-            return Err(handoff_error(
+            return Err(ApiError::new(
                 StatusCode::CONFLICT,
                 "JPKI_HANDOFF_USED",
                 "this hand-off was already used; start again on the first screen",
             ))
         }
         Some(_) => {
-            return Err(handoff_error(
+            return Err(ApiError::new(
                 StatusCode::GONE,
                 "JPKI_HANDOFF_EXPIRED",
                 "this hand-off expired; start again on the first screen",
@@ -731,9 +709,9 @@ async fn get_handoff(
         .handoff(&id)
         .await
         .map_err(|e| ApiError::store(&state, &e))?
-        .ok_or_else(|| handoff_error(StatusCode::NOT_FOUND, "JPKI_HANDOFF_UNKNOWN", "no such hand-off"))?;
-    if !subtle_eq(h.nonce.as_bytes(), nonce.as_bytes()) {
-        return Err(handoff_error(
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "JPKI_HANDOFF_UNKNOWN", "no such hand-off"))?;
+    if !token_matches(h.nonce.as_bytes(), nonce.as_bytes()) {
+        return Err(ApiError::new(
             StatusCode::FORBIDDEN,
             "JPKI_HANDOFF_WRONG_SESSION",
             "this hand-off belongs to another session",
@@ -756,11 +734,6 @@ async fn get_handoff(
         "outcome": h.outcome,
         "recordId": h.record_id,
     })))
-}
-
-/// Equality that takes the same time wherever the inputs differ.
-fn subtle_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 fn reused() -> ApiError {
@@ -954,7 +927,7 @@ async fn post_audit(State(state): State<Shared>, body: Result<Bytes, BytesReject
     })))
 }
 
-/// Constant-time comparison of the bearer token.
+/// Constant-time comparison of a secret (the bearer token, a hand-off's challenge).
 fn token_matches(expected: &[u8], got: &[u8]) -> bool {
     let mut diff = u8::from(expected.len() != got.len());
     for (i, e) in expected.iter().enumerate() {

@@ -53,6 +53,9 @@ pub const TYPE_B_FLAGS: [u8; 2] = [0x00, 0x1C];
 /// SW of the generic status meaning "no answer from the card" (PC/SC part 3).
 pub const SW_NO_ANSWER: [u8; 2] = [0x64, 0x01];
 
+/// Time-extension replies accepted for one command before the reader is taken to be stuck.
+pub const MAX_TIME_EXTENSIONS: u32 = 64;
+
 /// How long the reader has to answer a command that does no RF, ms.
 pub const COMMAND_TIMEOUT_MS: u32 = 1000;
 
@@ -131,7 +134,8 @@ impl<D: BulkDevice> Rcs300<D> {
     }
 
     /// One escape command; the reply payload without its final `90 00`. A slot-busy answer is
-    /// retried (3 times, 50 ms apart); time extensions are waited for.
+    /// retried (3 times, 50 ms apart); time extensions are waited for, at most
+    /// [`MAX_TIME_EXTENSIONS`] of them.
     pub async fn command(&mut self, payload: &[u8], timeout_ms: u32) -> Result<Vec<u8>> {
         for _busy in 0..4 {
             self.seq = self.seq.wrapping_add(1);
@@ -139,6 +143,7 @@ impl<D: BulkDevice> Rcs300<D> {
             self.device.transfer_out(&frame).await?;
             self.transfers.out += 1;
             let mut stale = 0;
+            let mut extensions = 0u32;
             loop {
                 let bytes = self.device.transfer_in(READ_SIZE, timeout_ms).await?;
                 self.transfers.r#in += 1;
@@ -151,7 +156,15 @@ impl<D: BulkDevice> Rcs300<D> {
                     continue;
                 }
                 match reply.status {
-                    ReplyStatus::TimeExtension => continue,
+                    ReplyStatus::TimeExtension => {
+                        extensions += 1;
+                        if extensions > MAX_TIME_EXTENSIONS {
+                            return Err(Error::ReaderTimeout {
+                                what: "the RC-S300 kept asking for more time",
+                            });
+                        }
+                        continue;
+                    }
                     ReplyStatus::Failed(SLOT_BUSY) => break,
                     ReplyStatus::Failed(e) => {
                         return Err(protocol(format!("RC-S300 refused the command (bError {e:02X})")))
@@ -228,5 +241,55 @@ impl<D: BulkDevice> Initiator for Rcs300<D> {
     async fn field_off(&mut self) -> Result<()> {
         self.rf_on = false;
         self.manage(&session::RF_OFF).await.map(|_| ())
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use crate::card::block_on;
+    use crate::reader::tests::Script;
+
+    /// A reader that answers every command with "time extension" ends in a typed timeout.
+    #[test]
+    fn endless_time_extensions_end() {
+        let mut script = Script::new(64);
+        script.reads = (0..200).map(|_| escape::encode_reply(1, 0x80, 0x01, &[])).collect();
+        let mut reader = Rcs300 {
+            device: &mut script,
+            seq: 0,
+            rf_on: false,
+            transfers: Default::default(),
+        };
+        let e = block_on(reader.command(&[0xFF, 0x56, 0x00, 0x00], 100)).unwrap_err();
+        assert_eq!(
+            e,
+            Error::ReaderTimeout {
+                what: "the RC-S300 kept asking for more time"
+            }
+        );
+    }
+
+    /// Slot busy is retried, then reported.
+    #[test]
+    fn a_busy_slot_is_retried_then_reported() {
+        let mut script = Script::new(64);
+        script.reads = (1..=4)
+            .map(|seq| escape::encode_reply(seq, 0x40, SLOT_BUSY, &[]))
+            .collect();
+        let mut reader = Rcs300 {
+            device: &mut script,
+            seq: 0,
+            rf_on: false,
+            transfers: Default::default(),
+        };
+        assert_eq!(
+            block_on(reader.command(&[0xFF, 0x56, 0x00, 0x00], 100))
+                .unwrap_err()
+                .code(),
+            "JPKI_READER_TIMEOUT"
+        );
+        assert_eq!(script.written.len(), 4);
     }
 }

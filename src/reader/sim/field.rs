@@ -140,3 +140,72 @@ impl<T: Transport> Field<T> {
         }
     }
 }
+
+/// A simulated device's USB side, shared by both simulators: the IN transfers it has ready,
+/// whether it is plugged in, and the counters.
+#[derive(Debug)]
+pub struct Endpoints {
+    queue: std::collections::VecDeque<Vec<u8>>,
+    plugged: bool,
+    /// Transfers and commands so far.
+    pub counters: super::SimCounters,
+}
+
+impl Default for Endpoints {
+    fn default() -> Self {
+        Endpoints {
+            queue: Default::default(),
+            plugged: true,
+            counters: Default::default(),
+        }
+    }
+}
+
+impl Endpoints {
+    /// A bulk OUT transfer arrives: counted, or [`ReaderUnplugged`](crate::Error::ReaderUnplugged).
+    pub fn receive(&mut self) -> crate::error::Result<()> {
+        if !self.plugged {
+            return Err(crate::error::Error::ReaderUnplugged);
+        }
+        self.counters.out += 1;
+        Ok(())
+    }
+
+    /// Makes `bytes` the next IN transfer.
+    pub fn push(&mut self, bytes: Vec<u8>) {
+        self.queue.push_back(bytes);
+    }
+
+    /// Drops every IN transfer not yet taken (a host ACK cancels them).
+    pub fn cancel(&mut self) {
+        self.queue.clear();
+    }
+
+    /// The next IN transfer, if any, or [`ReaderUnplugged`](crate::Error::ReaderUnplugged).
+    pub fn take(&mut self) -> crate::error::Result<Option<Vec<u8>>> {
+        if !self.plugged {
+            return Err(crate::error::Error::ReaderUnplugged);
+        }
+        let next = self.queue.pop_front();
+        if next.is_some() {
+            self.counters.r#in += 1;
+        }
+        Ok(next)
+    }
+
+    /// Pulled out: nothing pending survives.
+    pub fn unplug(&mut self) {
+        self.plugged = false;
+        self.queue.clear();
+    }
+
+    /// Plugged in again.
+    pub fn replug(&mut self) {
+        self.plugged = true;
+    }
+
+    /// Whether it is plugged in.
+    pub fn plugged(&self) -> bool {
+        self.plugged
+    }
+}

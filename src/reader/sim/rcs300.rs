@@ -4,26 +4,22 @@
 //! the RC-S380 simulator. What the real reader does with Type B is unconfirmed; this is the
 //! documented PC/SC 2.0 part 3 behaviour, not a recording.
 
-use std::collections::VecDeque;
-
-use super::field::{Field, RadioOutcome};
+use super::field::{Endpoints, Field, RadioOutcome};
 use super::picc::Picc;
 use super::Fault;
 use crate::card::Transport;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::reader::rcs300::{escape, tlv, SWITCH_TYPE_B_LAYER_3, SW_NO_ANSWER};
 
 /// The simulated RC-S300.
 #[derive(Debug)]
 pub struct Rcs300Simulator<T> {
     field: Field<T>,
-    queue: VecDeque<Vec<u8>>,
+    usb: Endpoints,
     session: bool,
     rf_on: bool,
     type_b: bool,
-    plugged: bool,
     rf_elapsed_ms: u64,
-    counters: super::SimCounters,
 }
 
 const OK: [u8; 2] = [0x90, 0x00];
@@ -35,19 +31,17 @@ impl<T: Transport> Rcs300Simulator<T> {
     pub fn new(picc: Picc<T>, fault: Fault) -> Self {
         Rcs300Simulator {
             field: Field::new(picc, fault),
-            queue: VecDeque::new(),
+            usb: Endpoints::default(),
             session: false,
             rf_on: false,
             type_b: false,
-            plugged: true,
             rf_elapsed_ms: 0,
-            counters: Default::default(),
         }
     }
 
     /// Counters so far.
     pub fn counters(&self) -> super::SimCounters {
-        self.counters
+        self.usb.counters
     }
 
     /// The card.
@@ -67,13 +61,12 @@ impl<T: Transport> Rcs300Simulator<T> {
 
     /// Unplugs the reader.
     pub fn unplug(&mut self) {
-        self.plugged = false;
-        self.queue.clear();
+        self.usb.unplug();
     }
 
     /// Plugs it in again: no session, field off, the fault disarmed.
     pub fn replug(&mut self) {
-        self.plugged = true;
+        self.usb.replug();
         self.session = false;
         self.rf_on = false;
         self.type_b = false;
@@ -82,7 +75,7 @@ impl<T: Transport> Rcs300Simulator<T> {
 
     /// Whether the reader is plugged in.
     pub fn plugged(&self) -> bool {
-        self.plugged
+        self.usb.plugged()
     }
 
     /// Simulated radio time (see the RC-S380 simulator).
@@ -92,30 +85,20 @@ impl<T: Transport> Rcs300Simulator<T> {
 
     /// One bulk OUT transfer.
     pub fn transfer_out(&mut self, bytes: &[u8]) -> Result<()> {
-        if !self.plugged {
-            return Err(Error::ReaderUnplugged);
-        }
-        self.counters.out += 1;
+        self.usb.receive()?;
         let Ok((seq, payload)) = escape::decode_command(bytes) else {
-            self.queue.push_back(escape::encode_reply(0, 0x40, 0x00, &[])?);
+            self.usb.push(escape::encode_reply(0, 0x40, 0x00, &[])?);
             return Ok(());
         };
         let payload = payload.to_vec();
         let answer = self.execute(&payload)?;
-        self.queue.push_back(escape::encode_reply(seq, 0x00, 0x00, &answer)?);
+        self.usb.push(escape::encode_reply(seq, 0x00, 0x00, &answer)?);
         Ok(())
     }
 
     /// The next bulk IN transfer, if any.
     pub fn transfer_in(&mut self) -> Result<Option<Vec<u8>>> {
-        if !self.plugged {
-            return Err(Error::ReaderUnplugged);
-        }
-        let next = self.queue.pop_front();
-        if next.is_some() {
-            self.counters.r#in += 1;
-        }
-        Ok(next)
+        self.usb.take()
     }
 
     fn execute(&mut self, payload: &[u8]) -> Result<Vec<u8>> {
@@ -166,7 +149,7 @@ impl<T: Transport> Rcs300Simulator<T> {
                 let Some((_, frame)) = objects.iter().find(|(t, _)| *t == 0x95) else {
                     return Ok(vec![0x6A, 0x80]);
                 };
-                self.counters.rf_exchanges += 1;
+                self.usb.counters.rf_exchanges += 1;
                 let outcome = self.field.radio(frame);
                 if self.field.take_unplug() {
                     self.unplug();

@@ -7,13 +7,11 @@
 //! InCommRF (otherwise status PROTOCOL). A host ACK cancels what is pending. An unknown command
 //! is answered with the error frame.
 
-use std::collections::VecDeque;
-
-use super::field::{Field, RadioOutcome};
+use super::field::{Endpoints, Field, RadioOutcome};
 use super::picc::Picc;
 use super::Fault;
 use crate::card::Transport;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::reader::rcs380::chip::{command, RF_106B};
 use crate::reader::rcs380::frame::{self, ACK, ERROR_FRAME};
 
@@ -37,15 +35,13 @@ pub struct SimCounters {
 #[derive(Debug)]
 pub struct Rcs380Simulator<T> {
     field: Field<T>,
-    queue: VecDeque<Vec<u8>>,
+    usb: Endpoints,
     command_type: u8,
     rf: Option<[u8; 4]>,
     type_b_protocol: bool,
     field_on: bool,
-    plugged: bool,
     last_rf_timeout_ms: u32,
     rf_elapsed_ms: u64,
-    counters: SimCounters,
 }
 
 impl<T: Transport> Rcs380Simulator<T> {
@@ -53,21 +49,19 @@ impl<T: Transport> Rcs380Simulator<T> {
     pub fn new(picc: Picc<T>, fault: Fault) -> Self {
         Rcs380Simulator {
             field: Field::new(picc, fault),
-            queue: VecDeque::new(),
+            usb: Endpoints::default(),
             command_type: 0,
             rf: None,
             type_b_protocol: false,
             field_on: false,
-            plugged: true,
             last_rf_timeout_ms: 0,
             rf_elapsed_ms: 0,
-            counters: SimCounters::default(),
         }
     }
 
     /// Counters so far.
     pub fn counters(&self) -> SimCounters {
-        self.counters
+        self.usb.counters
     }
 
     /// The card in the field.
@@ -85,17 +79,16 @@ impl<T: Transport> Rcs380Simulator<T> {
         self.field.card_present()
     }
 
-    /// Unplugs the reader: every transfer fails with [`Error::ReaderUnplugged`] until
+    /// Unplugs the reader: every transfer fails with [`Error::ReaderUnplugged`](crate::Error::ReaderUnplugged) until
     /// [`Rcs380Simulator::replug`].
     pub fn unplug(&mut self) {
-        self.plugged = false;
-        self.queue.clear();
+        self.usb.unplug();
     }
 
     /// Plugs the reader in again: a freshly powered chip (command type 0, field off), the card
     /// still on it, the fault disarmed.
     pub fn replug(&mut self) {
-        self.plugged = true;
+        self.usb.replug();
         self.command_type = 0;
         self.rf = None;
         self.type_b_protocol = false;
@@ -105,7 +98,7 @@ impl<T: Transport> Rcs380Simulator<T> {
 
     /// Whether the reader is plugged in.
     pub fn plugged(&self) -> bool {
-        self.plugged
+        self.usb.plugged()
     }
 
     /// Simulated time spent on the radio: an InCommRF the card left unanswered costs its whole
@@ -116,42 +109,32 @@ impl<T: Transport> Rcs380Simulator<T> {
 
     /// One bulk OUT transfer from the host.
     pub fn transfer_out(&mut self, bytes: &[u8]) -> Result<()> {
-        if !self.plugged {
-            return Err(Error::ReaderUnplugged);
-        }
-        self.counters.out += 1;
+        self.usb.receive()?;
         if bytes.is_empty() {
             return Ok(()); // a zero-length packet ends a transfer of whole packets
         }
         if bytes == ACK {
-            self.counters.cancels += 1;
-            self.queue.clear();
+            self.usb.counters.cancels += 1;
+            self.usb.cancel();
             return Ok(());
         }
         let Ok((code, params)) = frame::decode_command(bytes) else {
-            self.queue.push_back(ERROR_FRAME.to_vec());
+            self.usb.push(ERROR_FRAME.to_vec());
             return Ok(());
         };
         let params = params.to_vec();
         let Some(payload) = self.execute(code, &params)? else {
-            self.queue.push_back(ERROR_FRAME.to_vec());
+            self.usb.push(ERROR_FRAME.to_vec());
             return Ok(());
         };
-        self.queue.push_back(ACK.to_vec());
-        self.queue.push_back(frame::encode_response(code, &payload)?);
+        self.usb.push(ACK.to_vec());
+        self.usb.push(frame::encode_response(code, &payload)?);
         Ok(())
     }
 
     /// The next bulk IN transfer the device has ready, if any.
     pub fn transfer_in(&mut self) -> Result<Option<Vec<u8>>> {
-        if !self.plugged {
-            return Err(Error::ReaderUnplugged);
-        }
-        let next = self.queue.pop_front();
-        if next.is_some() {
-            self.counters.r#in += 1;
-        }
-        Ok(next)
+        self.usb.take()
     }
 
     fn execute(&mut self, code: u8, params: &[u8]) -> Result<Option<Vec<u8>>> {
@@ -191,7 +174,7 @@ impl<T: Transport> Rcs380Simulator<T> {
             (command::IN_COMM_RF, [lo, hi, data @ ..]) => {
                 let units = u32::from(u16::from_le_bytes([*lo, *hi]));
                 self.last_rf_timeout_ms = units / 10;
-                self.counters.rf_exchanges += 1;
+                self.usb.counters.rf_exchanges += 1;
                 if self.rf != Some(RF_106B) || !self.type_b_protocol {
                     vec![0x01, 0, 0, 0] // PROTOCOL: not configured for Type B
                 } else {
