@@ -666,7 +666,7 @@ test("the PaSoRi path over WebUSB (navigator.usb scripted on the RC-S380 simulat
     await withPage("card-absent", async () => {
       await page.goto(`${base}/?kiosk=1&idle=4`);
       await expectStep("step-consent");
-      assert.equal(await page.evaluate(() => document.body.classList.contains("kiosk")), true);
+      await page.waitForFunction(() => document.body.classList.contains("kiosk"), null, { timeout: 5000 });
       const height = await byId("consent-continue").evaluate((b) => b.getBoundingClientRect().height);
       assert.ok(height >= 60, `touch target ${height}px`);
       await byId("consent-check").check();

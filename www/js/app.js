@@ -550,14 +550,19 @@ async function kioskReader() {
   await placeCard();
 }
 
+let kioskArmed = false;
+
+/** Kiosk mode from `?kiosk=1` (at once) or the server's config (once it has loaded); idempotent. */
 function setupKiosk() {
-  if (!kioskMode()) return;
+  if (!kioskMode() || kioskArmed) return;
+  kioskArmed = true;
   document.body.classList.add("kiosk");
-  const seconds = Number(params.get("idle")) || state.config?.kiosk?.idleSeconds || 90;
+  // Read at every arming: the server's idleSeconds may arrive after the first.
+  const seconds = () => Number(params.get("idle")) || state.config?.kiosk?.idleSeconds || 90;
   let timer = null;
   const arm = () => {
     clearTimeout(timer);
-    timer = setTimeout(onKioskIdle, seconds * 1000);
+    timer = setTimeout(onKioskIdle, seconds() * 1000);
   };
   for (const type of ["pointerdown", "keydown", "input", "touchstart", "wheel"]) {
     document.addEventListener(type, arm, { capture: true, passive: true });
@@ -1285,6 +1290,7 @@ function init() {
   };
   enablePasori();
   syncReaderFields();
+  setupKiosk();
   const handoff = /^#handoff=([\w-]+)$/.exec(location.hash);
   if (handoff) claimHandoff(handoff[1]);
   startView(location.hash === "#audit" ? "audit" : "open");
