@@ -8,6 +8,7 @@
 //! My Number.
 
 use core::fmt;
+use std::borrow::Cow;
 
 /// Something the SDK refused or could not do.
 ///
@@ -23,7 +24,7 @@ pub enum Error {
     /// Code `JPKI_MALFORMED`.
     Malformed {
         /// Which part of the input is wrong, e.g. `"DER length"` or `"certificate"`.
-        what: String,
+        what: Cow<'static, str>,
         /// Byte offset into the caller's input, when the parser could locate the problem.
         offset: Option<usize>,
     },
@@ -336,7 +337,7 @@ impl Error {
     }
 
     /// Shorthand used by the parsers.
-    pub(crate) fn malformed(what: impl Into<String>, offset: Option<usize>) -> Self {
+    pub(crate) fn malformed(what: impl Into<Cow<'static, str>>, offset: Option<usize>) -> Self {
         Error::Malformed {
             what: what.into(),
             offset,

@@ -1,18 +1,212 @@
-//! A small, strict JSON reader (RFC 8259) for JWS headers and claims, and (wasm only) a JSON
-//! writer for the verdict handed to JS.
+//! A small, strict JSON reader (RFC 8259) for JWS headers, claims and options, its value type
+//! [`JsonValue`], and (wasm only) a JSON writer for the verdict handed to JS.
 //!
 //! Why not `serde_json` here: the reader must refuse duplicate member names at every depth and
 //! bound nesting, and report *where* it failed (byte offset into the decoded JSON); and the
-//! verify-only wasm module should not carry serde_json's parser, serializer and error
-//! formatting (tens of KB). The values produced are `serde_json::Value`s, so the public types
-//! (`Claims::txn`, `CompactJws::header`) are unchanged and natively serialise exactly as before.
+//! verify-only wasm module should not carry serde_json's parser, serializer, `Value` (a
+//! `BTreeMap`) and error formatting. [`JsonValue`] keeps an object's members sorted by name in
+//! a `Vec` (found by binary search; the reader has refused duplicates), so it serialises in the
+//! same order `serde_json::Value` does; `serde_json::Value::from(&JsonValue)` converts natively.
 //!
 //! The grammar is RFC 8259 with nothing added: no comments, no trailing commas, no leading
 //! zeros, no unescaped control characters, no lone surrogates, UTF-8 only, whitespace is
 //! space / tab / LF / CR. Numbers: an integer that fits `u64` (or `i64` when negative) stays an
 //! integer, anything else is an `f64` (out of range is an error), as `serde_json` does.
 
-use serde_json::{Map, Number, Value};
+/// A JSON value read by the strict reader (`Claims::txn`, `CompactJws::header`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum JsonValue {
+    /// `null`.
+    Null,
+    /// `true` / `false`.
+    Bool(bool),
+    /// A number.
+    Number(JsonNumber),
+    /// A string (escapes decoded).
+    String(String),
+    /// An array.
+    Array(Vec<JsonValue>),
+    /// An object: member names are unique.
+    Object(JsonObject),
+}
+
+/// A JSON number: an integer when it is one and fits, else a finite `f64`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum JsonNumber {
+    /// A non-negative integer.
+    PosInt(u64),
+    /// A negative integer.
+    NegInt(i64),
+    /// Anything else (never NaN or infinite).
+    Float(f64),
+}
+
+// Floats are finite (the reader refuses the rest), so equality is total.
+impl Eq for JsonNumber {}
+
+impl JsonNumber {
+    /// The value as `i64`, when it is an integer in range.
+    pub fn as_i64(&self) -> Option<i64> {
+        match *self {
+            JsonNumber::PosInt(v) => i64::try_from(v).ok(),
+            JsonNumber::NegInt(v) => Some(v),
+            JsonNumber::Float(_) => None,
+        }
+    }
+
+    /// The value as `u64`, when it is a non-negative integer.
+    pub fn as_u64(&self) -> Option<u64> {
+        match *self {
+            JsonNumber::PosInt(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+/// A JSON object's members, sorted by name, names unique.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct JsonObject {
+    members: Vec<(String, JsonValue)>,
+}
+
+impl JsonObject {
+    fn position(&self, name: &str) -> Result<usize, usize> {
+        self.members.binary_search_by(|(k, _)| k.as_str().cmp(name))
+    }
+
+    /// The member called `name`.
+    pub fn get(&self, name: &str) -> Option<&JsonValue> {
+        self.position(name)
+            .ok()
+            .and_then(|i| self.members.get(i))
+            .map(|(_, v)| v)
+    }
+
+    /// Whether a member called `name` is present.
+    pub fn contains_key(&self, name: &str) -> bool {
+        self.position(name).is_ok()
+    }
+
+    /// The members, sorted by name.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &JsonValue)> {
+        self.members.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// The member names, sorted.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.members.iter().map(|(k, _)| k.as_str())
+    }
+
+    /// Number of members.
+    pub fn len(&self) -> usize {
+        self.members.len()
+    }
+
+    /// Whether there are no members.
+    pub fn is_empty(&self) -> bool {
+        self.members.is_empty()
+    }
+}
+
+impl JsonValue {
+    /// The member `name` of an object (`None` for other values).
+    pub fn get(&self, name: &str) -> Option<&JsonValue> {
+        match self {
+            JsonValue::Object(o) => o.get(name),
+            _ => None,
+        }
+    }
+
+    /// The string, if this is one.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            JsonValue::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The integer, if this is one that fits `i64`.
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            JsonValue::Number(n) => n.as_i64(),
+            _ => None,
+        }
+    }
+
+    /// The boolean, if this is one.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            JsonValue::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// The object, if this is one.
+    pub fn as_object(&self) -> Option<&JsonObject> {
+        match self {
+            JsonValue::Object(o) => Some(o),
+            _ => None,
+        }
+    }
+}
+
+impl serde::Serialize for JsonValue {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            JsonValue::Null => s.serialize_unit(),
+            JsonValue::Bool(b) => s.serialize_bool(*b),
+            JsonValue::Number(JsonNumber::PosInt(v)) => s.serialize_u64(*v),
+            JsonValue::Number(JsonNumber::NegInt(v)) => s.serialize_i64(*v),
+            JsonValue::Number(JsonNumber::Float(v)) => s.serialize_f64(*v),
+            JsonValue::String(v) => s.serialize_str(v),
+            JsonValue::Array(v) => s.collect_seq(v),
+            JsonValue::Object(o) => s.collect_map(o.iter()),
+        }
+    }
+}
+
+/// A `serde_json` value in this model (numbers keep their kind; members sorted by name).
+impl From<&serde_json::Value> for JsonValue {
+    fn from(v: &serde_json::Value) -> Self {
+        use serde_json::Value;
+        match v {
+            Value::Null => JsonValue::Null,
+            Value::Bool(b) => JsonValue::Bool(*b),
+            Value::Number(n) => JsonValue::Number(match (n.as_u64(), n.as_i64()) {
+                (Some(u), _) => JsonNumber::PosInt(u),
+                (None, Some(i)) => JsonNumber::NegInt(i),
+                _ => JsonNumber::Float(n.as_f64().unwrap_or_default()),
+            }),
+            Value::String(s) => JsonValue::String(s.clone()),
+            Value::Array(a) => JsonValue::Array(a.iter().map(JsonValue::from).collect()),
+            Value::Object(o) => JsonValue::Object(JsonObject {
+                // A BTreeMap iterates sorted and unique: already this model's order.
+                members: o.iter().map(|(k, v)| (k.clone(), JsonValue::from(v))).collect(),
+            }),
+        }
+    }
+}
+
+/// The same value as `serde_json` models it (natively; the wasm adapter never needs it).
+impl From<&JsonValue> for serde_json::Value {
+    fn from(v: &JsonValue) -> Self {
+        use serde_json::Value;
+        match v {
+            JsonValue::Null => Value::Null,
+            JsonValue::Bool(b) => Value::Bool(*b),
+            JsonValue::Number(JsonNumber::PosInt(n)) => Value::from(*n),
+            JsonValue::Number(JsonNumber::NegInt(n)) => Value::from(*n),
+            JsonValue::Number(JsonNumber::Float(f)) => {
+                serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number)
+            }
+            JsonValue::String(s) => Value::String(s.clone()),
+            JsonValue::Array(a) => Value::Array(a.iter().map(Value::from).collect()),
+            JsonValue::Object(o) => Value::Object(o.iter().map(|(k, v)| (k.to_owned(), Value::from(v))).collect()),
+        }
+    }
+}
 
 /// Deepest nesting accepted (objects and arrays): the top-level value is depth 0.
 pub(crate) const MAX_DEPTH: usize = 32;
@@ -70,7 +264,7 @@ fn err<T>(reason: &'static str, offset: usize) -> Parsed<T> {
 }
 
 /// Parses one JSON value (the whole input, surrounding whitespace allowed).
-pub(crate) fn parse(bytes: &[u8]) -> Parsed<Value> {
+pub(crate) fn parse(bytes: &[u8]) -> Parsed<JsonValue> {
     let mut r = Reader { s: bytes, at: 0 };
     r.ws();
     let v = r.value(0)?;
@@ -92,7 +286,7 @@ impl Reader<'_> {
         }
     }
 
-    fn literal(&mut self, word: &'static [u8], v: Value) -> Parsed<Value> {
+    fn literal(&mut self, word: &'static [u8], v: JsonValue) -> Parsed<JsonValue> {
         if self.s.get(self.at..self.at + word.len()) == Some(word) {
             self.at += word.len();
             Ok(v)
@@ -101,30 +295,30 @@ impl Reader<'_> {
         }
     }
 
-    fn value(&mut self, depth: usize) -> Parsed<Value> {
+    fn value(&mut self, depth: usize) -> Parsed<JsonValue> {
         match self.peek() {
             None => err("unexpected end of input", self.at),
             Some(b'{') => self.object(depth),
             Some(b'[') => self.array(depth),
-            Some(b'"') => self.string().map(Value::String),
-            Some(b't') => self.literal(b"true", Value::Bool(true)),
-            Some(b'f') => self.literal(b"false", Value::Bool(false)),
-            Some(b'n') => self.literal(b"null", Value::Null),
+            Some(b'"') => self.string().map(JsonValue::String),
+            Some(b't') => self.literal(b"true", JsonValue::Bool(true)),
+            Some(b'f') => self.literal(b"false", JsonValue::Bool(false)),
+            Some(b'n') => self.literal(b"null", JsonValue::Null),
             Some(b'-' | b'0'..=b'9') => self.number(),
             Some(_) => err("expected a value", self.at),
         }
     }
 
-    fn object(&mut self, depth: usize) -> Parsed<Value> {
+    fn object(&mut self, depth: usize) -> Parsed<JsonValue> {
         if depth >= MAX_DEPTH {
             return err("JSON nested too deeply", self.at);
         }
         self.at += 1; // '{'
-        let mut out = Map::new();
+        let mut out = JsonObject::default();
         self.ws();
         if self.peek() == Some(b'}') {
             self.at += 1;
-            return Ok(Value::Object(out));
+            return Ok(JsonValue::Object(out));
         }
         loop {
             self.ws();
@@ -133,13 +327,13 @@ impl Reader<'_> {
                 return err("expected a member name", self.at);
             }
             let name = self.string()?;
-            if out.contains_key(&name) {
+            let Err(slot) = out.position(&name) else {
                 return Err(SyntaxError {
                     reason: "duplicate member",
                     name: Some(name),
                     offset: name_at,
                 });
-            }
+            };
             self.ws();
             if self.peek() != Some(b':') {
                 return err("expected ':'", self.at);
@@ -147,20 +341,21 @@ impl Reader<'_> {
             self.at += 1;
             self.ws();
             let v = self.value(depth + 1)?;
-            out.insert(name, v);
+            // Sorted by name: where the binary search said it belongs.
+            out.members.insert(slot, (name, v));
             self.ws();
             match self.peek() {
                 Some(b',') => self.at += 1,
                 Some(b'}') => {
                     self.at += 1;
-                    return Ok(Value::Object(out));
+                    return Ok(JsonValue::Object(out));
                 }
                 _ => return err("expected ',' or '}'", self.at),
             }
         }
     }
 
-    fn array(&mut self, depth: usize) -> Parsed<Value> {
+    fn array(&mut self, depth: usize) -> Parsed<JsonValue> {
         if depth >= MAX_DEPTH {
             return err("JSON nested too deeply", self.at);
         }
@@ -169,7 +364,7 @@ impl Reader<'_> {
         self.ws();
         if self.peek() == Some(b']') {
             self.at += 1;
-            return Ok(Value::Array(out));
+            return Ok(JsonValue::Array(out));
         }
         loop {
             self.ws();
@@ -179,7 +374,7 @@ impl Reader<'_> {
                 Some(b',') => self.at += 1,
                 Some(b']') => {
                     self.at += 1;
-                    return Ok(Value::Array(out));
+                    return Ok(JsonValue::Array(out));
                 }
                 _ => return err("expected ',' or ']'", self.at),
             }
@@ -276,7 +471,7 @@ impl Reader<'_> {
         self.at - start
     }
 
-    fn number(&mut self) -> Parsed<Value> {
+    fn number(&mut self) -> Parsed<JsonValue> {
         let start = self.at;
         let negative = self.peek() == Some(b'-');
         if negative {
@@ -334,18 +529,18 @@ impl Reader<'_> {
             }
             if fits {
                 if !negative {
-                    return Ok(Value::Number(Number::from(v)));
+                    return Ok(JsonValue::Number(JsonNumber::PosInt(v)));
                 }
                 if v != 0 {
                     if let Some(n) = 0i64.checked_sub_unsigned(v) {
-                        return Ok(Value::Number(Number::from(n)));
+                        return Ok(JsonValue::Number(JsonNumber::NegInt(n)));
                     }
                 }
                 // -0, or below i64::MIN: a float (as serde_json).
             }
         }
-        match parse_f64(text).and_then(Number::from_f64) {
-            Some(n) => Ok(Value::Number(n)),
+        match parse_f64(text) {
+            Some(n) => Ok(JsonValue::Number(JsonNumber::Float(n))),
             None => err("number out of range", start),
         }
     }
@@ -750,14 +945,16 @@ mod writer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
 
+    /// Parsed by ours, in serde_json's model (to compare with serde_json).
     fn ok(s: &str) -> Value {
-        parse(s.as_bytes()).unwrap_or_else(|e| panic!("{s}: {e}"))
+        Value::from(&parse(s.as_bytes()).unwrap_or_else(|e| panic!("{s}: {e}")))
     }
 
     fn bad(s: &[u8]) -> SyntaxError {
         match parse(s) {
-            Ok(v) => panic!("{:?} accepted as {v}", String::from_utf8_lossy(s)),
+            Ok(v) => panic!("{:?} accepted as {v:?}", String::from_utf8_lossy(s)),
             Err(e) => e,
         }
     }
@@ -767,6 +964,7 @@ mod tests {
         for s in [
             r#"{"a":1,"b":[true,false,null],"c":{"d":"e"},"f":-2,"g":1.5,"h":1e3,"i":-0,"j":0}"#,
             r#" { "x" : "\u00e9\ud83d\ude00\n\t\"\\\/" , "y" : [ ] , "z" : { } } "#,
+            r#"{"z":1,"a":{"y":2,"b":3,"aa":4,"A":5},"m":[{"q":1,"p":2}]}"#,
             r#"{"big":18446744073709551615,"bigger":18446744073709551616,"neg":-9223372036854775808,"negger":-9223372036854775809}"#,
             r#"{"f":0.1,"g":2.5E-3,"h":1E+2,"i":-1.0e0,"j":123456789012345678901234567890}"#,
             "[\"日本語\"]",
@@ -777,6 +975,10 @@ mod tests {
             let theirs: Value = serde_json::from_str(s).unwrap();
             assert_eq!(ours, theirs, "{s}");
             assert_eq!(ours.to_string(), theirs.to_string(), "{s}");
+            // JsonValue's own Serialize: members sorted by name, as serde_json's Map writes them.
+            let parsed = parse(s.as_bytes()).unwrap();
+            assert_eq!(serde_json::to_string(&parsed).unwrap(), theirs.to_string(), "{s}");
+            assert_eq!(JsonValue::from(&theirs), parsed, "{s}");
         }
     }
 

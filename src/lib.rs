@@ -34,7 +34,7 @@ pub mod crypto;
 mod der;
 pub mod encoding;
 pub mod error;
-mod json;
+pub mod json;
 mod path;
 #[cfg(feature = "reader")]
 pub mod reader;

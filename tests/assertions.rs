@@ -26,7 +26,7 @@ fn manifest() -> Value {
 /// A case's input bytes, options and detached content.
 fn load(case: &Value) -> (Vec<u8>, VerifyOptions, Option<Vec<u8>>) {
     let input = std::fs::read(dir().join(case["file"].as_str().unwrap())).unwrap();
-    let options = VerifyOptions::from_json_value(&case["options"]).unwrap();
+    let options = VerifyOptions::from_json_value(&(&case["options"]).into()).unwrap();
     let detached = case
         .get("detachedContent")
         .and_then(Value::as_str)
@@ -139,7 +139,7 @@ fn valid_account_opening_yields_identity_and_revocation_warning() {
         .find(|c| c["name"] == "jws-account-opening-taro")
         .unwrap();
     let input = std::fs::read(dir().join(case["file"].as_str().unwrap())).unwrap();
-    let options = VerifyOptions::from_json_value(&case["options"]).unwrap();
+    let options = VerifyOptions::from_json_value(&(&case["options"]).into()).unwrap();
     let v = assertion::verify(&input, &options, None, None, &RustCrypto);
     assert!(v.valid, "{:?}", v.errors);
     assert_eq!(v.identity.as_ref().unwrap().name, "山田\u{3000}太郎");

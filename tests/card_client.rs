@@ -261,7 +261,17 @@ fn account_opening_assertion_with_ca_and_txn_verifies() {
         );
         assert!(v.valid, "{persona}: {:?}", v.errors);
         assert_eq!(v.identity.as_ref().unwrap().name, name);
-        assert_eq!(v.claims.as_ref().unwrap().txn.as_ref().unwrap()["applicationId"], "A-1");
+        assert_eq!(
+            v.claims
+                .as_ref()
+                .unwrap()
+                .txn
+                .as_ref()
+                .unwrap()
+                .get("applicationId")
+                .and_then(|a| a.as_str()),
+            Some("A-1")
+        );
         // Wrong audience and nonce are caught by the verifier.
         let mut o = options(Purpose::AccountOpening);
         o.audience = "https://evil.example".to_owned();

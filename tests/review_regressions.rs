@@ -113,7 +113,7 @@ fn invalid_verdicts_carry_no_identity() {
             .find(|c| c["name"] == name)
             .unwrap();
         let input = std::fs::read(dir.join(case["file"].as_str().unwrap())).unwrap();
-        let o = VerifyOptions::from_json_value(&case["options"]).unwrap();
+        let o = VerifyOptions::from_json_value(&(&case["options"]).into()).unwrap();
         let v = assertion::verify(&input, &o, None, None, &RustCrypto);
         assert!(!v.valid, "{name}");
         let cert = v.certificate.as_ref().expect("technical fields kept");

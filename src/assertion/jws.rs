@@ -14,7 +14,7 @@
 //! (RFC 7515 §4.1.6). The algorithm is taken from `alg` and then checked against the allow-list
 //! and the key type — never the other way round.
 
-use serde_json::{Map, Value};
+use crate::json::{JsonObject, JsonValue as Value};
 
 use crate::encoding::decode_base64_chunks;
 use crate::error::{Error, Result};
@@ -34,7 +34,7 @@ pub struct CompactJws {
     /// The `alg` header parameter.
     pub alg: String,
     /// Decoded header object.
-    pub header: Map<String, Value>,
+    pub header: JsonObject,
     /// Decoded payload bytes.
     pub payload: Vec<u8>,
     /// The ASCII signing input `header.payload` (what the signature covers).
@@ -141,7 +141,7 @@ pub fn encode_base64url(bytes: &[u8]) -> String {
 /// [`crate::json::MAX_DEPTH`] levels of nesting (RFC 8259 §4 leaves duplicates to the parser;
 /// two parsers picking different values of `txn.amount` would let what the person saw and what
 /// the bank records differ). Errors name the byte offset in the decoded JSON.
-pub(crate) fn parse_object(bytes: &[u8], what: &str) -> Result<Map<String, Value>> {
+pub(crate) fn parse_object(bytes: &[u8], what: &str) -> Result<JsonObject> {
     match crate::json::parse(bytes) {
         Ok(Value::Object(map)) => Ok(map),
         Ok(_) => Err(Error::malformed(format!("{what}: not a JSON object"), None)),

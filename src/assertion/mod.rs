@@ -19,8 +19,8 @@ mod options;
 mod revocation;
 mod signing;
 
+use crate::json::JsonValue as Value;
 use serde::Serialize;
-use serde_json::Value;
 
 pub use options::{Format, Purpose, Severity, Trust, ValidityAt, VerifyOptions, MAX_SKEW_SECONDS};
 pub use signing::{digest_info_sha256, jws_signing_input, SHA256_DIGEST_INFO_PREFIX};

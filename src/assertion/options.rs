@@ -7,8 +7,8 @@
 //! `VerifyOptions` interface (`src/wasm/mod.rs`) is checked against that list by
 //! `tests/typescript_types.rs`.
 
+use crate::json::{JsonObject, JsonValue as Value};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use crate::cert::Kind;
 use crate::error::{Error, Quoted, Result};
@@ -216,7 +216,7 @@ impl VerifyOptions {
 
 /// Reads the members of one JSON object strictly: unknown names are refused.
 struct Members<'a> {
-    object: &'a serde_json::Map<String, Value>,
+    object: &'a JsonObject,
     what: &'static str,
 }
 
@@ -229,7 +229,7 @@ impl<'a> Members<'a> {
         let Value::Object(object) = value else {
             return Err(invalid(format!("{what} must be an object")));
         };
-        if let Some(unknown) = object.keys().find(|k| !known.contains(&k.as_str())) {
+        if let Some(unknown) = object.keys().find(|k| !known.contains(k)) {
             return Err(invalid(format!("unknown option {}", Quoted(unknown))));
         }
         Ok(Members { object, what })
@@ -471,7 +471,7 @@ mod tests {
         let e = read(r#","bogus":1"#).unwrap_err();
         assert!(e.to_string().contains("unknown option \"bogus\""), "{e}");
         for missing in ["audience", "nonce", "purpose", "time"] {
-            let mut v: Value =
+            let mut v: serde_json::Value =
                 serde_json::from_str(&read("").map(|o| serde_json::to_string(&o).unwrap()).unwrap()).unwrap();
             v.as_object_mut().unwrap().remove(missing);
             let e = VerifyOptions::from_json(&v.to_string()).unwrap_err();

@@ -124,7 +124,7 @@ fn invalid() -> Error {
     Error::SignatureInvalid { what: WHAT }
 }
 
-fn malformed(what: &str) -> Error {
+fn malformed(what: &'static str) -> Error {
     Error::malformed(what, None)
 }
 

@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 
 fn js_err(what: &str) -> Error {
     Error::Malformed {
-        what: format!("WebCrypto: {what}"),
+        what: format!("WebCrypto: {what}").into(),
         offset: None,
     }
 }

@@ -755,7 +755,7 @@ fn linked_auth_subject(state: &AppState, verdict: &Verdict, b64: &str) -> Result
         .as_ref()
         .and_then(|c| c.txn.as_ref())
         .and_then(|t| t.get("authCertificateSha256"))
-        .and_then(Value::as_str);
+        .and_then(jpki_verify::json::JsonValue::as_str);
     if bound != Some(hash.as_str()) {
         return Err(ApiError::bad_request(
             "authenticationCertificate is not the one bound by the signed txn.authCertificateSha256",
