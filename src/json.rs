@@ -905,7 +905,8 @@ mod writer {
             let before = self.w.out.len();
             key.serialize(&mut *self.w)?;
             // JSON member names are strings; anything else has no JSON form.
-            if !self.w.out[before..].starts_with('"') {
+            // (`as_bytes().get`: no char-boundary panic path in the wasm module.)
+            if self.w.out.as_bytes().get(before) != Some(&b'"') {
                 return Err(WriteError("map key must be a string".to_owned()));
             }
             self.w.out.push(':');

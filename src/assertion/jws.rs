@@ -81,7 +81,7 @@ impl CompactJws {
             alg,
             header,
             payload,
-            signing_input: input[..signature_at - 1].to_owned(),
+            signing_input: input.get(..signature_at - 1).unwrap_or_default().to_owned(),
             signature,
         })
     }
