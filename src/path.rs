@@ -106,13 +106,7 @@ pub(crate) fn plan(
     policy: &PathPolicy,
     checks: &mut Vec<SignatureCheck>,
 ) -> PathPlan {
-    let matches = |a: &TrustAnchor| {
-        a.certificate.raw.subject == leaf.raw.issuer
-            && match (&leaf.raw.aki, &a.certificate.raw.ski) {
-                (Some(aki), Some(ski)) => aki == ski,
-                _ => true,
-            }
-    };
+    let matches = |a: &TrustAnchor| a.may_have_issued(leaf);
     let candidates: Vec<usize> = trusted
         .iter()
         .enumerate()
@@ -151,7 +145,7 @@ pub(crate) fn plan(
         planned.push((i, checks.len()));
         checks.push(SignatureCheck::new(
             algorithm,
-            anchor.certificate.raw.spki.clone(),
+            anchor.spki.to_vec(),
             tbs.clone(),
             leaf.raw.signature.clone(),
         ));
@@ -181,25 +175,18 @@ pub(crate) fn evaluate<'a>(
         .ok_or_else(|| Error::ChainUntrusted {
             reason: "no candidate CA's signature over the certificate verifies".to_owned(),
         })?;
-    let ca = &anchor.certificate;
-    if !ca.basic_constraints.is_some_and(|b| b.ca) || !ca.has_key_usage("keyCertSign") {
-        return Err(Error::ChainUntrusted {
-            reason: "anchor is not a CA certificate with keyCertSign".to_owned(),
-        });
-    }
+    // Every anchor is a self-signed CA with keyCertSign (`TrustAnchor` records are made only
+    // from such certificates); both it and the leaf must be valid at each time asked about.
     for at in core::iter::once(policy.time).chain(policy.also_at) {
-        for c in [leaf, ca] {
-            if at < c.not_before_unix() {
-                return Err(Error::CertNotYetValid {
-                    not_before: c.not_before_unix(),
-                    at,
-                });
+        for (not_before, not_after) in [
+            (leaf.not_before_unix(), leaf.not_after_unix()),
+            (anchor.not_before, anchor.not_after),
+        ] {
+            if at < not_before {
+                return Err(Error::CertNotYetValid { not_before, at });
             }
-            if at > c.not_after_unix() {
-                return Err(Error::CertExpired {
-                    not_after: c.not_after_unix(),
-                    at,
-                });
+            if at > not_after {
+                return Err(Error::CertExpired { not_after, at });
             }
         }
     }

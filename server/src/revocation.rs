@@ -37,7 +37,7 @@ impl CrlSet {
 pub(crate) fn index_matches_anchors(index: &CrlIndex, anchors: &TrustAnchors) -> bool {
     anchors
         .iter()
-        .any(|a| a.reference.id == index.anchor_id() && a.certificate.subject == index.issuer())
+        .any(|a| a.reference.id == index.anchor_id() && a.subject == index.issuer())
 }
 
 /// Loads every CRL (`*.crl`, `*.der`: parsed and its signature verified against `anchors`) in

@@ -246,12 +246,12 @@ impl CrlIndex {
         let candidates: Vec<&TrustAnchor> = anchors
             .iter()
             .filter(|a| {
-                a.certificate.raw.subject == parsed.issuer_der
-                    && match (parsed.aki, &a.certificate.raw.ski) {
-                        (Some(aki), Some(ski)) => aki == ski.as_slice(),
+                a.subject_der.as_ref() == parsed.issuer_der
+                    && match (parsed.aki, &a.key_id) {
+                        (Some(aki), Some(ski)) => aki == ski.as_ref(),
                         _ => true,
                     }
-                    && a.certificate.key_usage.as_ref().is_none_or(|k| k.contains(&"cRLSign"))
+                    && a.crl_sign
             })
             .take(MAX_CANDIDATE_ANCHORS + 1)
             .collect();
@@ -270,7 +270,7 @@ impl CrlIndex {
             .map(|a| {
                 SignatureCheck::new(
                     algorithm,
-                    a.certificate.raw.spki.clone(),
+                    a.spki.to_vec(),
                     parsed.tbs.to_vec(),
                     parsed.signature.to_vec(),
                 )
@@ -281,8 +281,8 @@ impl CrlIndex {
             .map(|a| {
                 (
                     a.reference.id.clone(),
-                    a.certificate.subject.clone(),
-                    a.certificate.raw.ski.clone(),
+                    a.subject.to_string(),
+                    a.key_id.as_deref().map(<[u8]>::to_vec),
                 )
             })
             .collect();

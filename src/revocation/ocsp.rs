@@ -143,13 +143,7 @@ impl CertIdHash {
 fn issuer_candidates<'a>(leaf: &Certificate, anchors: &'a TrustAnchors) -> Result<Vec<&'a TrustAnchor>> {
     let candidates: Vec<&TrustAnchor> = anchors
         .iter()
-        .filter(|a| {
-            a.certificate.raw.subject == leaf.raw.issuer
-                && match (&leaf.raw.aki, &a.certificate.raw.ski) {
-                    (Some(aki), Some(ski)) => aki == ski,
-                    _ => true,
-                }
-        })
+        .filter(|a| a.may_have_issued(leaf))
         .take(MAX_CANDIDATES + 1)
         .collect();
     if candidates.is_empty() {
@@ -180,7 +174,36 @@ pub fn build_request_for(
     let issuer = candidates.first().ok_or_else(|| Error::ChainUntrusted {
         reason: "no trusted anchor issued this certificate".into(),
     })?;
-    build_request(leaf, &issuer.certificate, hash, nonce)
+    request(leaf, &Issuer::of_anchor(issuer), hash, nonce)
+}
+
+/// What OCSP needs of the CA that issued the certificate asked about: a trust anchor's
+/// record, or (for [`build_request`]) a CA certificate the caller has.
+struct Issuer<'a> {
+    subject_der: &'a [u8],
+    key_id: Option<&'a [u8]>,
+    spki: &'a [u8],
+    subject: &'a str,
+}
+
+impl<'a> Issuer<'a> {
+    fn of_anchor(a: &'a TrustAnchor) -> Self {
+        Issuer {
+            subject_der: &a.subject_der,
+            key_id: a.key_id.as_deref(),
+            spki: &a.spki,
+            subject: &a.subject,
+        }
+    }
+
+    fn of_certificate(c: &'a Certificate) -> Self {
+        Issuer {
+            subject_der: &c.raw.subject,
+            key_id: c.raw.ski.as_deref(),
+            spki: &c.raw.spki,
+            subject: &c.subject,
+        }
+    }
 }
 
 /// Builds a DER `OCSPRequest` (RFC 6960 §4.1.1) asking about `leaf`, issued by the CA
@@ -224,13 +247,17 @@ pub fn build_request(
     hash: CertIdHash,
     nonce: Option<&[u8]>,
 ) -> Result<Vec<u8>> {
-    if leaf.raw.issuer != issuer.raw.subject {
+    request(leaf, &Issuer::of_certificate(issuer), hash, nonce)
+}
+
+fn request(leaf: &Certificate, issuer: &Issuer<'_>, hash: CertIdHash, nonce: Option<&[u8]>) -> Result<Vec<u8>> {
+    if leaf.raw.issuer != issuer.subject_der {
         return Err(Error::InvalidOptions {
             reason: "OCSP request: the issuer certificate's subject is not the certificate's issuer".to_owned(),
         });
     }
-    if let (Some(aki), Some(ski)) = (&leaf.raw.aki, &issuer.raw.ski) {
-        if aki != ski {
+    if let (Some(aki), Some(ski)) = (&leaf.raw.aki, issuer.key_id) {
+        if aki.as_slice() != ski {
             return Err(Error::InvalidOptions {
                 reason: "OCSP request: the issuer certificate's key identifier is not the certificate's authorityKeyIdentifier"
                     .to_owned(),
@@ -247,7 +274,7 @@ pub fn build_request(
             });
         }
     }
-    let key = subject_public_key(issuer)?;
+    let key = subject_public_key(issuer.spki)?;
     let cert_id = encode_cert_id(hash, &leaf.raw.issuer, key, &serial_magnitude(leaf)?);
     let request = tlv(tag::SEQUENCE, &cert_id);
     let mut tbs = tlv(tag::SEQUENCE, &request);
@@ -286,8 +313,8 @@ fn serial_magnitude(cert: &Certificate) -> Result<Vec<u8>> {
 }
 
 /// The value of the certificate's `subjectPublicKey` BIT STRING (after the unused-bits octet).
-fn subject_public_key(cert: &Certificate) -> Result<&[u8]> {
-    Ok(crate::crypto::spki::parse(&cert.raw.spki)?.key)
+fn subject_public_key(spki: &[u8]) -> Result<&[u8]> {
+    Ok(crate::crypto::spki::parse(spki)?.key)
 }
 
 /// DER tag-length-value with a minimal definite length.
@@ -456,7 +483,7 @@ pub fn prepare_response(
     let candidates = issuer_candidates(leaf, anchors)?;
     let keys: Vec<&[u8]> = candidates
         .iter()
-        .map(|a| subject_public_key(&a.certificate))
+        .map(|a| subject_public_key(&a.spki))
         .collect::<Result<_>>()?;
     let serial = serial_magnitude(leaf)?;
     let mut hashes: Vec<(CertIdHash, Vec<u8>, Vec<Vec<u8>>)> = Vec::with_capacity(2);
@@ -501,25 +528,25 @@ pub fn prepare_response(
             reason: "OCSP issuer lookup failed".to_owned(),
         });
     };
-    let ca = &anchor.certificate;
+    let ca = Issuer::of_anchor(anchor);
 
     // Who signed.
     let signed_by_ca = match &response.responder {
-        ResponderId::ByName(name) => *name == ca.raw.subject.as_slice(),
+        ResponderId::ByName(name) => *name == ca.subject_der,
         ResponderId::ByKey(hash) => *hash == Sha1::digest(ca_key).as_slice(),
     };
     let algorithm = crate::path::certificate_signature_algorithm(&response.sig_oid, response.sig_params, false)?;
     let tbs = response.tbs.to_vec();
     let (signer_spki, responder_name, ca_check) = if signed_by_ca {
-        (ca.raw.spki.clone(), ca.subject.clone(), None)
+        (ca.spki.to_vec(), ca.subject.to_owned(), None)
     } else {
-        let responder = find_responder(&response, ca, time)?;
+        let responder = find_responder(&response, &ca, time)?;
         let cert_algorithm = crate::path::certificate_signature_algorithm(
             &responder.raw.signature_algorithm_oid,
             responder.raw.signature_algorithm_params.as_deref(),
             false,
         )?;
-        if cert_algorithm.is_rsa() == is_ec_key(&ca.raw.spki)? {
+        if cert_algorithm.is_rsa() == is_ec_key(ca.spki)? {
             return Err(Error::RevocationSourceInvalid {
                 reason: "the OCSP responder certificate's signature algorithm does not fit the CA's key".to_owned(),
             });
@@ -527,7 +554,7 @@ pub fn prepare_response(
         let tbs = responder.raw.der.get(responder.raw.tbs.clone()).unwrap_or_default();
         let check = SignatureCheck::new(
             cert_algorithm,
-            ca.raw.spki.clone(),
+            ca.spki.to_vec(),
             tbs.to_vec(),
             responder.raw.signature.clone(),
         );
@@ -629,14 +656,14 @@ pub fn prepare_response(
 
 /// The delegated responder certificate named by the ResponderID, checked as RFC 6960
 /// §4.2.2.2 requires (its signature by the CA is one of the returned checks).
-fn find_responder(response: &BasicResponse<'_>, ca: &Certificate, time: i64) -> Result<Certificate> {
+fn find_responder(response: &BasicResponse<'_>, ca: &Issuer<'_>, time: i64) -> Result<Certificate> {
     let invalid = |reason: String| Error::RevocationSourceInvalid { reason };
     let mut chosen = None;
     for raw in &response.certs {
         let cert = parse_certificate(raw)?;
         let matches = match &response.responder {
             ResponderId::ByName(name) => *name == cert.raw.subject.as_slice(),
-            ResponderId::ByKey(hash) => *hash == Sha1::digest(subject_public_key(&cert)?).as_slice(),
+            ResponderId::ByKey(hash) => *hash == Sha1::digest(subject_public_key(&cert.raw.spki)?).as_slice(),
         };
         if matches {
             chosen = Some(cert);
@@ -650,9 +677,9 @@ fn find_responder(response: &BasicResponse<'_>, ca: &Certificate, time: i64) -> 
         ));
     };
     let name = crate::error::Quoted(&cert.subject);
-    let issued_by_ca = cert.raw.issuer == ca.raw.subject
-        && match (&cert.raw.aki, &ca.raw.ski) {
-            (Some(aki), Some(ski)) => aki == ski,
+    let issued_by_ca = cert.raw.issuer == ca.subject_der
+        && match (&cert.raw.aki, ca.key_id) {
+            (Some(aki), Some(ski)) => aki.as_slice() == ski,
             _ => true,
         };
     if !issued_by_ca {
