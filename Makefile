@@ -16,7 +16,7 @@ unexport CARGO_ENCODED_RUSTFLAGS
 CLI := target/debug/jpki-verify
 FIXTURES := tests/fixtures/testpki
 
-.PHONY: demo test setup build pkg lint test-native test-crate-package test-browser test-node test-package test-consumers test-e2e test-nfcpy fuzz testpki bench bench-verify bench-load bench-crl bench-size bench-reader pcsc-up pcsc-down
+.PHONY: demo test setup build pkg lint test-native test-crate-package test-browser test-node test-package test-consumers test-size test-e2e test-nfcpy fuzz testpki bench bench-verify bench-load bench-crl bench-size bench-reader pcsc-up pcsc-down
 
 setup:
 	scripts/setup
@@ -72,6 +72,11 @@ test-consumers: build pkg
 test-crate-package:
 	scripts/test-crate-package
 
+## The size budget of the default entry's wasm (70 KB gzip, bench/wasm-size.mjs): a change
+## that grows what every browser downloads fails the tests, not only `make bench`.
+test-size: pkg
+	node bench/wasm-size.mjs
+
 ## The account-opening flow in headless Chromium (playwright-core + Debian's chromium) against
 ## a real server; screenshots of every step in target/e2e/.
 test-e2e: build pkg
@@ -91,7 +96,7 @@ fuzz:
 	cd fuzz && for t in $(FUZZ_TARGETS); do cargo +nightly fuzz run $$t -- -max_total_time=$(FUZZ_SECONDS) || exit 1; done
 
 test: setup
-	$(MAKE) lint test-native test-nfcpy test-crate-package test-browser test-node test-package test-consumers test-e2e
+	$(MAKE) lint test-native test-nfcpy test-crate-package test-browser test-node test-package test-consumers test-size test-e2e
 	$(MAKE) fuzz FUZZ_SECONDS=5
 	@echo "make test: all suites passed"
 

@@ -678,10 +678,16 @@ mod writer {
         }
 
         fn field<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> R {
+            self.key(key);
+            value.serialize(&mut *self.w)
+        }
+
+        /// `,"key":` — kept out of line: `field` has one copy per value type.
+        #[inline(never)]
+        fn key(&mut self, key: &str) {
             self.comma();
             push_str(self.w.out, key);
             self.w.out.push(':');
-            value.serialize(&mut *self.w)
         }
 
         fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
