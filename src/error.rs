@@ -356,6 +356,12 @@ impl Error {
     }
 }
 
+impl From<crate::time::InvalidTime> for Error {
+    fn from(e: crate::time::InvalidTime) -> Self {
+        Error::malformed(format!("RFC 3339 time {}", Quoted(&e.text)), None)
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -50,9 +50,9 @@ pub use assertion::{verify, Format, Purpose, Verdict, VerifyOptions};
 pub use card::{JpkiCard, MyNumberGuard, Transport};
 #[cfg(feature = "virtual-card")]
 pub use card::{VirtualCard, VirtualCardConfig};
-pub use cert::{parse_certificate, Certificate, DateOfBirth, Environment, Era, Identity, Kind, Role, Sex, Token};
+pub use cert::{Certificate, DateOfBirth, Environment, Era, Identity, Kind, Role, Sex, Token};
 #[cfg(feature = "rustcrypto")]
 pub use crypto::RustCrypto;
 pub use crypto::{CryptoProvider, SignatureAlgorithm, SignatureCheck};
 pub use error::{Error, ErrorReport, Result};
-pub use trust::{AnchorRef, AnchorSource, TrustAnchor, TrustAnchors};
+pub use trust::{parse_certificate, AnchorRef, AnchorSource, TrustAnchor, TrustAnchors};

@@ -4,8 +4,6 @@
 //! RFC 3339 string the caller parsed with [`parse_rfc3339`]). These helpers convert between the
 //! two using the proleptic Gregorian calendar (H. Hinnant's `days_from_civil` algorithm).
 
-use crate::error::{Error, Result};
-
 /// Days since 1970-01-01 of the civil date `y-m-d`.
 pub(crate) fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
@@ -106,10 +104,20 @@ pub fn to_rfc3339(unix: i64) -> String {
     out
 }
 
+/// A text that is not an RFC 3339 timestamp (from [`parse_rfc3339`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvalidTime {
+    /// The text as given.
+    pub text: String,
+}
+
 /// Parses an RFC 3339 timestamp (`2026-06-01T00:00:00Z`, `…+09:00`, optional fraction, which
 /// is truncated) into Unix seconds.
-pub fn parse_rfc3339(s: &str) -> Result<i64> {
-    let bad = || Error::malformed(format!("RFC 3339 time {}", crate::error::Quoted(s)), None);
+///
+/// The error is [`InvalidTime`] (this module stands below [`crate::error`]); `?` turns it into
+/// [`crate::Error::Malformed`].
+pub fn parse_rfc3339(s: &str) -> Result<i64, InvalidTime> {
+    let bad = || InvalidTime { text: s.to_owned() };
     let b = s.as_bytes();
     if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't') || b[13] != b':' || b[16] != b':' {
         return Err(bad());

@@ -27,11 +27,11 @@
 use sha2::{Digest, Sha256, Sha384, Sha512};
 
 use super::{Claims, Parsed, VerifyOptions};
-use crate::cert::parse_certificate;
 use crate::crypto::SignatureAlgorithm;
 use crate::der::{oid_to_string, tag, Reader, Tlv};
 use crate::error::{Error, Result};
 use crate::path::certificate_signature_algorithm;
+use crate::trust::parse_certificate;
 
 /// Largest CMS object accepted (bytes).
 pub const MAX_CMS_SIZE: usize = 64 * 1024;

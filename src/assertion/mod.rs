@@ -25,11 +25,13 @@ use serde::Serialize;
 pub use options::{Format, Purpose, Severity, Trust, ValidityAt, VerifyOptions, MAX_SKEW_SECONDS};
 pub use signing::{digest_info_sha256, jws_signing_input, SHA256_DIGEST_INFO_PREFIX};
 
-use crate::cert::{parse_certificate, Certificate, Identity};
+use crate::cert::{Certificate, Identity};
 use crate::crypto::{CryptoProvider, SignatureAlgorithm, SignatureCheck};
 use crate::error::{Error, ErrorReport, Result};
 use crate::path::{self, PathPlan, PathPolicy};
 use crate::revocation::RevocationSources;
+pub use crate::revocation::{Advice, Revocation, RevocationStatus};
+use crate::trust::parse_certificate;
 use crate::trust::{AnchorRef, TrustAnchors};
 
 /// The claims of an assertion.
@@ -89,52 +91,6 @@ impl Claims {
             txn,
         })
     }
-}
-
-/// Revocation status slot of a verdict.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-#[non_exhaustive]
-pub enum RevocationStatus {
-    /// A fresh source said good.
-    Good,
-    /// Revoked.
-    Revoked,
-    /// No revocation source was consulted.
-    Unchecked,
-    /// A source answered "unknown".
-    Unknown,
-}
-
-/// Revocation part of a verdict.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct Revocation {
-    /// Status.
-    pub status: RevocationStatus,
-    /// RFC 5280 reason, if revoked.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    /// The source consulted (CRL, OCSP, platform operator).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
-    /// When the source's answer was produced.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub checked_at: Option<String>,
-    /// What the person should do, when revoked (English and Japanese).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub advice: Option<Advice>,
-}
-
-/// Advice for the person in both languages.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[non_exhaustive]
-pub struct Advice {
-    /// English.
-    pub en: &'static str,
-    /// Japanese.
-    pub ja: &'static str,
 }
 
 /// The one verdict type: the same in Rust, JS and the server.

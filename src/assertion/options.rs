@@ -320,7 +320,7 @@ impl VerifyOptions {
             Some(Value::Number(n)) => n
                 .as_i64()
                 .ok_or_else(|| invalid("time must be whole Unix seconds".to_owned()))?,
-            Some(Value::String(s)) => crate::time::parse_rfc3339(s).map_err(|e| invalid(e.to_string()))?,
+            Some(Value::String(s)) => crate::time::parse_rfc3339(s).map_err(|e| invalid(Error::from(e).to_string()))?,
             Some(_) => return Err(invalid("time must be Unix seconds or an RFC 3339 string".to_owned())),
         };
         let mut o = VerifyOptions::new(

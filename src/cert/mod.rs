@@ -38,7 +38,6 @@ use crate::der::{self, hex_upper, Tlv};
 use crate::encoding::hex_lower;
 use crate::error::{Error, Result};
 use crate::time::to_rfc3339;
-use crate::trust::AnchorRef;
 
 /// Largest input (DER or PEM) accepted as one certificate. JPKI certificates are 1–2 KB;
 /// 64 KiB leaves room for any honest certificate and bounds the work done on hostile input.
@@ -174,19 +173,12 @@ impl Certificate {
     }
 }
 
-/// Parses one certificate from DER or PEM and labels it against the built-in anchors
-/// (J-LIS and the test PKI; labelling is not trust).
+/// Parses one certificate from DER or PEM into the model, without looking up anchors
+/// ([`crate::trust::parse_certificate`] adds the label; the anchors are built with this).
 ///
 /// Errors: [`Error::InputTooLarge`] above [`MAX_CERTIFICATE_INPUT`], otherwise
 /// [`Error::Malformed`] with the byte offset where it could be located.
-pub fn parse_certificate(input: &[u8]) -> Result<Certificate> {
-    let mut cert = parse_unlabelled(input)?;
-    crate::trust::label(&mut cert);
-    Ok(cert)
-}
-
-/// Parses without looking up anchors (used to build the anchors themselves).
-pub(crate) fn parse_unlabelled(input: &[u8]) -> Result<Certificate> {
+pub fn parse(input: &[u8]) -> Result<Certificate> {
     if input.len() > MAX_CERTIFICATE_INPUT {
         return Err(Error::InputTooLarge {
             len: input.len(),
@@ -723,6 +715,36 @@ fn attribute_values(attributes: &[(String, Tlv<'_>)], oid: &str) -> Result<Vec<S
     Ok(v)
 }
 
+/// A short reference to an anchor, as it appears in the certificate model and in verdicts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct AnchorRef {
+    /// Stable id, e.g. `jpki-sign-ca-gen3-2023`, `test-sign-ca`, or the caller's label.
+    pub id: String,
+    /// Which end-entity certificates it issues.
+    pub purpose: Kind,
+    /// J-LIS generation (1–3), `None` for test and caller anchors.
+    pub generation: Option<u8>,
+    /// Production or test.
+    pub environment: Environment,
+    /// Where it came from.
+    pub source: AnchorSource,
+}
+
+/// Where a trust anchor came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub enum AnchorSource {
+    /// Compiled in and pinned: a J-LIS production CA.
+    Jlis,
+    /// The project's test PKI (explicit opt-in only).
+    TestPki,
+    /// Added by the caller with a pin.
+    Caller,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -755,13 +777,13 @@ mod tests {
 
     #[test]
     fn rejects_non_certificates() {
-        assert_eq!(parse_certificate(b"").unwrap_err().code(), "JPKI_MALFORMED");
-        let e = parse_certificate(b"hello").unwrap_err();
+        assert_eq!(parse(b"").unwrap_err().code(), "JPKI_MALFORMED");
+        let e = parse(b"hello").unwrap_err();
         assert_eq!(e.offset(), Some(0));
         let big = vec![0x30; MAX_CERTIFICATE_INPUT + 1];
-        assert_eq!(parse_certificate(&big).unwrap_err().code(), "JPKI_INPUT_TOO_LARGE");
+        assert_eq!(parse(&big).unwrap_err().code(), "JPKI_INPUT_TOO_LARGE");
         // A well-formed DER SEQUENCE that is not a certificate.
-        let e = parse_certificate(&[0x30, 0x03, 0x02, 0x01, 0x05]).unwrap_err();
+        let e = parse(&[0x30, 0x03, 0x02, 0x01, 0x05]).unwrap_err();
         assert_eq!(e.code(), "JPKI_MALFORMED");
     }
 }

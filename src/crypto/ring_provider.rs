@@ -72,9 +72,9 @@ mod tests {
     #[cfg(jpki_fixtures)] // reads tests/fixtures (not in the packaged crate)
     fn agrees_with_rustcrypto_on_the_test_pki() {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/testpki/");
-        let ca = crate::cert::parse_certificate(&std::fs::read(format!("{dir}sign-ca.der")).unwrap()).unwrap();
+        let ca = crate::trust::parse_certificate(&std::fs::read(format!("{dir}sign-ca.der")).unwrap()).unwrap();
         for name in ["taro-sign.der", "hanako-sign.der", "p256-sign.der"] {
-            let leaf = crate::cert::parse_certificate(&std::fs::read(format!("{dir}{name}")).unwrap()).unwrap();
+            let leaf = crate::trust::parse_certificate(&std::fs::read(format!("{dir}{name}")).unwrap()).unwrap();
             let mut check = SignatureCheck::new(
                 SignatureAlgorithm::RsaPkcs1Sha256,
                 ca.raw.spki.clone(),

@@ -228,7 +228,7 @@ mod tests {
     /// (tbsCertificate, signature, SPKI) of a fixture certificate.
     fn cert_parts(name: &str) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
         let der = fixture(name);
-        let cert = crate::cert::parse_certificate(&der).unwrap();
+        let cert = crate::trust::parse_certificate(&der).unwrap();
         (
             cert.raw.der[cert.raw.tbs.clone()].to_vec(),
             cert.raw.signature.clone(),

@@ -52,8 +52,8 @@ use core::fmt;
 
 use sha2::{Digest, Sha256};
 
+use super::RevocationStatus;
 use super::{Reason, RevocationAnswer, RevocationPolicy, SourceKind};
-use crate::assertion::RevocationStatus;
 use crate::cert::Certificate;
 use crate::crypto::{CryptoProvider, SignatureCheck};
 use crate::der::{oid_to_string, tag, Reader, Tlv};

@@ -10,7 +10,6 @@
 
 use serde::Serialize;
 
-use crate::assertion::RevocationStatus;
 use crate::error::Error;
 
 #[cfg(feature = "revocation")]
@@ -314,6 +313,52 @@ impl Default for RevocationPolicy {
             external_max_age_seconds: default_ocsp_max_age(),
         }
     }
+}
+
+/// Revocation status slot of a verdict.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum RevocationStatus {
+    /// A fresh source said good.
+    Good,
+    /// Revoked.
+    Revoked,
+    /// No revocation source was consulted.
+    Unchecked,
+    /// A source answered "unknown".
+    Unknown,
+}
+
+/// Revocation part of a verdict.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Revocation {
+    /// Status.
+    pub status: RevocationStatus,
+    /// RFC 5280 reason, if revoked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The source consulted (CRL, OCSP, platform operator).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// When the source's answer was produced.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checked_at: Option<String>,
+    /// What the person should do, when revoked (English and Japanese).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub advice: Option<Advice>,
+}
+
+/// Advice for the person in both languages.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Advice {
+    /// English.
+    pub en: &'static str,
+    /// Japanese.
+    pub ja: &'static str,
 }
 
 #[cfg(test)]

@@ -47,13 +47,14 @@
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
 
-use crate::assertion::RevocationStatus;
+use super::RevocationStatus;
 use crate::cert::x509::parse_time;
-use crate::cert::{parse_certificate, Certificate};
+use crate::cert::Certificate;
 use crate::crypto::{CryptoProvider, SignatureCheck};
 use crate::der::{check_structure, tag, Reader, Tlv};
 use crate::error::{Error, Result};
 use crate::revocation::{Reason, RevocationAnswer, RevocationPolicy, SourceKind};
+use crate::trust::parse_certificate;
 use crate::trust::{TrustAnchor, TrustAnchors};
 
 /// Largest OCSP response accepted. A JPKI answer about one certificate, with a delegated

@@ -28,9 +28,8 @@ mod compiled;
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
-use serde::Serialize;
-
-use crate::cert::{parse_unlabelled, Certificate, Environment, Kind};
+use crate::cert::{parse, Certificate, Environment, Kind};
+pub use crate::cert::{AnchorRef, AnchorSource};
 use crate::encoding::{hex_lower, parse_hex};
 use crate::error::{Error, Result};
 
@@ -69,36 +68,6 @@ impl Compiled {
             sha256_fingerprint: Cow::Borrowed(self.sha256),
         }
     }
-}
-
-/// A short reference to an anchor, as it appears in the certificate model and in verdicts.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct AnchorRef {
-    /// Stable id, e.g. `jpki-sign-ca-gen3-2023`, `test-sign-ca`, or the caller's label.
-    pub id: String,
-    /// Which end-entity certificates it issues.
-    pub purpose: Kind,
-    /// J-LIS generation (1–3), `None` for test and caller anchors.
-    pub generation: Option<u8>,
-    /// Production or test.
-    pub environment: Environment,
-    /// Where it came from.
-    pub source: AnchorSource,
-}
-
-/// Where a trust anchor came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub enum AnchorSource {
-    /// Compiled in and pinned: a J-LIS production CA.
-    Jlis,
-    /// The project's test PKI (explicit opt-in only).
-    TestPki,
-    /// Added by the caller with a pin.
-    Caller,
 }
 
 /// One trust anchor as RFC 5280 §6.1.1 (d) defines one — a name and a public key — with what
@@ -222,7 +191,7 @@ impl TrustAnchors {
     /// `cA=TRUE` and keyUsage `keyCertSign`. Its purpose is taken from its profile; a
     /// certificate whose purpose cannot be classified is refused.
     pub fn add_pinned(&mut self, id: &str, input: &[u8], sha256_hex: &str) -> Result<&TrustAnchor> {
-        let certificate = parse_unlabelled(input)?;
+        let certificate = parse(input)?;
         let expected = hex_lower(&parse_hex(sha256_hex)?);
         let actual = certificate.sha256_fingerprint.clone();
         if expected != actual {
@@ -307,8 +276,20 @@ fn labelling_anchors() -> impl Iterator<Item = &'static TrustAnchor> + Clone {
     jlis_static().iter().chain(test_static().iter())
 }
 
+/// Parses one certificate from DER or PEM and labels it against the built-in anchors
+/// (J-LIS and the test PKI; labelling is not trust): [`crate::cert::parse`], then its
+/// `anchor` and `caGeneration` from the compiled-in records.
+///
+/// Errors: [`Error::InputTooLarge`] above [`crate::cert::MAX_CERTIFICATE_INPUT`], otherwise
+/// [`Error::Malformed`] with the byte offset where it could be located.
+pub fn parse_certificate(input: &[u8]) -> Result<Certificate> {
+    let mut cert = parse(input)?;
+    label(&mut cert);
+    Ok(cert)
+}
+
 /// Fills `anchor` and `caGeneration` of a freshly parsed certificate.
-pub(crate) fn label(cert: &mut Certificate) {
+fn label(cert: &mut Certificate) {
     if let Some(a) = identify(labelling_anchors(), cert) {
         cert.ca_generation = a.reference.generation;
         cert.anchor = Some(a.reference.clone());
@@ -364,7 +345,7 @@ mod tests {
         let mut compiled = TrustAnchors::jlis().iter().nth(2).unwrap().clone();
         compiled.reference = a.reference.clone();
         assert_eq!(&compiled, a);
-        let leaf = crate::cert::parse_certificate(&der).unwrap();
+        let leaf = parse_certificate(&der).unwrap();
         assert!(a.may_have_issued(&leaf));
     }
 }

@@ -220,7 +220,7 @@ pub fn parse_certificate(
     #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | string")] input: JsValue,
 ) -> Result<JsValue, JsValue> {
     let bytes = input_bytes(&input)?;
-    let cert = crate::cert::parse_certificate(&bytes).map_err(|e| to_js_error(&e))?;
+    let cert = crate::trust::parse_certificate(&bytes).map_err(|e| to_js_error(&e))?;
     to_js(&cert)
 }
 

@@ -107,7 +107,7 @@ impl JsCrlIndex {
         time: f64,
         #[wasm_bindgen(js_name = crlMaxAgeSeconds)] crl_max_age_seconds: Option<u32>,
     ) -> Result<JsValue, JsValue> {
-        let cert = crate::cert::parse_certificate(&input_bytes(&certificate)?).map_err(|e| to_js_error(&e))?;
+        let cert = crate::trust::parse_certificate(&input_bytes(&certificate)?).map_err(|e| to_js_error(&e))?;
         let mut policy = RevocationPolicy::default();
         if let Some(s) = crl_max_age_seconds {
             policy.crl_max_age_seconds = s;
@@ -302,7 +302,7 @@ pub fn verify_assertion_sync_with(
 pub fn ocsp_request_for(assertion: JsValue, trust: &str, nonce: Vec<u8>) -> Result<Vec<u8>, JsValue> {
     let input = input_bytes(&assertion)?;
     let leaf = crate::assertion::unverified_leaf(&input, None, None).map_err(|e| to_js_error(&e))?;
-    let leaf = crate::cert::parse_certificate(&leaf).map_err(|e| to_js_error(&e))?;
+    let leaf = crate::trust::parse_certificate(&leaf).map_err(|e| to_js_error(&e))?;
     crate::revocation::ocsp::build_request_for(
         &leaf,
         anchors(trust)?,

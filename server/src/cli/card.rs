@@ -385,7 +385,7 @@ fn sign(a: &SignArgs) -> Result<(), Failure> {
         PurposeArg::Sign => (jpki_verify::Purpose::Sign, KeyRef::Sign, PinRef::Sign),
     };
     let iat = match &a.at {
-        Some(t) => jpki_verify::time::parse_rfc3339(t)?,
+        Some(t) => jpki_verify::time::parse_rfc3339(t).map_err(jpki_verify::Error::from)?,
         None => now()?,
     };
     let txn = a

@@ -96,7 +96,7 @@ pub(crate) fn run(a: &VerifyArgs) -> Result<bool, Failure> {
         .map(|p| read_limited(p, 16 * 1024 * 1024))
         .transpose()?;
     let time = match &a.at {
-        Some(t) => jpki_verify::time::parse_rfc3339(t)?,
+        Some(t) => jpki_verify::time::parse_rfc3339(t).map_err(jpki_verify::Error::from)?,
         None => std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
