@@ -156,6 +156,35 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// The complete TLV bytes of `tlv` inside `der` (its offsets are absolute in `der`); empty if
+/// `tlv` did not come from `der`.
+pub(crate) fn whole<'a>(der: &'a [u8], tlv: &Tlv<'_>) -> &'a [u8] {
+    der.get(tlv.offset..tlv.value_offset + tlv.value.len())
+        .unwrap_or_default()
+}
+
+/// Appends a DER length (X.690 §8.1.3: short form below 128, else the minimal long form).
+pub(crate) fn push_length(out: &mut Vec<u8>, len: usize) {
+    if len < 0x80 {
+        out.push(len as u8);
+    } else {
+        let bytes = len.to_be_bytes();
+        let skip = bytes.iter().take_while(|&&b| b == 0).count();
+        out.push(0x80 | (bytes.len() - skip) as u8);
+        out.extend_from_slice(bytes.get(skip..).unwrap_or_default());
+    }
+}
+
+/// One DER tag-length-value: `tag`, the minimal length of `content`, `content`.
+#[cfg(any(feature = "revocation", test))] // OCSP requests
+pub(crate) fn write_tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(content.len() + 6);
+    out.push(tag);
+    push_length(&mut out, content.len());
+    out.extend_from_slice(content);
+    out
+}
+
 /// Walks the whole TLV tree of `input` (one top-level element, nothing after it) and checks
 /// the DER length rules at every level, descending into constructed elements.
 ///

@@ -36,6 +36,7 @@ pub mod encoding;
 pub mod error;
 pub mod json;
 mod path;
+mod pkix;
 #[cfg(feature = "reader")]
 pub mod reader;
 pub mod revocation;

@@ -31,6 +31,7 @@ use crate::crypto::SignatureAlgorithm;
 use crate::der::{oid_to_string, tag, Reader, Tlv};
 use crate::error::{Error, Result};
 use crate::path::certificate_signature_algorithm;
+use crate::pkix::algorithm_identifier;
 use crate::trust::parse_certificate;
 
 /// Largest CMS object accepted (bytes).
@@ -87,21 +88,6 @@ fn malformed(what: &str, at: usize) -> Error {
     Error::malformed(format!("CMS: {what}"), Some(at))
 }
 
-/// `AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL }` → (OID, params DER).
-fn algorithm_identifier<'a>(tlv: &Tlv<'a>) -> Result<(String, Option<&'a [u8]>)> {
-    let mut r = Reader::new(tlv.value, tlv.value_offset);
-    let oid = r.expect_tag(0x06, "CMS AlgorithmIdentifier")?;
-    let params = if r.is_empty() {
-        None
-    } else {
-        let start = r.offset() - tlv.value_offset;
-        r.read()?;
-        Some(&tlv.value[start..])
-    };
-    r.finish("CMS AlgorithmIdentifier")?;
-    Ok((oid_to_string(oid.value, oid.value_offset)?, params))
-}
-
 fn read_integer_small(tlv: &Tlv<'_>) -> Result<u32> {
     if tlv.tag != 0x02 || tlv.value.is_empty() || tlv.value.len() > 2 {
         return Err(malformed("version is not a small INTEGER", tlv.offset));
@@ -113,7 +99,7 @@ fn read_integer_small(tlv: &Tlv<'_>) -> Result<u32> {
 /// certificate parser's own decoder (ASCII digits and `Z` only; a signer-chosen value must never
 /// be able to make the parser panic).
 fn parse_time(tlv: &Tlv<'_>) -> Result<i64> {
-    crate::cert::x509::parse_time(tlv)
+    crate::pkix::time(tlv, "CMS")
         .map_err(|_| malformed("signingTime is not a valid UTCTime/GeneralizedTime", tlv.offset))
 }
 

@@ -27,8 +27,9 @@
 //! DER's BOOLEAN and default-value rules are enforced, errors carry byte offsets, and the wasm
 //! build loses ~100 KB. x509-parser stays as a test-only oracle (`tests/x509_oracle.rs`).
 
-use crate::der::{oid_to_string, tag, Reader, Tlv};
+use crate::der::{oid_to_string, tag, whole, Reader, Tlv};
 use crate::error::{Error, Result};
+use crate::pkix::{algorithm_identifier, check_integer, extension_parts, signed_data, time, SignedData};
 
 /// A Name's attributes in encoding order: `(type OID, value TLV)`.
 pub(crate) type Attributes<'a> = Vec<(String, Tlv<'a>)>;
@@ -76,50 +77,18 @@ fn bad(what: &str, at: usize) -> Error {
     Error::malformed(format!("certificate: {what}"), Some(at))
 }
 
-/// `Extension ::= SEQUENCE { extnID OBJECT IDENTIFIER, critical BOOLEAN DEFAULT FALSE,
-/// extnValue OCTET STRING }` (RFC 5280 §4.1): `(extnID, critical, extnValue)`, strictly — a
-/// DEFAULT FALSE `critical` must be omitted in DER (X.690 §11.5). Shared by certificates, CRLs
-/// and OCSP; `context` prefixes error messages (`certificate`, `CRL`, `OCSP`).
-pub(crate) fn extension_parts<'a>(ext: &Tlv<'a>, context: &str) -> Result<(Tlv<'a>, bool, Tlv<'a>)> {
-    let err = |what: &str, at: usize| Error::malformed(format!("{context}: {what}"), Some(at));
-    if ext.tag != tag::SEQUENCE {
-        return Err(err("Extension SEQUENCE expected", ext.offset));
-    }
-    let mut e = Reader::new(ext.value, ext.value_offset);
-    let oid = e.expect_tag(0x06, "extnID")?;
-    let mut next = e.read()?;
-    let critical = if next.tag == 0x01 {
-        match next.value {
-            [0xFF] => {}
-            [0x00] => return Err(err("critical FALSE must be omitted in DER", next.offset)),
-            _ => return Err(err("BOOLEAN is not DER", next.offset)),
-        }
-        next = e.read()?;
-        true
-    } else {
-        false
-    };
-    if next.tag != 0x04 {
-        return Err(err("extnValue OCTET STRING expected", next.offset));
-    }
-    e.finish("Extension")?;
-    Ok((oid, critical, next))
-}
-
 /// Parses one certificate that fills `der` exactly.
 pub(crate) fn parse(der: &[u8]) -> Result<X509<'_>> {
     let mut top = Reader::new(der, 0);
     let cert = top.expect_tag(tag::SEQUENCE, "Certificate")?;
     top.finish("Certificate")?;
     let mut c = Reader::new(cert.value, cert.value_offset);
-    let tbs = c.expect_tag(tag::SEQUENCE, "tbsCertificate")?;
-    let outer_alg = c.expect_tag(tag::SEQUENCE, "signatureAlgorithm")?;
-    let sig = c.expect_tag(0x03, "signatureValue")?;
+    let SignedData {
+        tbs,
+        algorithm: outer_alg,
+        signature,
+    } = signed_data(&mut c, "certificate", "tbsCertificate")?;
     c.finish("Certificate")?;
-    let signature = match sig.value.split_first() {
-        Some((0, bits)) => bits,
-        _ => return Err(bad("signatureValue has unused bits", sig.value_offset)),
-    };
 
     let mut t = Reader::new(tbs.value, tbs.value_offset);
     let mut next = t.read()?;
@@ -141,7 +110,7 @@ pub(crate) fn parse(der: &[u8]) -> Result<X509<'_>> {
     if next.tag != 0x02 || next.value.is_empty() {
         return Err(bad("serialNumber INTEGER expected", next.offset));
     }
-    check_integer(&next)?;
+    check_integer(&next, "certificate")?;
     if next.value.len() > 21 {
         return Err(bad(
             "serialNumber longer than 20 octets (RFC 5280 §4.1.2.2)",
@@ -161,8 +130,8 @@ pub(crate) fn parse(der: &[u8]) -> Result<X509<'_>> {
     let (issuer_attributes, issuer_rdn_sizes) = name_attributes(&issuer)?;
     let validity = t.expect_tag(tag::SEQUENCE, "validity")?;
     let mut v = Reader::new(validity.value, validity.value_offset);
-    let not_before = parse_time(&v.read()?)?;
-    let not_after = parse_time(&v.read()?)?;
+    let not_before = time(&v.read()?, "certificate")?;
+    let not_after = time(&v.read()?, "certificate")?;
     v.finish("validity")?;
     let subject = t.expect_tag(tag::SEQUENCE, "subject")?;
     let (subject_attributes, subject_rdn_sizes) = name_attributes(&subject)?;
@@ -199,35 +168,6 @@ pub(crate) fn parse(der: &[u8]) -> Result<X509<'_>> {
     })
 }
 
-/// The complete TLV bytes of `tlv` inside `der` (its offsets are absolute in `der`).
-pub(crate) fn whole<'a>(der: &'a [u8], tlv: &Tlv<'_>) -> &'a [u8] {
-    &der[tlv.offset..tlv.value_offset + tlv.value.len()]
-}
-
-/// X.690 §8.3.2: no redundant leading 0x00 / 0xFF octet.
-fn check_integer(tlv: &Tlv<'_>) -> Result<()> {
-    match tlv.value {
-        [] => Err(bad("empty INTEGER", tlv.offset)),
-        [0x00, b, ..] if b & 0x80 == 0 => Err(bad("INTEGER not minimally encoded", tlv.value_offset)),
-        [0xFF, b, ..] if b & 0x80 != 0 => Err(bad("INTEGER not minimally encoded", tlv.value_offset)),
-        _ => Ok(()),
-    }
-}
-
-/// `AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL }`.
-pub(crate) fn algorithm_identifier<'a>(tlv: &Tlv<'a>) -> Result<(String, Option<&'a [u8]>)> {
-    let mut r = Reader::new(tlv.value, tlv.value_offset);
-    let oid = r.expect_tag(0x06, "AlgorithmIdentifier")?;
-    let params = if r.is_empty() {
-        None
-    } else {
-        let p = r.read()?;
-        Some(&tlv.value[p.offset - tlv.value_offset..])
-    };
-    r.finish("AlgorithmIdentifier")?;
-    Ok((oid_to_string(oid.value, oid.value_offset)?, params))
-}
-
 /// `Name ::= SEQUENCE OF RelativeDistinguishedName`, `RDN ::= SET SIZE (1..MAX) OF
 /// AttributeTypeAndValue`, `AttributeTypeAndValue ::= SEQUENCE { type OID, value ANY }`.
 fn name_attributes<'a>(name: &Tlv<'a>) -> Result<(Attributes<'a>, Vec<usize>)> {
@@ -253,32 +193,6 @@ fn name_attributes<'a>(name: &Tlv<'a>) -> Result<(Attributes<'a>, Vec<usize>)> {
         sizes.push(n);
     }
     Ok((attrs, sizes))
-}
-
-/// `Time ::= CHOICE { utcTime UTCTime, generalTime GeneralizedTime }` in the forms RFC 5280
-/// §4.1.2.5 allows: `YYMMDDHHMMSSZ` (years 1950–2049) and `YYYYMMDDHHMMSSZ`.
-pub(crate) fn parse_time(tlv: &Tlv<'_>) -> Result<i64> {
-    use crate::time::{ascii_digits, unix_from_civil};
-    let v = tlv.value;
-    let Some((b'Z', digits)) = v.split_last() else {
-        return Err(bad("time must be digits ending in Z", tlv.value_offset));
-    };
-    if !digits.iter().all(u8::is_ascii_digit) {
-        return Err(bad("time must be digits ending in Z", tlv.value_offset));
-    }
-    let (year, rest) = match (tlv.tag, digits.len()) {
-        (0x17, 12) => {
-            let yy = i64::from(ascii_digits(&digits[..2]).unwrap_or(0));
-            (if yy >= 50 { 1900 + yy } else { 2000 + yy }, &digits[2..])
-        }
-        (0x18, 14) => (i64::from(ascii_digits(&digits[..4]).unwrap_or(0)), &digits[4..]),
-        (0x17 | 0x18, _) => return Err(bad("time has the wrong length", tlv.offset)),
-        _ => return Err(bad("UTCTime or GeneralizedTime expected", tlv.offset)),
-    };
-    // `rest` is MMDDHHMMSS, all digits (checked above).
-    let two = |i: usize| ascii_digits(&rest[i..i + 2]).unwrap_or(99);
-    unix_from_civil(year, two(0), two(2), two(4), two(6), two(8))
-        .ok_or_else(|| bad("time is not a valid date", tlv.value_offset))
 }
 
 /// `Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension`, inside `[3] EXPLICIT`. DER: a FALSE
@@ -315,39 +229,6 @@ fn parse_extensions<'a>(explicit: &Tlv<'a>) -> Result<Vec<Extension<'a>>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn t(tag: u8, v: &[u8]) -> Tlv<'_> {
-        Tlv {
-            tag,
-            value: v,
-            offset: 0,
-            value_offset: 2,
-        }
-    }
-
-    #[test]
-    fn times() {
-        assert_eq!(parse_time(&t(0x17, b"260601000000Z")).unwrap(), 1_780_272_000);
-        assert_eq!(parse_time(&t(0x18, b"20260601000000Z")).unwrap(), 1_780_272_000);
-        assert_eq!(parse_time(&t(0x17, b"500101000000Z")).unwrap(), -631_152_000);
-        for (tag, v) in [
-            (0x17, &b"2606010000Z"[..]),
-            (0x17, b"260601000000+0900"),
-            (0x18, b"20260601000000.5Z"),
-            (0x17, b"261301000000Z"),
-            (0x04, b"260601000000Z"),
-        ] {
-            assert!(parse_time(&t(tag, v)).is_err(), "{:?}", core::str::from_utf8(v));
-        }
-    }
-
-    #[test]
-    fn integers() {
-        assert!(check_integer(&t(0x02, &[0x00, 0x80])).is_ok());
-        assert!(check_integer(&t(0x02, &[0x00, 0x7F])).is_err());
-        assert!(check_integer(&t(0x02, &[0xFF, 0x80])).is_err());
-        assert!(check_integer(&t(0x02, &[])).is_err());
-    }
 
     #[test]
     fn extension_rules() {

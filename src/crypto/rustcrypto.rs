@@ -262,19 +262,7 @@ mod tests {
 
     // --- tiny DER writer for hand-made keys ---------------------------------------------------
 
-    fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-        let mut out = vec![tag];
-        let len = content.len();
-        if len < 0x80 {
-            out.push(len as u8);
-        } else {
-            let bytes: Vec<u8> = len.to_be_bytes().into_iter().skip_while(|&b| b == 0).collect();
-            out.push(0x80 | bytes.len() as u8);
-            out.extend(bytes);
-        }
-        out.extend_from_slice(content);
-        out
-    }
+    use crate::der::write_tlv as tlv;
 
     fn seq(parts: &[&[u8]]) -> Vec<u8> {
         tlv(0x30, &parts.concat())

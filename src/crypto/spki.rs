@@ -174,25 +174,14 @@ pub(crate) fn rsa_encryption_spki(key: &[u8]) -> Vec<u8> {
         0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00,
     ];
     let mut bit_string = vec![0x03];
-    push_len(&mut bit_string, key.len() + 1);
+    crate::der::push_length(&mut bit_string, key.len() + 1);
     bit_string.push(0);
     bit_string.extend_from_slice(key);
     let mut out = vec![0x30];
-    push_len(&mut out, ALG.len() + bit_string.len());
+    crate::der::push_length(&mut out, ALG.len() + bit_string.len());
     out.extend_from_slice(ALG);
     out.extend_from_slice(&bit_string);
     out
-}
-
-fn push_len(out: &mut Vec<u8>, len: usize) {
-    if len < 0x80 {
-        out.push(len as u8);
-    } else {
-        let bytes = len.to_be_bytes();
-        let skip = bytes.iter().take_while(|&&b| b == 0).count();
-        out.push(0x80 | (bytes.len() - skip) as u8);
-        out.extend_from_slice(&bytes[skip..]);
-    }
 }
 
 #[cfg(test)]

@@ -58,6 +58,7 @@ use crate::cert::Certificate;
 use crate::crypto::{CryptoProvider, SignatureCheck};
 use crate::der::{oid_to_string, tag, Reader, Tlv};
 use crate::error::{Error, Result};
+use crate::pkix::{algorithm_identifier, extension_parts, signed_data, SignedData};
 use crate::trust::{TrustAnchor, TrustAnchors};
 
 /// Largest CRL accepted, in bytes. A 1,000,000-entry CRL is about 40 MB; 512 MiB leaves room
@@ -725,14 +726,12 @@ fn parse(der: &[u8]) -> Result<Parsed<'_>> {
     let list = top.expect_tag(tag::SEQUENCE, "CRL: CertificateList")?;
     top.finish("CRL: CertificateList")?;
     let mut c = Reader::new(list.value, list.value_offset);
-    let tbs = c.expect_tag(tag::SEQUENCE, "CRL: tbsCertList")?;
-    let outer_alg = c.expect_tag(tag::SEQUENCE, "CRL: signatureAlgorithm")?;
-    let sig = c.expect_tag(0x03, "CRL: signatureValue")?;
+    let SignedData {
+        tbs,
+        algorithm: outer_alg,
+        signature,
+    } = signed_data(&mut c, "CRL", "CRL: tbsCertList")?;
     c.finish("CRL: CertificateList")?;
-    let signature = match sig.value.split_first() {
-        Some((0, bits)) => bits,
-        _ => return Err(bad("signatureValue has unused bits", sig.value_offset)),
-    };
 
     let mut t = Reader::new(tbs.value, tbs.value_offset);
     let mut next = t.read()?;
@@ -754,7 +753,7 @@ fn parse(der: &[u8]) -> Result<Parsed<'_>> {
             outer_alg.offset,
         ));
     }
-    let (algorithm_oid, algorithm_params) = crate::cert::x509::algorithm_identifier(&next)?;
+    let (algorithm_oid, algorithm_params) = algorithm_identifier(&next)?;
     let issuer = t.expect_tag(tag::SEQUENCE, "CRL: issuer")?;
     if issuer.value.is_empty() {
         return Err(bad("issuer is an empty Name (RFC 5280 §5.1.2.3)", issuer.offset));
@@ -863,20 +862,15 @@ fn revoked_certificates(list: &Tlv<'_>, v2: bool, short: &mut Vec<u128>, long: &
     Ok(())
 }
 
-/// X.690 §8.3.2: no redundant leading 0x00 / 0xFF octet.
+/// X.690 §8.3.2 ([`crate::pkix::check_integer`]).
 fn check_integer(tlv: &Tlv<'_>) -> Result<()> {
-    match tlv.value {
-        [] => Err(bad("empty INTEGER", tlv.offset)),
-        [0x00, b, ..] if b & 0x80 == 0 => Err(bad("INTEGER not minimally encoded", tlv.value_offset)),
-        [0xFF, b, ..] if b & 0x80 != 0 => Err(bad("INTEGER not minimally encoded", tlv.value_offset)),
-        _ => Ok(()),
-    }
+    crate::pkix::check_integer(tlv, "CRL")
 }
 
 /// One `Extension ::= SEQUENCE { extnID OID, critical BOOLEAN DEFAULT FALSE, extnValue
 /// OCTET STRING }` in DER (FALSE omitted, TRUE is 0xFF): `(OID contents, critical, value)`.
 fn extension<'a>(tlv: &Tlv<'a>) -> Result<(Tlv<'a>, bool, Tlv<'a>)> {
-    crate::cert::x509::extension_parts(tlv, "CRL")
+    extension_parts(tlv, "CRL")
 }
 
 /// The single TLV inside an extnValue.
@@ -1093,93 +1087,14 @@ fn decimal(bytes: &[u8]) -> String {
     String::from_utf8(digits).unwrap_or_default()
 }
 
-/// `Time ::= CHOICE { utcTime UTCTime, generalTime GeneralizedTime }` in the forms RFC 5280
-/// §5.1.2.4 allows (`YYMMDDHHMMSSZ`, years 1950–2049; `YYYYMMDDHHMMSSZ`), without allocating
-/// (it runs once per entry).
+/// `Time` ([`crate::pkix::time`]: allocation-free, it runs once per entry).
 fn time(tlv: &Tlv<'_>) -> Result<i64> {
-    let v = tlv.value;
-    let (year, rest) = match (tlv.tag, v.len()) {
-        (0x17, 13) => {
-            let yy = i64::from(two(v, 0).ok_or_else(|| bad("UTCTime is not digits", tlv.value_offset))?);
-            (if yy >= 50 { 1900 + yy } else { 2000 + yy }, &v[2..])
-        }
-        (0x18, 15) => {
-            let hi = two(v, 0).ok_or_else(|| bad("GeneralizedTime is not digits", tlv.value_offset))?;
-            let lo = two(v, 2).ok_or_else(|| bad("GeneralizedTime is not digits", tlv.value_offset))?;
-            (i64::from(hi) * 100 + i64::from(lo), &v[4..])
-        }
-        (0x17 | 0x18, _) => return Err(bad("time has the wrong length (YYMMDDHHMMSSZ)", tlv.offset)),
-        _ => return Err(bad("UTCTime or GeneralizedTime expected", tlv.offset)),
-    };
-    let invalid = || bad("time is not a valid UTC date", tlv.value_offset);
-    if rest[10] != b'Z' {
-        return Err(invalid());
-    }
-    let f = |i| two(rest, i).ok_or_else(invalid);
-    let (month, day, hour, minute, second) = (f(0)?, f(2)?, f(4)?, f(6)?, f(8)?);
-    let (month, day) = (u32::from(month), u32::from(day));
-    if !(1..=12).contains(&month)
-        || day == 0
-        || day > crate::time::days_in_month(year, month)
-        || hour > 23
-        || minute > 59
-        || second > 59
-    {
-        return Err(invalid());
-    }
-    Ok(crate::time::days_from_civil(year, month, day) * 86_400
-        + i64::from(hour) * 3600
-        + i64::from(minute) * 60
-        + i64::from(second))
-}
-
-/// Two ASCII digits at `i`.
-fn two(v: &[u8], i: usize) -> Option<u8> {
-    let (a, b) = (v[i].wrapping_sub(b'0'), v[i + 1].wrapping_sub(b'0'));
-    (a < 10 && b < 10).then(|| a * 10 + b)
+    crate::pkix::time(tlv, "CRL")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn t(tag: u8, v: &[u8]) -> Tlv<'_> {
-        Tlv {
-            tag,
-            value: v,
-            offset: 0,
-            value_offset: 2,
-        }
-    }
-
-    #[test]
-    fn times_agree_with_the_certificate_parser() {
-        for (tag, v) in [
-            (0x17, &b"260601000000Z"[..]),
-            (0x18, b"20260601000000Z"),
-            (0x17, b"500101000000Z"),
-            (0x17, b"491231235959Z"),
-            (0x18, b"20240229120000Z"),
-        ] {
-            assert_eq!(
-                time(&t(tag, v)).unwrap(),
-                crate::cert::x509::parse_time(&t(tag, v)).unwrap()
-            );
-        }
-        for (tag, v) in [
-            (0x17, &b"2606010000Z"[..]),
-            (0x17, b"260601000000+0900"),
-            (0x18, b"20260601000000.5Z"),
-            (0x17, b"261301000000Z"),
-            (0x17, b"260230000000Z"),
-            (0x17, b"26060100000AZ"),
-            (0x17, b"260601000060Z"),
-            (0x17, b"260601000000z"),
-            (0x04, b"260601000000Z"),
-        ] {
-            assert!(time(&t(tag, v)).is_err(), "{:?}", core::str::from_utf8(v));
-        }
-    }
 
     #[test]
     fn decimal_numbers() {

@@ -48,11 +48,12 @@ use sha1::Sha1;
 use sha2::{Digest, Sha256};
 
 use super::RevocationStatus;
-use crate::cert::x509::parse_time;
 use crate::cert::Certificate;
 use crate::crypto::{CryptoProvider, SignatureCheck};
 use crate::der::{check_structure, tag, Reader, Tlv};
+use crate::der::{whole, write_tlv as tlv};
 use crate::error::{Error, Result};
+use crate::pkix::{algorithm_identifier, extension_parts, signed_data, SignedData};
 use crate::revocation::{Reason, RevocationAnswer, RevocationPolicy, SourceKind};
 use crate::trust::parse_certificate;
 use crate::trust::{TrustAnchor, TrustAnchors};
@@ -91,7 +92,6 @@ const OID_OCSP_NONCE: &[u8] = &[0x2B, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x01, 
 const OID_KP_OCSP_SIGNING: &str = "1.3.6.1.5.5.7.3.9";
 
 const TAG_INTEGER: u8 = 0x02;
-const TAG_BIT_STRING: u8 = 0x03;
 const TAG_OCTET_STRING: u8 = 0x04;
 const TAG_NULL: u8 = 0x05;
 const TAG_OID: u8 = 0x06;
@@ -316,23 +316,6 @@ fn serial_magnitude(cert: &Certificate) -> Result<Vec<u8>> {
 /// The value of the certificate's `subjectPublicKey` BIT STRING (after the unused-bits octet).
 fn subject_public_key(spki: &[u8]) -> Result<&[u8]> {
     Ok(crate::crypto::spki::parse(spki)?.key)
-}
-
-/// DER tag-length-value with a minimal definite length.
-fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-    let len = content.len();
-    let mut out = Vec::with_capacity(len + 6);
-    out.push(tag);
-    if len < 0x80 {
-        out.push(len as u8);
-    } else {
-        let bytes = len.to_be_bytes();
-        let skip = bytes.iter().take_while(|b| **b == 0).count();
-        out.push(0x80 | (bytes.len() - skip) as u8);
-        out.extend_from_slice(&bytes[skip..]);
-    }
-    out.extend_from_slice(content);
-    out
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -827,9 +810,11 @@ fn shift(e: Error, base: usize) -> Error {
 
 fn parse_basic<'a>(der: &'a [u8], basic: &Tlv<'a>) -> Result<BasicResponse<'a>> {
     let mut r = Reader::new(basic.value, basic.value_offset);
-    let tbs = r.expect_tag(tag::SEQUENCE, "tbsResponseData")?;
-    let alg = r.expect_tag(tag::SEQUENCE, "BasicOCSPResponse signatureAlgorithm")?;
-    let sig = r.expect_tag(TAG_BIT_STRING, "BasicOCSPResponse signature")?;
+    let SignedData {
+        tbs,
+        algorithm: alg,
+        signature,
+    } = signed_data(&mut r, "OCSP response", "tbsResponseData")?;
     let mut certs = Vec::new();
     if !r.is_empty() {
         let explicit = r.expect_tag(tag::CONTEXT_0_CONSTRUCTED, "BasicOCSPResponse certs")?;
@@ -848,11 +833,7 @@ fn parse_basic<'a>(der: &'a [u8], basic: &Tlv<'a>) -> Result<BasicResponse<'a>> 
         }
     }
     r.finish("BasicOCSPResponse")?;
-    let (sig_oid, sig_params) = crate::cert::x509::algorithm_identifier(&alg)?;
-    let signature = match sig.value.split_first() {
-        Some((0, bits)) => bits,
-        _ => return Err(bad("signature BIT STRING has unused bits", sig.value_offset)),
-    };
+    let (sig_oid, sig_params) = algorithm_identifier(&alg)?;
 
     let mut t = Reader::new(tbs.value, tbs.value_offset);
     let mut next = t.read()?;
@@ -880,7 +861,7 @@ fn parse_basic<'a>(der: &'a [u8], basic: &Tlv<'a>) -> Result<BasicResponse<'a>> 
         _ => return Err(bad("ResponderID expected ([1] byName or [2] byKey)", next.offset)),
     };
     next = t.expect_tag(TAG_GENERALIZED_TIME, "producedAt")?;
-    let produced_at = parse_time(&next)?;
+    let produced_at = crate::pkix::time(&next, "OCSP response")?;
     let list = t.expect_tag(tag::SEQUENCE, "responses")?;
     let mut nonce = None;
     if !t.is_empty() {
@@ -937,7 +918,7 @@ fn parse_single<'a>(single: &Tlv<'a>) -> Result<Option<SingleResponse<'a>>> {
     let id = r.expect_tag(tag::SEQUENCE, "CertID")?;
     let status_tlv = r.read()?;
     let this = r.expect_tag(TAG_GENERALIZED_TIME, "thisUpdate")?;
-    let this_update = parse_time(&this)?;
+    let this_update = crate::pkix::time(&this, "OCSP response")?;
     let mut next_update = None;
     let mut single_exts = None;
     let mut field = if r.is_empty() { None } else { Some(r.read()?) };
@@ -945,7 +926,7 @@ fn parse_single<'a>(single: &Tlv<'a>) -> Result<Option<SingleResponse<'a>>> {
         let mut n = Reader::new(t.value, t.value_offset);
         let time = n.expect_tag(TAG_GENERALIZED_TIME, "nextUpdate")?;
         n.finish("nextUpdate")?;
-        next_update = Some(parse_time(&time)?);
+        next_update = Some(crate::pkix::time(&time, "OCSP response")?);
         field = if r.is_empty() { None } else { Some(r.read()?) };
     }
     if let Some(t) = field {
@@ -974,7 +955,7 @@ fn parse_single<'a>(single: &Tlv<'a>) -> Result<Option<SingleResponse<'a>>> {
         0xA1 => {
             let mut v = Reader::new(status_tlv.value, status_tlv.value_offset);
             let at = v.expect_tag(TAG_GENERALIZED_TIME, "revocationTime")?;
-            let at = parse_time(&at)?;
+            let at = crate::pkix::time(&at, "OCSP response")?;
             let mut reason = None;
             if !v.is_empty() {
                 let explicit = v.expect_tag(tag::CONTEXT_0_CONSTRUCTED, "revocationReason")?;
@@ -1054,7 +1035,7 @@ fn extensions<'a>(explicit: &Tlv<'a>) -> Result<Vec<Ext<'a>>> {
     let mut out: Vec<Ext<'a>> = Vec::new();
     while !r.is_empty() {
         let ext = r.expect_tag(tag::SEQUENCE, "Extension")?;
-        let (oid, critical, next) = crate::cert::x509::extension_parts(&ext, "OCSP")?;
+        let (oid, critical, next) = extension_parts(&ext, "OCSP")?;
         if out.iter().any(|x| x.oid == oid.value) {
             return Err(bad("an extension appears twice", ext.offset));
         }
@@ -1075,25 +1056,9 @@ fn is_ec_key(spki: &[u8]) -> Result<bool> {
     Ok(crate::crypto::spki::parse(spki)?.kind == crate::crypto::spki::KeyKind::EcP256)
 }
 
-/// The complete TLV bytes of `tlv` (absolute offsets in `der`).
-fn whole<'a>(der: &'a [u8], tlv: &Tlv<'_>) -> &'a [u8] {
-    der.get(tlv.offset..tlv.value_offset + tlv.value.len())
-        .unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn lengths_are_minimal() {
-        assert_eq!(tlv(0x04, &[1, 2]), vec![0x04, 0x02, 1, 2]);
-        let long = tlv(0x04, &[0u8; 200]);
-        assert_eq!(&long[..3], &[0x04, 0x81, 200]);
-        let longer = tlv(0x04, &[0u8; 300]);
-        assert_eq!(&longer[..4], &[0x04, 0x82, 0x01, 0x2C]);
-        crate::der::check_structure(&longer, "x").unwrap();
-    }
 
     #[test]
     fn hash_oids_round_trip() {

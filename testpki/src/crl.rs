@@ -314,18 +314,6 @@ pub fn crl(spec: &CrlSpec) -> Result<Vec<u8>, Error> {
     sign_list(&der::sequence(&refs), spec.ca, spec.signer)
 }
 
-/// DER length octets.
-fn push_len(out: &mut Vec<u8>, len: usize) {
-    if len < 0x80 {
-        out.push(len as u8);
-    } else {
-        let bytes = len.to_be_bytes();
-        let skip = bytes.iter().take_while(|b| **b == 0).count();
-        out.push(0x80 | (bytes.len() - skip) as u8);
-        out.extend_from_slice(&bytes[skip..]);
-    }
-}
-
 /// Serial of entry `i` of [`large_crl`]: `0x2000_0000 + 3·i` (4 octets up to i ≈ 358 M, never
 /// a persona's serial).
 pub fn large_crl_serial(i: u64) -> u64 {
@@ -351,7 +339,7 @@ pub fn large_crl(n: u64) -> Result<Vec<u8>, Error> {
         ];
         let len = 2 + serial_len + 15 + if reason.is_some() { ext.len() + 1 } else { 0 };
         body.push(0x30);
-        push_len(&mut body, len);
+        der::push_length(&mut body, len);
         body.extend_from_slice(&[0x02, serial_len as u8]);
         if sign == 1 {
             body.push(0);
@@ -384,11 +372,11 @@ pub fn large_crl(n: u64) -> Result<Vec<u8>, Error> {
     let exts = crl_extensions(&spec, &key_id)?.unwrap_or_default();
     let head_len: usize = head.iter().map(Vec::len).sum();
     let mut list_header = vec![0x30];
-    push_len(&mut list_header, body.len());
+    der::push_length(&mut list_header, body.len());
     let tbs_len = head_len + list_header.len() + body.len() + exts.len();
     let mut tbs = Vec::with_capacity(tbs_len + 8);
     tbs.push(0x30);
-    push_len(&mut tbs, tbs_len);
+    der::push_length(&mut tbs, tbs_len);
     for h in &head {
         tbs.extend_from_slice(h);
     }

@@ -68,7 +68,7 @@ fn push_identifier(out: &mut Vec<u8>, class: Class, constructed: bool, number: u
 
 /// Appends the minimal definite length (X.690 §10.1): short form below 128,
 /// otherwise 0x80|n followed by n big-endian octets with no leading zero.
-fn push_length(out: &mut Vec<u8>, len: usize) {
+pub(crate) fn push_length(out: &mut Vec<u8>, len: usize) {
     if len < 0x80 {
         // `len < 0x80` fits in one octet.
         out.push(len as u8);
