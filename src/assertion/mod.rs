@@ -1,7 +1,7 @@
 //! Assertions bound to a server challenge: JWS compact ([`jws`]) and CMS SignedData ([`cms`]),
 //! verified into one [`Verdict`].
 //!
-//! Checks run in the order `../shared/docs/architecture.md` fixes, and the verdict reports the
+//! Checks run in the order `docs/architecture.md` fixes, and the verdict reports the
 //! first failure: structure → algorithm allow-list → leaf certificate → path to a trusted anchor
 //! at the verification time → kind, keyUsage and policy for the purpose → signature → `aud` →
 //! `nonce` (constant time) → `purpose` → `iat`/`exp` with bounded skew → revocation policy.
@@ -11,123 +11,31 @@
 //! [`Prepared::finish`] takes one answer per check and produces the verdict. [`verify`] does
 //! both with a synchronous [`CryptoProvider`]; the wasm adapter answers the checks with
 //! WebCrypto in between.
+//!
+//! Files: `options.rs` (what the caller asks), `verdict.rs` (what it gets back), `jws.rs` and
+//! `cms.rs` (the two encodings), `signing.rs` (what a signer signs), `revocation_step.rs` (the
+//! revocation step of the verdict), and here the engine (prepare → checks → finish).
 
 #[cfg(feature = "cms")]
 pub mod cms;
 pub mod jws;
 mod options;
-mod revocation;
+mod revocation_step;
 mod signing;
-
-use crate::json::JsonValue as Value;
-use serde::Serialize;
+mod verdict;
 
 pub use options::{Format, Purpose, Severity, Trust, ValidityAt, VerifyOptions, MAX_SKEW_SECONDS};
 pub use signing::{digest_info_sha256, jws_signing_input, SHA256_DIGEST_INFO_PREFIX};
+pub use verdict::{Claims, Verdict};
 
-use crate::cert::{Certificate, Identity};
+use crate::cert::Certificate;
 use crate::crypto::{CryptoProvider, SignatureAlgorithm, SignatureCheck};
-use crate::error::{Error, ErrorReport, Result};
+use crate::error::{Error, Result};
 use crate::path::{self, PathPlan, PathPolicy};
 use crate::revocation::RevocationSources;
 pub use crate::revocation::{Advice, Revocation, RevocationStatus};
 use crate::trust::parse_certificate;
 use crate::trust::{AnchorRef, TrustAnchors};
-
-/// The claims of an assertion.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct Claims {
-    /// Relying party origin.
-    pub aud: String,
-    /// The challenge.
-    pub nonce: String,
-    /// Issued at (Unix seconds).
-    pub iat: i64,
-    /// Expires (Unix seconds).
-    pub exp: i64,
-    /// Purpose claimed.
-    pub purpose: String,
-    /// Transaction details the person agreed to.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub txn: Option<Value>,
-}
-
-impl Claims {
-    /// Reads the claims object (strict: no duplicate names, right JSON types).
-    pub fn parse(bytes: &[u8]) -> Result<Claims> {
-        let obj = jws::parse_object(bytes, "claims")?;
-        let string = |k: &str| match obj.get(k) {
-            Some(Value::String(s)) => Ok(s.clone()),
-            Some(_) => Err(Error::malformed(format!("claims: {k} is not a string"), None)),
-            None => Err(Error::malformed(format!("claims: {k} is missing"), None)),
-        };
-        let int = |k: &str| match obj.get(k) {
-            Some(Value::Number(n)) => n
-                .as_i64()
-                .ok_or_else(|| Error::malformed(format!("claims: {k} is not an integer"), None)),
-            Some(_) => Err(Error::malformed(format!("claims: {k} is not a number"), None)),
-            None => Err(Error::malformed(format!("claims: {k} is missing"), None)),
-        };
-        let purpose = string("purpose")?;
-        if Purpose::parse(&purpose).is_none() {
-            return Err(Error::malformed(
-                format!("claims: unknown purpose {}", crate::error::Quoted(&purpose)),
-                None,
-            ));
-        }
-        let txn = match obj.get("txn") {
-            None => None,
-            Some(v @ Value::Object(_)) => Some(v.clone()),
-            Some(_) => return Err(Error::malformed("claims: txn is not an object", None)),
-        };
-        Ok(Claims {
-            aud: string("aud")?,
-            nonce: string("nonce")?,
-            iat: int("iat")?,
-            exp: int("exp")?,
-            purpose,
-            txn,
-        })
-    }
-}
-
-/// The one verdict type: the same in Rust, JS and the server.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct Verdict {
-    /// True only when no error is present.
-    pub valid: bool,
-    /// The assertion encoding.
-    pub format: Option<Format>,
-    /// The purpose verified for.
-    pub purpose: Purpose,
-    /// The signer's certificate, when it could be parsed (not proof of anything unless `valid`).
-    pub certificate: Option<Certificate>,
-    /// The 4 basic information — present only when `valid` and the certificate carries it.
-    pub identity: Option<Identity>,
-    /// The anchor the path was validated to.
-    pub anchor: Option<AnchorRef>,
-    /// The claims, when they could be parsed.
-    pub claims: Option<Claims>,
-    /// Revocation status.
-    pub revocation: Revocation,
-    /// Verification time used (RFC 3339).
-    pub verified_at: String,
-    /// Errors, first failure first. Empty iff `valid`.
-    pub errors: Vec<ErrorReport>,
-    /// Warnings (e.g. unchecked revocation where policy allows it).
-    pub warnings: Vec<ErrorReport>,
-}
-
-impl Verdict {
-    /// The first error's code, if any.
-    pub fn code(&self) -> Option<&'static str> {
-        self.errors.first().map(|e| e.code)
-    }
-}
 
 /// Everything [`prepare`] learned, waiting for signature answers.
 #[derive(Debug)]
@@ -161,7 +69,7 @@ struct Plan {
     /// CMS: messageDigest did not match the content (a signature failure, reported in order).
     digest_mismatch: bool,
     /// The revocation step (CRL / OCSP / operator answers), decided last.
-    revocation: revocation::RevocationPlan,
+    revocation: revocation_step::RevocationPlan,
 }
 
 impl Prepared {
@@ -256,7 +164,7 @@ fn record_outcome(verdict: &mut Verdict, plan: &Plan, results: &[Result<()>], op
         Ok(anchor) => {
             verdict.anchor = Some(anchor);
             // Last in the order: revocation, from whatever sources were given.
-            let decision = revocation::decide(&plan.revocation, results, options);
+            let decision = revocation_step::decide(&plan.revocation, results, options);
             verdict.revocation = decision.slot;
             verdict.warnings.extend(decision.warnings);
             if let Some(e) = decision.error {
@@ -507,7 +415,7 @@ fn plan(
         parsed.signed,
         parsed.signature,
     ));
-    let revocation = revocation::plan(&leaf, trusted.get(), sources, options, checks);
+    let revocation = revocation_step::plan(&leaf, trusted.get(), sources, options, checks);
     Ok(Plan {
         leaf,
         revocation,
