@@ -40,6 +40,9 @@ lint:
 	cargo clippy -p jpki-verify --all-targets --features ring -- -D warnings
 	cargo clippy -p jpki-verify --target wasm32-unknown-unknown -- -D warnings
 	cargo clippy -p jpki-verify --no-default-features --features small-allocator --target wasm32-unknown-unknown -- -D warnings
+	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --workspace --quiet
+	node scripts/check-msrv.mjs
+	cargo deny --log-level error check bans licenses sources
 
 test-native:
 	cargo test --workspace

@@ -56,7 +56,7 @@ const CONFIGURATION = Object.freeze({
   ],
 });
 
-// The RC-S300 (readers.md §2.1): interface 0 is CCID (class 0B, protected in WebUSB: claiming
+// The RC-S300 (docs/readers.md §2.1): interface 0 is CCID (class 0B, protected in WebUSB: claiming
 // it is a SecurityError), interface 1 the vendor interface with bulk endpoint 2 both ways.
 const CONFIGURATION_RCS300 = Object.freeze({
   configurationValue: 1,

@@ -17,7 +17,7 @@ fn value(c: u8) -> Option<u32> {
 }
 
 /// Decodes standard, padded base64 (one string, no line breaks), strictly (see
-/// [`decode_base64_chunks`]).
+/// `decode_base64_chunks`).
 pub fn decode_base64(text: &[u8]) -> Result<Vec<u8>> {
     decode_base64_chunks(&[(text, 0)])
 }

@@ -12,7 +12,7 @@ use std::borrow::Cow;
 
 /// Something the SDK refused or could not do.
 ///
-/// Grouped as the style guide asks: malformed input (`Malformed`, `InputTooLarge`), policy
+/// Grouped by kind: malformed input (`Malformed`, `InputTooLarge`), policy
 /// rejections of well-formed input (`AnchorPinMismatch`, `NotATrustAnchor`), and unsupported
 /// input (`UnsupportedAlgorithm`).
 #[derive(Clone, Debug, PartialEq, Eq)]

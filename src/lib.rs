@@ -1,26 +1,34 @@
 //! # jpki-verify
 //!
-//! Relying-party SDK for JPKI (公的個人認証サービス, the My Number Card's certificates):
-//! parse and classify JPKI certificates, read the 4 basic information from a signature
-//! certificate, and know the pinned J-LIS trust anchors — natively, in wasm (browsers, Node,
-//! Deno, Cloudflare workerd) and behind the `jpki-verify` server.
+//! Relying-party SDK for JPKI (公的個人認証サービス, the My Number Card's certificates): parse
+//! JPKI certificates and read the 4 basic information from a signature certificate, validate
+//! the path to the pinned J-LIS CAs, verify assertions (JWS RS256/ES256 with `x5c`, CMS
+//! SignedData) bound to a server challenge, check revocation (CRL, OCSP or a platform operator's
+//! answer), and speak the card's JPKI application protocol — natively, in wasm (browsers, Node,
+//! Deno, Cloudflare workerd) and behind the `jpki-verify` server. The layers and the path of one
+//! verification are in `docs/architecture.md`.
 //!
 //! | module | what it does |
 //! |---|---|
-//! | [`cert`] | DER/PEM certificate model: kind, token, environment, identity (基本4情報) |
-//! | [`trust`] | the six pinned J-LIS CA certificates, the test PKI, caller anchors |
-//! | [`assertion`] | JWS and CMS assertions bound to a challenge → one [`Verdict`] |
+//! | [`cert`] | DER/PEM certificate model: kind, token, environment, identity (基本4情報), JPKI profile |
+//! | [`trust`] | the six pinned J-LIS CAs and the test PKI as compiled records, caller anchors, labelling |
+//! | [`assertion`] | JWS and CMS assertions bound to a challenge → one [`Verdict`]; options; what a card signs |
+//! | [`revocation`] | CRLs (parse, verified index, saved form), OCSP (request, response), operator answers, freshness policy |
 //! | [`crypto`] | the `CryptoProvider` trait; RustCrypto (feature `rustcrypto`), ring (feature `ring`) |
-//! | [`card`] | APDUs, the JPKI card client, the My Number guard, the virtual card (feature `virtual-card`) |
+//! | [`card`] | APDUs, the JPKI card client, the PIN and My Number guards, the virtual card (feature `virtual-card`) |
+//! | `reader` | (feature `reader`) the PaSoRi driver stack below the card `Transport`, and its simulators |
+//! | [`json`] | the strict JSON reader and its value type (`Claims::txn`) |
+//! | [`encoding`] | strict base64 / base64url and hex |
 //! | [`error`] | the one error type; every variant has a stable `JPKI_*` code |
 //! | [`time`] | RFC 3339 ⇄ Unix seconds (the core never reads a clock) |
-//! | `wasm` | (wasm32 only) the JS API: `parseCertificate`, `verifyAssertion`, `JpkiCard`, `VirtualCard`, WebCrypto provider |
+//! | `wasm` | (wasm32 only) the JS API: `parseCertificate`, `verifyAssertion`, `JpkiCard`, `VirtualCard`, WebCrypto jobs, WebUSB |
 //!
 //! ## Limitations (this version)
-//! * Signature, path and revocation checks are not part of this release yet; `anchor` and
-//!   `caGeneration` in the model *name* the issuing CA by DN and key identifier, they do not
-//!   prove it.
+//! * `anchor` and `caGeneration` in a certificate parsed on its own *name* the issuing CA by DN
+//!   and key identifier; only a verdict's `anchor` (after path validation) is proof.
 //! * Smartphone-certificate OIDs are not published by J-LIS; see `notes` in the model.
+//! * The RC-S300 over its vendor interface is experimental (Type B there is unconfirmed on
+//!   hardware); PC/SC is its supported path.
 //! * My Number is never read or accepted: JPKI certificates do not contain it.
 
 #![forbid(unsafe_code)]

@@ -1,5 +1,5 @@
 //! Path validation for the JPKI profile: one end-entity certificate and one self-signed J-LIS
-//! CA (J-LIS runs single-tier hierarchies; jpki-facts.md §2.1).
+//! CA (J-LIS runs single-tier hierarchies; docs/jpki-facts.md §2.1).
 //!
 //! Validation is split in two so that the same policy runs with a synchronous or an
 //! asynchronous crypto provider:

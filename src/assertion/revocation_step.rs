@@ -1,4 +1,4 @@
-//! The revocation step of a verification (last in architecture.md's order): which sources
+//! The revocation step of a verification (last in the order of `docs/architecture.md`): which sources
 //! were given, what each says about the leaf, and how that fills the verdict's revocation slot.
 //!
 //! Decision, from the fresh answers of every source given (CRL indexes, an OCSP response, a

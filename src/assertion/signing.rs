@@ -1,7 +1,7 @@
 //! What a card must sign: the JWS signing input and the SHA-256 DigestInfo.
 //!
 //! The JPKI card's COMPUTE DIGITAL SIGNATURE (`80 2A 00 80`) takes a DER `DigestInfo` and
-//! applies PKCS#1 v1.5 type-1 padding itself (jpki-facts.md §1.6), so a card signature over
+//! applies PKCS#1 v1.5 type-1 padding itself (docs/jpki-facts.md §1.6), so a card signature over
 //! `DigestInfo(SHA-256(signing input))` *is* an RS256 JWS signature.
 //!
 //! ```text

@@ -11,7 +11,7 @@
 //!
 //! Every public JPKI implementation uses short APDUs only (READ BINARY in chunks of at most 256
 //! bytes, COMPUTE DIGITAL SIGNATURE with a 51-byte DigestInfo and `Le = 00`), and
-//! extended-length support on the card is unconfirmed (jpki-facts.md §1.1), so this codec
+//! extended-length support on the card is unconfirmed (docs/jpki-facts.md §1.1), so this codec
 //! refuses to *encode* anything longer, and [`Command::parse`] treats an extended-length command
 //! (a zero byte where a short Lc would be) as malformed.
 
@@ -36,7 +36,7 @@ pub mod ins {
     /// GET RESPONSE (§11.7.1): `00 C0 00 00 Le`, fetches the bytes a `61xx` announced.
     pub const GET_RESPONSE: u8 = 0xC0;
     /// COMPUTE DIGITAL SIGNATURE as the JPKI AP implements it with CLA `80`:
-    /// `80 2A 00 80 Lc DigestInfo 00` (jpki-facts.md §1.6; ISO/IEC 7816-8 PSO has P1P2 `9E 9A`).
+    /// `80 2A 00 80 Lc DigestInfo 00` (docs/jpki-facts.md §1.6; ISO/IEC 7816-8 PSO has P1P2 `9E 9A`).
     pub const COMPUTE_DIGITAL_SIGNATURE: u8 = 0x2A;
 }
 
@@ -242,7 +242,7 @@ impl StatusWord {
     /// `6983` authentication method blocked.
     pub const AUTH_METHOD_BLOCKED: StatusWord = StatusWord(0x6983);
     /// `6984` reference data not usable — on JPKI cards: the PIN is blocked (every attempt
-    /// after the one that blocked it; jpki-facts.md §1.5).
+    /// after the one that blocked it; docs/jpki-facts.md §1.5).
     pub const REFERENCE_DATA_NOT_USABLE: StatusWord = StatusWord(0x6984);
     /// `6985` conditions of use not satisfied.
     pub const CONDITIONS_NOT_SATISFIED: StatusWord = StatusWord(0x6985);

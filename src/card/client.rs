@@ -1,5 +1,5 @@
 //! The JPKI application client: certificates, PIN status and verification, signatures and
-//! assertions (jpki-facts.md §1.4–§1.7).
+//! assertions (docs/jpki-facts.md §1.4–§1.7).
 //!
 //! ```text
 //! SELECT JPKI AP         00 A4 04 0C 0A D3 92 F0 00 26 01 00 00 00 01
@@ -41,7 +41,7 @@ pub const READ_CHUNK: usize = 256;
 pub const MAX_READ_OFFSET: usize = 0x7FFF;
 
 /// What the token-info label (EF `0006`, first 32 bytes, space-padded ASCII) says the JPKI
-/// application lives on (jpki-facts.md §1.4, §5.1).
+/// application lives on (docs/jpki-facts.md §1.4, §5.1).
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Token {
@@ -318,7 +318,7 @@ impl<T: Transport> JpkiCard<T> {
     }
 
     /// SELECT the JPKI application by DF name: `00 A4 04 0C 0A D3 92 F0 00 26 01 00 00 00 01`
-    /// (jpki-facts.md §1.7 row 1). Clears the card's security status (verified PINs) and the
+    /// (docs/jpki-facts.md §1.7 row 1). Clears the card's security status (verified PINs) and the
     /// certificate cache.
     pub async fn select_jpki_ap(&mut self) -> Result<()> {
         self.selected = false;
@@ -388,7 +388,7 @@ impl<T: Transport> JpkiCard<T> {
     }
 
     /// Reads the token-info label: SELECT EF `0006`, `00 B0 00 00 20` (32 bytes, space-padded
-    /// ASCII; jpki-facts.md §1.7 rows 2–3).
+    /// ASCII; docs/jpki-facts.md §1.7 rows 2–3).
     pub async fn token(&mut self) -> Result<Token> {
         self.ensure_selected().await?;
         self.select_ef(0x0006).await?;
@@ -530,7 +530,7 @@ impl<T: Transport> JpkiCard<T> {
     }
 
     /// Signs a DER `DigestInfo` with a key (the card adds the PKCS#1 v1.5 type-1 padding;
-    /// jpki-facts.md §1.6): SELECT the key EF (`0017` / `001A`), then
+    /// docs/jpki-facts.md §1.6): SELECT the key EF (`0017` / `001A`), then
     /// `80 2A 00 80 Lc <DigestInfo> 00`. The key's PIN must be verified first (the card's `6982`
     /// becomes an [`Error::CardIo`] saying so). Returns the signature (256 bytes for RSA-2048).
     pub async fn sign(&mut self, key: KeyRef, digest_info: &[u8]) -> Result<Vec<u8>> {

@@ -1,6 +1,6 @@
 //! The My Number guard: the lowest layer of the card client, between it and any [`Transport`].
 //!
-//! The JPKI application holds no My Number ("マイナンバーは利用しません", jpki-facts.md §1.8), but
+//! The JPKI application holds no My Number ("マイナンバーは利用しません", docs/jpki-facts.md §1.8), but
 //! the same chip does, in two other applications:
 //!
 //! | AP | AID | My Number routes refused here |
@@ -44,7 +44,7 @@ use super::apdu::{ins, parse_short, ApduView};
 use super::transport::Transport;
 use crate::error::{Error, Result};
 
-/// AID of the 公的個人認証AP (JPKI application) (jpki-facts.md §1.3).
+/// AID of the 公的個人認証AP (JPKI application) (docs/jpki-facts.md §1.3).
 pub const JPKI_AID: [u8; 10] = [0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01];
 /// AID of the 券面事項入力補助AP (text-input support application): holds the My Number.
 pub const TEXT_INPUT_AID: [u8; 10] = [0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x04, 0x08];

@@ -9,7 +9,7 @@
 //! impl Transport  (PC/SC, WebUSB bridge, VirtualCard …)
 //! ```
 //!
-//! The layout and byte values follow `jpki-facts.md` §1 (collected from OpenSC, jpki/myna,
+//! The layout and byte values follow `docs/jpki-facts.md` §1 (collected from OpenSC, jpki/myna,
 //! siketyan/jpki-rs, soltia48/myna-card and others; J-LIS does not publish the card
 //! specification). Status words and APDU structure follow ISO/IEC 7816-4.
 //!

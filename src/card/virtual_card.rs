@@ -3,7 +3,7 @@
 //! keys only, published with the repository; a signature from this card verifies only with
 //! `trust: test`.
 //!
-//! It answers the same APDUs as a My Number Card's JPKI application (jpki-facts.md §1.4–§1.7):
+//! It answers the same APDUs as a My Number Card's JPKI application (docs/jpki-facts.md §1.4–§1.7):
 //!
 //! | DF | EF | content | access |
 //! |---|---|---|---|
@@ -25,7 +25,7 @@
 //! every route to them: [`VirtualCard::my_number_reads`] counts every command that reached one
 //! of their My Number files or keys, and stays 0 behind the guard.
 //!
-//! Behaviour (ISO/IEC 7816-4:2020 status words; what jpki-facts.md leaves open is marked
+//! Behaviour (ISO/IEC 7816-4:2020 status words; what docs/jpki-facts.md leaves open is marked
 //! *invented*): unknown file `6A82`; unsupported SELECT form or bad P1-P2 `6A86`; unknown INS
 //! `6D00`; CLA other than `00`/`80` `6E00` (secure-messaging CLA `6882`); malformed or
 //! extended-length APDU, or a VERIFY of the wrong length (*invented*; not counted) `6700`;
@@ -57,7 +57,7 @@ use super::transport::Transport;
 use crate::error::{Error, Result};
 
 /// The ATR OpenSC lists for JPKI cards (`OpenSC:src/libopensc/card-jpki.c`, `jpki_atrs`):
-/// `3B E0 00 FF 81 31 FE 45 14`. Do not identify real cards by ATR (jpki-facts.md §1.1).
+/// `3B E0 00 FF 81 31 FE 45 14`. Do not identify real cards by ATR (docs/jpki-facts.md §1.1).
 pub const JPKI_ATR: [u8; 9] = [0x3B, 0xE0, 0x00, 0xFF, 0x81, 0x31, 0xFE, 0x45, 0x14];
 
 /// The fake My Number the virtual card's text-input and card-surface APs hold. Its check digit

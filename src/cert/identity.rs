@@ -17,7 +17,7 @@
 //! 1.2.392.200149.8.5.5.6  住所代替文字使用位置情報 (one '0'/'1' per character of the address)
 //! ```
 //!
-//! (shared/docs/jpki-facts.md §2.3; sources: jpki/myna, kjur/jsrsasign-oid-jpki, real-certificate
+//! (docs/jpki-facts.md §2.3; sources: jpki/myna, kjur/jsrsasign-oid-jpki, real-certificate
 //! dumps.) The string type of every value except the date of birth is unconfirmed, so any
 //! DirectoryString alternative is accepted. Characters that J-LIS could not represent (outside
 //! JIS levels 1–2 and the supplementary kanji) are replaced by a substitute character and flagged

@@ -7,12 +7,12 @@
 //!      signatureValue       BIT STRING  }
 //! ```
 //!
-//! Parsing runs in two passes. [`crate::der::check_structure`] walks the whole TLV tree with
+//! Parsing runs in two passes. `crate::der::check_structure` walks the whole TLV tree with
 //! strict DER length rules and a depth bound, so that truncation, trailing bytes and BER-isms
 //! are reported with their byte offset. Then x509-parser decodes the RFC 5280 structure, and this
 //! module adds what x509-parser does not know: duplicate-extension rejection (RFC 5280 §4.2),
 //! the outer/inner signature algorithm check (§4.1.1.2), the JPKI profile (policies, kind,
-//! token, environment) and the identity otherNames ([`identity`]).
+//! token, environment) and the identity otherNames (`identity`).
 //!
 //! The model never makes a trust decision: `anchor` says which pinned CA the certificate
 //! *names* as its issuer (by DN and key identifier); only path validation proves it.

@@ -10,7 +10,7 @@
 //! 1.2.392.200149.8.5.1.1.40      smartphone (移動端末設備用) signature certificate [unconfirmed]
 //! ```
 //!
-//! Sources and confidence: shared/docs/jpki-facts.md §2.3. The production OIDs are confirmed
+//! Sources and confidence: docs/jpki-facts.md §2.3. The production OIDs are confirmed
 //! (kjur/jsrsasign-oid-jpki citing the J-LIS profile, p.32); the test signature OID was observed
 //! on a J-LIS test card; the test authentication OID follows the same pattern and is **not**
 //! confirmed; the smartphone OID comes from a single unverified source. Where the classification

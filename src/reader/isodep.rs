@@ -1,5 +1,5 @@
 //! ISO/IEC 14443-4 (ISO-DEP) half-duplex block transmission, PCD side, without CID and NAD
-//! (`readers.md` §1.6, addendum §1.5; nfcpy `IsoDepInitiator`; ISO/IEC 14443-4:2008 §7).
+//! (`docs/readers.md` §1.6, addendum §1.5; nfcpy `IsoDepInitiator`; ISO/IEC 14443-4:2008 §7).
 //!
 //! ```text
 //! I-block  0 0 0 chaining 0(CID) 0(NAD) 1 bn     02|bn last · 12|bn more follows

@@ -20,8 +20,8 @@
 //! With `virtual-card`, [`sim`] is a byte-exact RC-S380 with the virtual JPKI card in its field
 //! and faults to inject.
 //!
-//! The byte-level facts are in `../shared/docs/readers.md` §1 and its addendum
-//! `readers-webusb.md` §1 (nfcpy `src/nfc/clf/rcs380.py` and `src/nfc/tag/tt4.py`, Linux
+//! The byte-level facts are in `docs/readers.md` §1 and its addendum
+//! `docs/readers-webusb.md` §1 (nfcpy `src/nfc/clf/rcs380.py` and `src/nfc/tag/tt4.py`, Linux
 //! `drivers/nfc/port100.c`); where the two differ the addendum wins. Nothing here reaches the
 //! My Number: the APDUs still pass the card layer's [`MyNumberGuard`](crate::card::MyNumberGuard).
 

@@ -1,5 +1,5 @@
 //! ISO/IEC 14443-3 Type B: polling (SENSB_REQ → ATQB) and activation (ATTRIB) at 106 kbit/s
-//! (`readers.md` §1.5; nfcpy `Device.sense_ttb` and `Type4BTag.__init__`).
+//! (`docs/readers.md` §1.5; nfcpy `Device.sense_ttb` and `Type4BTag.__init__`).
 //!
 //! ```text
 //! SENSB_REQ  05 AFI PARAM           05 00 10: APf, all families, PARAM 10 (as nfcpy)
@@ -96,7 +96,7 @@ pub fn parse_atqb(bytes: &[u8]) -> Result<Atqb> {
     })
 }
 
-/// The ATTRIB command for a card with `pupi` (`readers.md` §1.5).
+/// The ATTRIB command for a card with `pupi` (`docs/readers.md` §1.5).
 pub fn attrib(pupi: [u8; 4]) -> [u8; 9] {
     let [a, b, c, d] = pupi;
     [0x1D, a, b, c, d, 0x00, FSDI, 0x01, 0x00]

@@ -6,7 +6,7 @@
 //! [`BulkDevice::now_ms`] and every pause goes through [`BulkDevice::pause`].
 //!
 //! The shape follows nfcpy's transport seam (`write(frame)`, `read(timeout)`, `close()`;
-//! `readers-webusb.md` §5) and WebUSB's (`transferOut(ep, data)`, `transferIn(ep, length)`).
+//! `docs/readers-webusb.md` §5) and WebUSB's (`transferOut(ep, data)`, `transferIn(ep, length)`).
 
 use core::future::Future;
 
@@ -14,7 +14,7 @@ use crate::error::Result;
 
 /// Bytes the drivers ask for in one bulk IN transfer: nfcpy reads 300, the kernel allows a
 /// payload of 1001; the largest RC-S380 response the drivers provoke is an InCommRF answer of
-/// about 270 bytes (FSD 256), so 512 leaves room (`readers.md` §1.1).
+/// about 270 bytes (FSD 256), so 512 leaves room (`docs/readers.md` §1.1).
 pub const READ_SIZE: usize = 512;
 
 /// A USB device seen as its bulk endpoints (one bulk IN, one bulk OUT), or anything that
@@ -32,7 +32,7 @@ pub trait BulkDevice {
     /// One bulk IN transfer of at most `max_len` bytes. Resolves with what the device sent, or
     /// with [`ReaderTimeout`](crate::Error::ReaderTimeout) when nothing arrived within
     /// `timeout_ms` milliseconds (WebUSB has no transfer timeout: the adapter's watchdog
-    /// aborts the pending transfer; `readers.md` §1.2).
+    /// aborts the pending transfer; `docs/readers.md` §1.2).
     fn transfer_in(&mut self, max_len: usize, timeout_ms: u32) -> impl Future<Output = Result<Vec<u8>>>;
 
     /// `wMaxPacketSize` of the bulk OUT endpoint, for the zero-length-packet rule (64 on a

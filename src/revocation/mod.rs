@@ -3,7 +3,7 @@
 //! revocation slot is filled from.
 //!
 //! J-LIS gives revocation data only to approved verifiers and platform operators, as a daily
-//! CRL or by OCSP (updated every 15 minutes) — `../shared/docs/jpki-facts.md` §4. The core
+//! CRL or by OCSP (updated every 15 minutes) — `docs/jpki-facts.md` §4. The core
 //! never does network I/O and has no clock: callers pass CRL bytes, OCSP responses and the
 //! verification time. Layers as elsewhere: parsing here ([`crl`], [`ocsp`]), policy
 //! ([`RevocationPolicy`], the verdict), signatures through the `CryptoProvider`.
@@ -280,7 +280,7 @@ impl RevocationAnswer {
     }
 }
 
-/// Freshness policy (explicit data with safe defaults; style.md habit 5).
+/// Freshness policy (explicit data with safe defaults).
 ///
 /// JSON form (camelCase, the `revocationPolicy` option): read by
 /// [`RevocationPolicy::from_json_value`] (`src/assertion/options.rs`).

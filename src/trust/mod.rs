@@ -1,7 +1,7 @@
 //! Trust anchors: the pinned J-LIS CA certificates, the test PKI, and the caller's own.
 //!
 //! J-LIS runs two single-tier hierarchies, one per purpose, each with three generations that
-//! share one DN (jpki-facts.md §2.1, §3):
+//! share one DN (docs/jpki-facts.md §2.1, §3):
 //!
 //! | id | purpose | generation | validity (UTC) |
 //! |---|---|---|---|

@@ -1,6 +1,6 @@
 //! The WebUSB adapter (feature `reader`): the Rust RC-S380 driver stack (`crate::reader`) over a
 //! `USBDevice` — bound **duck-typed**, so a real WebUSB device and a scripted one (the browser
-//! tests' simulator-backed fake) both fit (`readers.md` §6.2). There is no second driver in JS:
+//! tests' simulator-backed fake) both fit (`docs/readers.md` §6.2). There is no second driver in JS:
 //! this file only moves bytes and maps DOMExceptions to typed errors.
 //!
 //! `PasoriReader` is itself a card transport (`transmit(apdu) → Promise<Uint8Array>`), so the
@@ -88,7 +88,7 @@ fn get_u32(object: &JsValue, key: &str) -> Option<u32> {
     })
 }
 
-/// Maps a WebUSB rejection to a typed error (`readers.md` §1.1, WebUSB spec).
+/// Maps a WebUSB rejection to a typed error (`docs/readers.md` §1.1, WebUSB spec).
 fn usb_error(e: &JsValue, during: &str) -> Error {
     let name = get(e, "name").as_string().unwrap_or_default();
     let message = get(e, "message")
@@ -295,7 +295,7 @@ impl WebUsbBulk {
 /// (interface, bulk IN endpoint, bulk OUT endpoint, OUT packet size) of the first
 /// vendor-class (`FF`) interface with both, else the first interface with both (nfcpy and the
 /// kernel do not hard-code them either). On the RC-S300 that skips the CCID interface 0, a
-/// protected class in WebUSB (`readers.md` §2.1).
+/// protected class in WebUSB (`docs/readers.md` §2.1).
 fn bulk_endpoints(configuration: &JsValue) -> Option<(u8, u8, u8, usize)> {
     let interfaces: js_sys::Array = get(configuration, "interfaces").dyn_into().ok()?;
     let class = |i: &JsValue| get_u32(&get(i, "alternate"), "interfaceClass");

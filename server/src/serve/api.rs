@@ -539,7 +539,7 @@ async fn fetch_ocsp(
 
 // ------------------------------------------------------------------ phone hand-off
 
-/// A hand-off lives at most 2 minutes (readers.md §5.3), and never beyond its challenge.
+/// A hand-off lives at most 2 minutes (docs/readers.md §5.3), and never beyond its challenge.
 const HANDOFF_TTL_MS: i64 = 120_000;
 
 #[derive(Deserialize)]

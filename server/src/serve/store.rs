@@ -9,7 +9,7 @@
 //! exactly one transaction, on SQLite (one writer) and on PostgreSQL (row lock, re-evaluated
 //! `WHERE` under READ COMMITTED) alike, and within a batch to exactly one submission.
 //!
-//! **Group commit.** Writes go through one writer task per process ([`Writer`]): it takes every
+//! **Group commit.** Writes go through one writer task per process (`Writer`): it takes every
 //! write waiting in its queue (up to [`MAX_BATCH`]) and commits them in one transaction of five
 //! statements whatever the batch size (BEGIN, the consuming UPDATE, one multi-row INSERT for
 //! records, one for events, COMMIT), then answers each submission. Under load the batches grow

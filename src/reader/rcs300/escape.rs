@@ -1,4 +1,4 @@
-//! The RC-S300's vendor-interface envelope: CCID-style escape messages (`readers.md` §2.2,
+//! The RC-S300's vendor-interface envelope: CCID-style escape messages (`docs/readers.md` §2.2,
 //! addendum §2.2; felica-rs `pcsc/ccid.rs`, marimelon `RCS300Packet.ts`).
 //!
 //! ```text
@@ -108,7 +108,7 @@ pub fn decode_command(bytes: &[u8]) -> Result<(u8, &[u8])> {
 mod tests {
     use super::*;
 
-    /// readers.md §2.3: the FeliCa polling sequence's first frame, byte for byte.
+    /// docs/readers.md §2.3: the FeliCa polling sequence's first frame, byte for byte.
     #[test]
     fn frames_of_readers_md() {
         let end = encode_command(1, &[0xFF, 0x50, 0x00, 0x00, 0x02, 0x82, 0x00, 0x00]).unwrap();

@@ -1,7 +1,7 @@
 //! The Sony RC-S300 (NFC Port-400, USB 054C:0DC8 / 0DC9) over its **vendor interface**
 //! (interface 1, class `FF`; the CCID interface 0 is a protected class in WebUSB) — **experimental**.
 //!
-//! Type B and ISO-DEP over this interface are **unconfirmed on hardware** (`readers.md` §2.4,
+//! Type B and ISO-DEP over this interface are **unconfirmed on hardware** (`docs/readers.md` §2.4,
 //! addendum §2.4: no public code has read a My Number Card this way). This driver follows the
 //! documented PC/SC 2.0 part 3 commands in Sony's `FF 50` form: a transparent session, the
 //! protocol switched to ISO 14443 B **layer 3** (the reader adds and checks the CRC), and

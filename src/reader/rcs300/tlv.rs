@@ -1,4 +1,4 @@
-//! BER-TLV data objects of PC/SC 2.0 part 3 as the RC-S300 carries them (`readers.md` §2.3,
+//! BER-TLV data objects of PC/SC 2.0 part 3 as the RC-S300 carries them (`docs/readers.md` §2.3,
 //! addendum §2.3): one- or two-byte tags (a first byte whose low 5 bits are all set takes a
 //! second byte: `5F 46`, `FF 6E`, `FF 6D`), lengths `LL` or `81 LL` / `82 HH LL`.
 //!

@@ -1,4 +1,4 @@
-//! RC-S380 chip commands (`readers.md` §1.3, addendum §1.3; nfcpy `rcs380.Chipset`, Linux
+//! RC-S380 chip commands (`docs/readers.md` §1.3, addendum §1.3; nfcpy `rcs380.Chipset`, Linux
 //! `port100.c`). One command is one bulk OUT (plus a zero-length packet when the frame fills
 //! whole packets) and two bulk IN transfers: the device's ACK, then its response frame
 //! `D7 cc+1 …`. One command is in flight at a time (`&mut self`).
@@ -47,7 +47,7 @@ pub mod command {
 /// InSetRF for 106 kbit/s Type B: `03 07 0F 07`.
 pub const RF_106B: [u8; 4] = [0x03, 0x07, 0x0F, 0x07];
 
-/// InSetProtocol defaults, sent before every technology-specific set (`readers.md` §1.3).
+/// InSetProtocol defaults, sent before every technology-specific set (`docs/readers.md` §1.3).
 pub const PROTOCOL_DEFAULTS: [u8; 38] = [
     0x00, 0x18, 0x01, 0x01, 0x02, 0x01, 0x03, 0x00, 0x04, 0x00, 0x05, 0x00, 0x06, 0x00, 0x07, 0x08, 0x08, 0x00, 0x09,
     0x00, 0x0A, 0x00, 0x0B, 0x00, 0x0C, 0x00, 0x0E, 0x04, 0x0F, 0x00, 0x10, 0x00, 0x11, 0x00, 0x12, 0x00, 0x13, 0x06,
@@ -286,7 +286,7 @@ impl<D: BulkDevice> Chip<D> {
     }
 
     /// The three commands that configure 106 kbit/s Type B: InSetRF, the protocol defaults,
-    /// the Type B set (nfcpy sends them before every exchange; `readers.md` §1.6).
+    /// the Type B set (nfcpy sends them before every exchange; `docs/readers.md` §1.6).
     pub async fn configure_type_b(&mut self) -> Result<()> {
         self.in_set_rf(RF_106B).await?;
         self.in_set_protocol(&PROTOCOL_DEFAULTS).await?;
@@ -321,7 +321,7 @@ impl<D: BulkDevice> Chip<D> {
         Ok(Err(RfFault::Timeout))
     }
 
-    /// Start-up (`readers.md` §1.5, recommended sequence): ACK (soft reset), drain what an
+    /// Start-up (`docs/readers.md` §1.5, recommended sequence): ACK (soft reset), drain what an
     /// earlier session left (reads of 10 ms until one times out, at most 8), GetCommandType
     /// (type 1 must be supported), SetCommandType 1, GetFirmwareVersion, SwitchRF off.
     pub async fn initialise(&mut self) -> Result<Version> {
@@ -345,7 +345,7 @@ impl<D: BulkDevice> Chip<D> {
         Ok(version)
     }
 
-    /// Field off and ACK (nfcpy `Chipset.close`, `readers.md` §1.7).
+    /// Field off and ACK (nfcpy `Chipset.close`, `docs/readers.md` §1.7).
     pub async fn close(&mut self) -> Result<()> {
         let off = self.switch_rf(false).await;
         self.write(&ACK).await?;

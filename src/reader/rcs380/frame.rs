@@ -1,4 +1,4 @@
-//! RC-S380 frames: what travels in one USB bulk transfer (`readers.md` §1.2, addendum §1.2;
+//! RC-S380 frames: what travels in one USB bulk transfer (`docs/readers.md` §1.2, addendum §1.2;
 //! nfcpy `rcs380.Frame`, Linux `port100_tx_frame_finish` / `port100_rx_frame_is_valid`).
 //!
 //! ```text
@@ -184,7 +184,7 @@ mod tests {
             .collect()
     }
 
-    /// Every host frame of readers.md §1.4; the ✓ rows match real-hardware nfcpy traces
+    /// Every host frame of docs/readers.md §1.4; the ✓ rows match real-hardware nfcpy traces
     /// (marioninc/webusb-felica demo.html), the others follow the same checksum rules.
     #[test]
     fn host_frames_of_readers_md_1_4() {
@@ -226,7 +226,7 @@ mod tests {
         }
     }
 
-    /// The device frames of readers.md §1.4 (✓: real-hardware traces).
+    /// The device frames of docs/readers.md §1.4 (✓: real-hardware traces).
     #[test]
     fn device_frames_of_readers_md_1_4() {
         let fw = hex("00 00 FF FF FF 04 00 FC D7 21 11 01 F6 00");

@@ -1,4 +1,4 @@
-//! The Sony RC-S380 (NFC Port-100 chip), layer by layer (`readers.md` §1): [`frame`] (what one
+//! The Sony RC-S380 (NFC Port-100 chip), layer by layer (`docs/readers.md` §1): [`frame`] (what one
 //! bulk transfer carries), [`chip`] (the chip's commands), and [`Rcs380`], the chip as an
 //! [`Initiator`] for 106 kbit/s Type B.
 
@@ -19,7 +19,7 @@ pub const PRODUCT_IDS: [u16; 2] = [0x06C1, 0x06C3];
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Rcs380Policy {
     /// Re-send InSetRF and both InSetProtocol sets before every InCommRF, as nfcpy and
-    /// aruneko do (three extra commands a block). `readers.md` §1.6: keep it until a hardware
+    /// aruneko do (three extra commands a block). `docs/readers.md` §1.6: keep it until a hardware
     /// test shows it can go. `false` sends them once after the field was switched off.
     pub configure_before_each_exchange: bool,
 }
@@ -43,7 +43,7 @@ pub struct Rcs380<D> {
 }
 
 impl<D: BulkDevice> Rcs380<D> {
-    /// Initialises the reader behind `device` (`readers.md` §1.5: ACK, drain, command type 1,
+    /// Initialises the reader behind `device` (`docs/readers.md` §1.5: ACK, drain, command type 1,
     /// firmware version, field off).
     pub async fn open(device: D, policy: Rcs380Policy) -> Result<Self> {
         let mut chip = Chip::new(device);
@@ -84,7 +84,7 @@ impl<D: BulkDevice> Rcs380<D> {
         self.chip.into_device()
     }
 
-    /// Field off, ACK, and the device back (`readers.md` §1.7).
+    /// Field off, ACK, and the device back (`docs/readers.md` §1.7).
     pub async fn close(mut self) -> Result<D> {
         self.chip.close().await?;
         Ok(self.chip.into_device())

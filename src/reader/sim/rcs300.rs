@@ -1,5 +1,5 @@
 //! A byte-exact RC-S300 vendor interface (the model the experimental driver was built to:
-//! `readers.md` §2.2–2.4): escape messages in, escape replies out, a transparent session, the
+//! `docs/readers.md` §2.2–2.4): escape messages in, escape replies out, a transparent session, the
 //! protocol switch, transparent exchanges handed to the [`Field`] — the same card and faults as
 //! the RC-S380 simulator. What the real reader does with Type B is unconfirmed; this is the
 //! documented PC/SC 2.0 part 3 behaviour, not a recording.

@@ -25,7 +25,7 @@
 //!                                }
 //! ```
 //!
-//! J-LIS publishes one CRL a day per CA (jpki-facts.md §4.2) and it may hold millions of
+//! J-LIS publishes one CRL a day per CA (docs/jpki-facts.md §4.2) and it may hold millions of
 //! entries, so the parser makes **one pass** over `revokedCertificates` with no allocation per
 //! entry: each entry becomes one packed `u128` (serial, revocation date, reason), the list is
 //! sorted once at the end, and the index keeps three flat arrays — serials as `u64`, dates as
