@@ -1,0 +1,366 @@
+//! `POST /v1/assertions`: verify an assertion against its challenge (the pipeline every
+//! assertion endpoint shares: `submit`), OCSP fetching, and the account-opening record.
+
+use super::*;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(super) struct AssertionRequest {
+    /// JWS compact, or CMS SignedData in standard base64.
+    pub(super) assertion: String,
+    #[serde(default)]
+    pub(super) format: Option<Format>,
+    /// Detached CMS content, standard base64.
+    #[serde(default)]
+    pub(super) detached: Option<String>,
+    /// Account opening: the authentication certificate (standard base64 DER) the signer bound
+    /// in `txn.authCertificateSha256`, so that they can later see their audit trail by login.
+    #[serde(default)]
+    pub(super) authentication_certificate: Option<String>,
+    /// The phone hand-off this assertion finishes (`handoffId` from `/v1/handoffs/claim`): its
+    /// first page then sees the outcome. Must be claimed and bound to the same challenge.
+    #[serde(default)]
+    pub(super) handoff: Option<String>,
+}
+
+/// What a verified submission yields.
+pub(super) struct Verified {
+    pub(super) verdict: Verdict,
+    pub(super) event_id: String,
+    pub(super) record_id: Option<String>,
+    pub(super) subject: Option<String>,
+}
+
+/// Which purposes an endpoint accepts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Endpoint {
+    Assertions,
+    Audit,
+}
+
+pub(super) fn decode_b64_field(text: &str, what: &str) -> Result<Vec<u8>, ApiError> {
+    decode_base64(text.trim().as_bytes()).map_err(|e| ApiError::bad_request(format!("{what}: {e}")))
+}
+
+/// The common pipeline: find the challenge, verify with the core, consume atomically with the
+/// record and the audit event.
+pub(super) async fn submit(state: &AppState, req: AssertionRequest, endpoint: Endpoint) -> Result<Verified, ApiError> {
+    let started = Instant::now();
+    let now = now_ms();
+    let format = req.format.or_else(|| {
+        if req.assertion.starts_with("ey") {
+            Some(Format::Jws)
+        } else {
+            Some(Format::Cms)
+        }
+    });
+    let input = match format {
+        Some(Format::Cms) => decode_b64_field(&req.assertion, "assertion (CMS, base64)")?,
+        _ => req.assertion.clone().into_bytes(),
+    };
+    let detached = req
+        .detached
+        .as_deref()
+        .map(|d| decode_b64_field(d, "detached"))
+        .transpose()?;
+
+    // The challenge this assertion claims to answer (nothing here is trusted yet).
+    let claims = assertion::unverified_claims(&input, format, detached.as_deref()).map_err(|e| {
+        state.metrics.bad_requests.fetch_add(1, Ordering::Relaxed);
+        ApiError::new(StatusCode::BAD_REQUEST, e.code(), e.to_string())
+    })?;
+    let challenge = open_challenge(state, &claims.nonce, now).await.inspect_err(|e| {
+        match e.code {
+            "JPKI_NONCE_REUSED" => state.metrics.nonce_reused.fetch_add(1, Ordering::Relaxed),
+            "JPKI_NONCE_UNKNOWN" | "JPKI_NONCE_EXPIRED" => state.metrics.nonce_unknown.fetch_add(1, Ordering::Relaxed),
+            _ => 0,
+        };
+    })?;
+    let purpose = Purpose::parse(&challenge.purpose).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "JPKI_INTERNAL",
+            "stored challenge has an unknown purpose",
+        )
+    })?;
+    if let Some(id) = &req.handoff {
+        let h = state
+            .store
+            .handoff(id)
+            .await
+            .map_err(|e| ApiError::store(state, &e))?
+            .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "JPKI_HANDOFF_UNKNOWN", "no such hand-off"))?;
+        if h.claimed_at.is_none() || !token_matches(h.nonce.as_bytes(), challenge.nonce.as_bytes()) {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "JPKI_HANDOFF_WRONG_SESSION",
+                "the assertion does not answer the challenge of this hand-off",
+            ));
+        }
+    }
+    if endpoint == Endpoint::Audit && purpose != Purpose::Login {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "JPKI_PURPOSE_MISMATCH",
+            "the audit trail needs a login assertion (authentication certificate)",
+        ));
+    }
+
+    // Verification: the core, native provider, the challenge's own purpose and audience.
+    let mut options = assertion::VerifyOptions::new(&challenge.audience, &challenge.nonce, purpose, now / 1000);
+    options.format = format;
+    options.trust = state.config.trust;
+    if state.config.allow_unchecked_revocation {
+        options.revocation_unchecked = Some(Severity::Warning);
+    }
+    // Revocation evidence: the CRL indexes in force, and an OCSP answer when a responder is
+    // configured (fetched here: the core does no I/O).
+    let crls = state.crls.snapshot();
+    let crls: Vec<&jpki_verify::revocation::crl::CrlIndex> = crls.iter().collect();
+    let ocsp = match &state.config.ocsp_url {
+        Some(url) => fetch_ocsp(state, url, &input, format, detached.as_deref()).await,
+        None => None,
+    };
+    let mut sources = RevocationSources::crls(&crls);
+    if let Some((response, nonce)) = &ocsp {
+        sources = sources.with_ocsp(OcspEvidence::new(response, Some(nonce)));
+    }
+    let verdict = assertion::verify_with(&input, &options, None, detached.as_deref(), &sources, &Ring);
+
+    let subject = verdict
+        .certificate
+        .as_ref()
+        .filter(|_| verdict.valid)
+        .map(|c| state.subjects.subject(&c.issuer, &c.serial_number));
+    let mut event = AuditEvent {
+        id: new_id("evt"),
+        at: now,
+        subject: subject.clone(),
+        purpose: challenge.purpose.clone(),
+        outcome: if verdict.valid { "valid" } else { "invalid" }.to_owned(),
+        code: verdict.code().map(str::to_owned),
+        audience: challenge.audience.clone(),
+        record_id: None,
+        instance: state.config.instance.clone(),
+    };
+
+    if purpose == Purpose::AccountOpening && detached.is_some() {
+        // The record keeps the signed assertion as evidence; a detached signature without its
+        // content could never be re-verified from the record.
+        return Err(ApiError::bad_request(
+            "account opening needs the signed content inside the assertion (attached CMS or JWS), not detached",
+        ));
+    }
+    let record = if verdict.valid && purpose == Purpose::AccountOpening {
+        let auth_subject = match &req.authentication_certificate {
+            Some(b64) => Some(linked_auth_subject(state, &verdict, b64)?),
+            None => None,
+        };
+        let r = account_record(state, &verdict, &req, format, auth_subject, challenge.issued_at, now)?;
+        event.record_id = Some(r.id.clone());
+        Some(r)
+    } else {
+        None
+    };
+
+    // Consumed atomically with what it produced; a failed verification burns the challenge too.
+    let consumed = state
+        .store
+        .consume(&challenge.nonce, now, record.as_ref(), &event)
+        .await
+        .map_err(|e| ApiError::store(state, &e))?;
+    state
+        .metrics
+        .observe_verify(u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX));
+    if consumed == Consumed::AlreadyUsed {
+        state.metrics.nonce_reused.fetch_add(1, Ordering::Relaxed);
+        return Err(reused());
+    }
+    // The phone hand-off this finishes learns how it ended (its first page is watching).
+    if let Some(id) = &req.handoff {
+        let outcome = if verdict.valid {
+            "valid"
+        } else {
+            verdict.code().unwrap_or("JPKI_INTERNAL")
+        };
+        if let Err(e) = state
+            .store
+            .finish_handoff(id, now, outcome, record.as_ref().map(|r| r.id.as_str()))
+            .await
+        {
+            tracing::warn!(error = %e.0, "recording the hand-off outcome failed (the record stands)");
+        }
+    }
+    if !verdict.valid {
+        state.metrics.assertions_invalid.fetch_add(1, Ordering::Relaxed);
+        let code = verdict.code().unwrap_or("JPKI_INTERNAL");
+        let message = verdict.errors.first().map(|e| e.message.clone()).unwrap_or_default();
+        tracing::debug!(event = %event.id, code, purpose = %event.purpose, "assertion rejected");
+        return Err(ApiError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code,
+            message,
+            verdict: Some(Box::new(verdict)),
+            event_id: Some(event.id),
+        });
+    }
+    state.metrics.assertions_valid.fetch_add(1, Ordering::Relaxed);
+    if record.is_some() {
+        state.metrics.records_created.fetch_add(1, Ordering::Relaxed);
+    }
+    // Per-verification detail is the audit trail's job; the log stays quiet under load.
+    tracing::debug!(event = %event.id, record = ?event.record_id, purpose = %event.purpose, "assertion verified");
+    Ok(Verified {
+        verdict,
+        event_id: event.id,
+        record_id: record.map(|r| r.id),
+        subject,
+    })
+}
+
+/// Asks the configured OCSP responder about the assertion's (unverified) leaf: the response
+/// is verified by the core with the rest. A responder that cannot be reached leaves the
+/// revocation slot to the other sources (and `unchecked` if there are none) — never a 500.
+pub(super) async fn fetch_ocsp(
+    state: &AppState,
+    url: &str,
+    input: &[u8],
+    format: Option<Format>,
+    detached: Option<&[u8]>,
+) -> Option<(Vec<u8>, Vec<u8>)> {
+    let leaf = assertion::unverified_leaf(input, format, detached).ok()?;
+    let leaf = jpki_verify::parse_certificate(&leaf).ok()?;
+    let nonce = random_bytes::<16>().to_vec();
+    let request = ocsp::build_request_for(&leaf, &state.config.anchors, ocsp::CertIdHash::Sha256, Some(&nonce)).ok()?;
+    match crate::revocation::ocsp_fetch(url, &request).await {
+        Ok(response) => Some((response, nonce)),
+        Err(e) => {
+            tracing::warn!(responder = url, error = %e, "OCSP responder unavailable");
+            None
+        }
+    }
+}
+
+pub(super) fn reused() -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        "JPKI_NONCE_REUSED",
+        "this challenge was already used; request a new one",
+    )
+}
+
+/// The authentication certificate the signer bound in `txn.authCertificateSha256`, as a
+/// pairwise subject. The binding is signed by the (verified) signature key, so it needs no
+/// path validation here: a login with that certificate is fully verified when it happens.
+pub(super) fn linked_auth_subject(state: &AppState, verdict: &Verdict, b64: &str) -> Result<String, ApiError> {
+    let der = decode_b64_field(b64, "authenticationCertificate")?;
+    let hash = encode_base64(&Sha256::digest(&der), true);
+    let bound = verdict
+        .claims
+        .as_ref()
+        .and_then(|c| c.txn.as_ref())
+        .and_then(|t| t.get("authCertificateSha256"))
+        .and_then(jpki_verify::json::JsonValue::as_str);
+    if bound != Some(hash.as_str()) {
+        return Err(ApiError::bad_request(
+            "authenticationCertificate is not the one bound by the signed txn.authCertificateSha256",
+        ));
+    }
+    let cert = jpki_verify::parse_certificate(&der).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            e.code(),
+            format!("authenticationCertificate: {e}"),
+        )
+    })?;
+    let signer_env = verdict.certificate.as_ref().map(|c| c.environment);
+    if cert.kind != jpki_verify::Kind::Authentication
+        || cert.role != jpki_verify::Role::EndEntity
+        || Some(cert.environment) != signer_env
+    {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "JPKI_WRONG_CERTIFICATE_KIND",
+            "authenticationCertificate is not an authentication certificate of the same environment",
+        ));
+    }
+    Ok(state.subjects.subject(&cert.issuer, &cert.serial_number))
+}
+
+pub(super) fn account_record(
+    state: &AppState,
+    verdict: &Verdict,
+    req: &AssertionRequest,
+    format: Option<Format>,
+    auth_subject: Option<String>,
+    challenge_issued_at: i64,
+    now: i64,
+) -> Result<AccountRecord, ApiError> {
+    let internal = |what: &str| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "JPKI_INTERNAL", what.to_owned());
+    let cert = verdict
+        .certificate
+        .as_ref()
+        .ok_or_else(|| internal("valid verdict without a certificate"))?;
+    let id = verdict
+        .identity
+        .as_ref()
+        .ok_or_else(|| internal("valid account-opening verdict without identity"))?;
+    let to_json = |v: &dyn erased::Ser| v.json();
+    let summary = json!({
+        "valid": verdict.valid,
+        "anchor": verdict.anchor,
+        "revocation": verdict.revocation,
+        "warnings": verdict.warnings,
+        "verifiedAt": verdict.verified_at,
+        "trust": state.config.trust,
+    });
+    Ok(AccountRecord {
+        id: new_id("rec"),
+        subject: state.subjects.subject(&cert.issuer, &cert.serial_number),
+        auth_subject,
+        name: id.name.clone(),
+        name_substituted: to_json(&id.name_substituted),
+        date_of_birth: to_json(&id.date_of_birth),
+        sex: to_json(&id.sex).trim_matches('"').to_owned(),
+        address: id.address.clone(),
+        address_substituted: to_json(&id.address_substituted),
+        cert_serial: cert.serial_number.clone(),
+        cert_issuer: cert.issuer.clone(),
+        cert_not_after: cert.not_after.clone(),
+        verdict: summary.to_string(),
+        evidence_format: match format {
+            Some(Format::Cms) => "cms",
+            _ => "jws",
+        }
+        .to_owned(),
+        evidence: req.assertion.clone(),
+        challenge_issued_at,
+        verified_at: now,
+        created_at: now,
+    })
+}
+
+/// Serializes any `Serialize` value to a JSON string (object-safe for the closure above).
+mod erased {
+    pub(super) trait Ser {
+        fn json(&self) -> String;
+    }
+    impl<T: serde::Serialize> Ser for T {
+        fn json(&self) -> String {
+            serde_json::to_string(self).unwrap_or_default()
+        }
+    }
+}
+
+pub(super) async fn post_assertion(
+    State(state): State<Shared>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let req: AssertionRequest = parse_body(&state, body)?;
+    let v = submit(&state, req, Endpoint::Assertions).await?;
+    let mut out = json!({ "verdict": v.verdict, "eventId": v.event_id });
+    if let Some(id) = v.record_id {
+        out["recordId"] = Value::String(id);
+    }
+    Ok(Json(out))
+}
