@@ -1,0 +1,246 @@
+//! The group-commit writer: one task per process takes every write waiting in its queue (up
+//! to [`MAX_BATCH`]) and commits them in one transaction of five statements, then answers each
+//! submission (the scheme is in `mod.rs`'s documentation).
+
+use super::*;
+
+/// Largest number of writes committed in one transaction.
+pub(crate) const MAX_BATCH: usize = 256;
+
+/// A write waiting for the writer task.
+#[derive(Debug)]
+pub(super) enum WriteOp {
+    Challenge(Challenge, oneshot::Sender<StoreResult<()>>),
+    Consume(Box<ConsumeOp>),
+}
+
+#[derive(Debug)]
+pub(super) struct ConsumeOp {
+    pub(super) nonce: String,
+    pub(super) now: i64,
+    pub(super) record: Option<AccountRecord>,
+    pub(super) event: AuditEvent,
+    pub(super) reply: oneshot::Sender<StoreResult<Consumed>>,
+}
+
+pub(super) fn writer_gone() -> StoreError {
+    StoreError("the database writer stopped".to_owned())
+}
+
+/// The writer task: one batch at a time, each in one transaction.
+pub(super) async fn writer_loop(pool: AnyPool, mut rx: mpsc::Receiver<WriteOp>) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while let Some(first) = rx.recv().await {
+        batch.push(first);
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(op) => batch.push(op),
+                Err(_) => break,
+            }
+        }
+        write_batch(&pool, &mut batch).await;
+    }
+}
+
+/// Whether a failed batch may simply be run again (PostgreSQL deadlock / serialization).
+pub(super) fn retryable(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if matches!(d.code().as_deref(), Some("40P01" | "40001")))
+}
+
+pub(super) async fn write_batch(pool: &AnyPool, batch: &mut Vec<WriteOp>) {
+    let mut attempt = 0;
+    let result = loop {
+        match try_batch(pool, batch).await {
+            Err(e) if retryable(&e) && attempt < 5 => {
+                attempt += 1;
+                tracing::debug!(attempt, "write batch retried after {e}");
+            }
+            other => break other,
+        }
+    };
+    match result {
+        Ok(outcomes) => {
+            let mut outcomes = outcomes.into_iter();
+            for op in batch.drain(..) {
+                match op {
+                    WriteOp::Challenge(_, reply) => {
+                        let _ = reply.send(Ok(()));
+                    }
+                    WriteOp::Consume(c) => {
+                        let _ = c.reply.send(Ok(outcomes.next().unwrap_or(Consumed::AlreadyUsed)));
+                    }
+                }
+            }
+        }
+        Err(e) => {
+            let message = e.to_string();
+            for op in batch.drain(..) {
+                match op {
+                    WriteOp::Challenge(_, reply) => {
+                        let _ = reply.send(Err(StoreError(message.clone())));
+                    }
+                    WriteOp::Consume(c) => {
+                        let _ = c.reply.send(Err(StoreError(message.clone())));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `($1, $2, …), (…)` for `rows` rows of `cols` parameters starting after `offset`.
+pub(super) fn placeholders(rows: usize, cols: usize, offset: usize) -> String {
+    let mut s = String::with_capacity(rows * cols * 5);
+    for r in 0..rows {
+        if r > 0 {
+            s.push_str(", ");
+        }
+        s.push('(');
+        for c in 0..cols {
+            if c > 0 {
+                s.push_str(", ");
+            }
+            s.push('$');
+            s.push_str(&(offset + r * cols + c + 1).to_string());
+        }
+        s.push(')');
+    }
+    s
+}
+
+/// One transaction for the whole batch; the consume outcomes in batch order.
+pub(super) async fn try_batch(pool: &AnyPool, batch: &[WriteOp]) -> Result<Vec<Consumed>, sqlx::Error> {
+    let challenges: Vec<&Challenge> = batch
+        .iter()
+        .filter_map(|op| match op {
+            WriteOp::Challenge(c, _) => Some(c),
+            WriteOp::Consume(_) => None,
+        })
+        .collect();
+    let consumes: Vec<&ConsumeOp> = batch
+        .iter()
+        .filter_map(|op| match op {
+            WriteOp::Consume(c) => Some(&**c),
+            WriteOp::Challenge(..) => None,
+        })
+        .collect();
+    let mut tx = pool.begin().await?;
+    if !challenges.is_empty() {
+        let sql = format!(
+            "INSERT INTO challenges (nonce, purpose, audience, issued_at, expires_at) VALUES {}",
+            placeholders(challenges.len(), 5, 0)
+        );
+        let mut q = sqlx::query(&sql);
+        for c in &challenges {
+            q = q
+                .bind(&c.nonce)
+                .bind(&c.purpose)
+                .bind(&c.audience)
+                .bind(c.issued_at)
+                .bind(c.expires_at);
+        }
+        q.execute(&mut *tx).await?;
+    }
+    let mut outcomes = Vec::with_capacity(consumes.len());
+    if !consumes.is_empty() {
+        let mut nonces: Vec<&str> = consumes.iter().map(|c| c.nonce.as_str()).collect();
+        nonces.sort_unstable();
+        nonces.dedup();
+        let now = consumes.iter().map(|c| c.now).max().unwrap_or(0);
+        let list: Vec<String> = (0..nonces.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql = format!(
+            "UPDATE challenges SET consumed_at = $1 WHERE consumed_at IS NULL AND nonce IN ({}) RETURNING nonce",
+            list.join(", ")
+        );
+        let mut q = sqlx::query(&sql).bind(now);
+        for n in &nonces {
+            q = q.bind(*n);
+        }
+        let mut won: HashSet<String> = q
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| r.try_get::<String, _>(0))
+            .collect::<Result<_, _>>()?;
+        // Within the batch the first submission of a nonce wins, the others lose.
+        let winners: Vec<&ConsumeOp> = consumes
+            .iter()
+            .copied()
+            .filter(|c| {
+                let w = won.remove(&c.nonce);
+                outcomes.push(if w { Consumed::Won } else { Consumed::AlreadyUsed });
+                w
+            })
+            .collect();
+        let records: Vec<&AccountRecord> = winners.iter().filter_map(|c| c.record.as_ref()).collect();
+        if !records.is_empty() {
+            let sql = format!(
+                "INSERT INTO account_records ({RECORD_COLUMNS}) VALUES {}",
+                placeholders(records.len(), 18, 0)
+            );
+            let mut q = sqlx::query(&sql);
+            for r in &records {
+                q = bind_record(q, r);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        if !winners.is_empty() {
+            let sql = format!(
+                "INSERT INTO audit_events (id, at, subject, purpose, outcome, code, audience, record_id, instance) VALUES {}",
+                placeholders(winners.len(), 9, 0)
+            );
+            let mut q = sqlx::query(&sql);
+            for c in &winners {
+                let e = &c.event;
+                q = q
+                    .bind(&e.id)
+                    .bind(e.at)
+                    .bind(&e.subject)
+                    .bind(&e.purpose)
+                    .bind(&e.outcome)
+                    .bind(&e.code)
+                    .bind(&e.audience)
+                    .bind(&e.record_id)
+                    .bind(&e.instance);
+            }
+            q.execute(&mut *tx).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(outcomes)
+}
+
+pub(super) fn bind_record<'q>(
+    q: Query<'q, Any, AnyArguments<'q>>,
+    r: &'q AccountRecord,
+) -> Query<'q, Any, AnyArguments<'q>> {
+    q.bind(&r.id)
+        .bind(&r.subject)
+        .bind(&r.auth_subject)
+        .bind(&r.name)
+        .bind(&r.name_substituted)
+        .bind(&r.date_of_birth)
+        .bind(&r.sex)
+        .bind(&r.address)
+        .bind(&r.address_substituted)
+        .bind(&r.cert_serial)
+        .bind(&r.cert_issuer)
+        .bind(&r.cert_not_after)
+        .bind(&r.verdict)
+        .bind(&r.evidence_format)
+        .bind(&r.evidence)
+        .bind(r.challenge_issued_at)
+        .bind(r.verified_at)
+        .bind(r.created_at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::placeholders;
+
+    #[test]
+    fn placeholder_rows() {
+        assert_eq!(placeholders(2, 3, 0), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(placeholders(1, 2, 1), "($2, $3)");
+    }
+}
