@@ -19,6 +19,9 @@ use jpki_verify::card::{
 };
 use jpki_verify::{Error, Purpose, Result, RustCrypto, VerifyOptions};
 
+mod common;
+use common::bytes::{base64url, from_hex, hex_spaced};
+
 const TIME: i64 = 1_780_272_000; // tests/fixtures/testpki validation time
 const AUDIENCE: &str = "https://bank.example.jp";
 const NONCE: &str = "_q4V4Mp8ENFXeEQBNFw47D5iwo03f7QXvt-8-gb8vos";
@@ -46,10 +49,6 @@ fn client(persona: &str) -> (VirtualCard, JpkiCard<VirtualCard>) {
 /// VERIFY commands that carried a PIN (not the no-data status query).
 fn pin_presentations(vc: &VirtualCard) -> usize {
     vc.apdu_log().iter().filter(|a| a[1] == 0x20 && a.len() > 4).count()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02X}")).collect::<Vec<_>>().join(" ")
 }
 
 fn options(purpose: Purpose) -> VerifyOptions {
@@ -197,7 +196,7 @@ fn login_assertion_verifies_and_its_apdu_sequence() {
         cert.len()
     );
     for a in &log {
-        println!("  {}", hex(a));
+        println!("  {}", hex_spaced(a));
     }
     println!("  = {} APDUs", log.len());
     let chunks = (cert.len() - 4).div_ceil(256);
@@ -206,19 +205,19 @@ fn login_assertion_verifies_and_its_apdu_sequence() {
         3 + chunks + 3 + 2,
         "SELECT AP, SELECT EF, header, chunks, PIN ×3, key ×2"
     );
-    assert_eq!(log[0], hex_bytes("00 A4 04 0C 0A D3 92 F0 00 26 01 00 00 00 01"));
-    assert_eq!(log[1], hex_bytes("00 A4 02 0C 02 00 0A"));
-    assert_eq!(log[2], hex_bytes("00 B0 00 00 04"));
-    assert_eq!(log[3], hex_bytes("00 B0 00 04 00"));
-    assert_eq!(log[3 + chunks], hex_bytes("00 A4 02 0C 02 00 18"));
-    assert_eq!(log[4 + chunks], hex_bytes("00 20 00 80"));
+    assert_eq!(log[0], from_hex("00 A4 04 0C 0A D3 92 F0 00 26 01 00 00 00 01"));
+    assert_eq!(log[1], from_hex("00 A4 02 0C 02 00 0A"));
+    assert_eq!(log[2], from_hex("00 B0 00 00 04"));
+    assert_eq!(log[3], from_hex("00 B0 00 04 00"));
+    assert_eq!(log[3 + chunks], from_hex("00 A4 02 0C 02 00 18"));
+    assert_eq!(log[4 + chunks], from_hex("00 20 00 80"));
     assert_eq!(
         log[5 + chunks],
-        hex_bytes("00 20 00 80 04 2A 2A 2A 2A"),
+        from_hex("00 20 00 80 04 2A 2A 2A 2A"),
         "PIN redacted in the log"
     );
-    assert_eq!(log[6 + chunks], hex_bytes("00 A4 02 0C 02 00 17"));
-    assert_eq!(log[7 + chunks][..5], hex_bytes("80 2A 00 80 33")[..]);
+    assert_eq!(log[6 + chunks], from_hex("00 A4 02 0C 02 00 17"));
+    assert_eq!(log[7 + chunks][..5], from_hex("80 2A 00 80 33")[..]);
     assert_eq!(log[7 + chunks].len(), 5 + 51 + 1);
 
     let v = assertion::verify(jws.as_bytes(), &options(Purpose::Login), None, None, &RustCrypto);
@@ -236,10 +235,6 @@ fn login_assertion_verifies_and_its_apdu_sequence() {
     assert_eq!(v.code(), Some("JPKI_WRONG_CERTIFICATE_KIND"));
 }
 
-fn hex_bytes(s: &str) -> Vec<u8> {
-    s.split(' ').map(|h| u8::from_str_radix(h, 16).unwrap()).collect()
-}
-
 #[test]
 fn account_opening_assertion_with_ca_and_txn_verifies() {
     for (persona, name) in [("taro", "山田\u{3000}太郎"), ("hanako", "高橋\u{3000}花子")] {
@@ -248,7 +243,8 @@ fn account_opening_assertion_with_ca_and_txn_verifies() {
         let mut req = request(Purpose::AccountOpening, KeyRef::Sign, true);
         req.txn = Some(serde_json::json!({"applicationId": "A-1", "documentSha256": "00ff"}));
         let jws = block_on(card.make_assertion(&req)).unwrap();
-        let header: serde_json::Value = serde_json::from_slice(&decode_b64url(jws.split('.').next().unwrap())).unwrap();
+        let header: serde_json::Value =
+            serde_json::from_slice(&base64url(jws.split('.').next().unwrap()).expect("base64url header")).unwrap();
         assert_eq!(header["alg"], "RS256");
         assert_eq!(header["typ"], "jpki-assertion+jwt");
         assert_eq!(header["x5c"].as_array().unwrap().len(), 2);
@@ -280,29 +276,6 @@ fn account_opening_assertion_with_ca_and_txn_verifies() {
             Some("JPKI_AUDIENCE_MISMATCH")
         );
     }
-}
-
-fn decode_b64url(s: &str) -> Vec<u8> {
-    let mut bits = 0u32;
-    let mut n = 0;
-    let mut out = Vec::new();
-    for c in s.bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'-' => 62,
-            b'_' => 63,
-            _ => panic!("not base64url"),
-        };
-        bits = (bits << 6) | u32::from(v);
-        n += 6;
-        if n >= 8 {
-            n -= 8;
-            out.push((bits >> n) as u8);
-        }
-    }
-    out
 }
 
 #[test]

@@ -15,6 +15,9 @@ use jpki_verify::reader::usb::BulkDevice;
 use jpki_verify::reader::{ContactlessCard, IsoDepPolicy, PollPolicy};
 use jpki_verify::{Error, Result};
 
+mod common;
+use common::bytes::from_hex;
+
 type Card = ContactlessCard<Rcs380<Recorder>>;
 
 /// Records every bulk OUT transfer the driver makes, in front of the simulator.
@@ -70,12 +73,6 @@ fn expected(file: CertificateFile) -> Vec<u8> {
     block_on(card.read_certificate(file)).unwrap()
 }
 
-fn hex(s: &str) -> Vec<u8> {
-    s.split_whitespace()
-        .map(|b| u8::from_str_radix(b, 16).unwrap())
-        .collect()
-}
-
 /// Our driver's first frames are the readers.md §1.4 frames (✓ rows: real-hardware nfcpy
 /// traces): ACK, then — after GetCommandType — SetCommandType 1, GetFirmwareVersion, SwitchRF
 /// off, then the Type B poll (InSetRF 106B, defaults, Type B set, SENSB_REQ 30 ms) and ATTRIB.
@@ -95,17 +92,17 @@ fn golden_frames_of_readers_md() {
         "00 00 FF FF FF 07 00 F9 D6 04 36 01 05 00 10 DA 00",
     ];
     for (i, w) in want.iter().enumerate() {
-        assert_eq!(out[i], hex(w), "frame {i}");
+        assert_eq!(out[i], from_hex(w), "frame {i}");
     }
     // ATTRIB for the simulated card's PUPI 4A 50 4B 49, 30 ms, after the three setup frames.
     let attrib = &out[12];
-    assert_eq!(attrib[8..20], hex("D6 04 36 01 1D 4A 50 4B 49 00 08 01")[..]);
+    assert_eq!(attrib[8..20], from_hex("D6 04 36 01 1D 4A 50 4B 49 00 08 01")[..]);
     // The SELECT of the JPKI AP as I(0), 81 ms (FWI 8: 77.3 + 3.6 ms → (81 + 1) × 10 = 0x0334).
     block_on(JpkiCard::new(&mut card).select_jpki_ap()).unwrap();
     let select = card.reader_device().out.last().unwrap().clone();
     assert_eq!(
         select[8..select.len() - 2],
-        hex("D6 04 34 03 02 00 A4 04 0C 0A D3 92 F0 00 26 01 00 00 00 01")[..]
+        from_hex("D6 04 34 03 02 00 A4 04 0C 0A D3 92 F0 00 26 01 00 00 00 01")[..]
     );
 }
 
@@ -144,7 +141,7 @@ fn the_jpki_client_runs_unchanged_over_the_reader() {
     assert!(transfers.out > 4 * card.apdus(), "{transfers:?}");
     let reader = block_on(card.close()).unwrap();
     let device = block_on(reader.close()).unwrap();
-    assert_eq!(device.out.last().unwrap(), &hex("00 00 FF 00 FF 00"));
+    assert_eq!(device.out.last().unwrap(), &from_hex("00 00 FF 00 FF 00"));
 }
 
 fn client_into_card(client: JpkiCard<Card>) -> Card {

@@ -24,10 +24,10 @@
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is the failure report
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -35,6 +35,9 @@ use jpki_verify::assertion::RevocationStatus;
 use jpki_verify::revocation::ocsp::{build_request, check_response, prepare_response, CertIdHash, MAX_OCSP_RESPONSE};
 use jpki_verify::revocation::{Reason, RevocationPolicy, SourceKind};
 use jpki_verify::{parse_certificate, Certificate, CryptoProvider, Error, RustCrypto, TrustAnchors};
+
+mod common;
+use common::openssl::{ocsp_responder, openssl, OcspResponder as Responder};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/testpki");
 
@@ -52,20 +55,6 @@ fn fixture(name: &str) -> Vec<u8> {
 
 fn cert(name: &str) -> Certificate {
     parse_certificate(&fixture(&format!("{name}.der"))).unwrap()
-}
-
-fn openssl(dir: &Path, args: &[&str]) {
-    let out = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .output()
-        .expect("openssl must be installed (scripts/setup installs it)");
-    assert!(
-        out.status.success(),
-        "openssl {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 /// A scratch directory with the test CAs as PEM, an OpenSSL CA index and responder certificates.
@@ -224,61 +213,7 @@ impl Pki {
             (format!("{signer}.pem"), format!("{signer}.key"))
         };
         let log = std::fs::File::create(self.dir.join(format!("{signer}.log"))).unwrap();
-        let mut child = Command::new("openssl")
-            .args([
-                "ocsp",
-                "-index",
-                "index.txt",
-                "-port",
-                "0",
-                "-rsigner",
-                &cert,
-                "-rkey",
-                &key,
-            ])
-            .args(["-CA", "sign-ca.pem", "-nmin", "5", "-ignore_err"])
-            .args(extra)
-            .current_dir(&self.dir)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(log)
-            .spawn()
-            .expect("openssl must be installed");
-        let stdout = child.stdout.take().unwrap();
-        let mut responder = Responder { child, port: 0 };
-        // "ACCEPT [::]:PORT PID=…" on stdout once listening; read it on a thread that then
-        // keeps draining the pipe, with a deadline.
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let mut lines = BufReader::new(stdout);
-            let mut line = String::new();
-            let _ = lines.read_line(&mut line);
-            let _ = tx.send(line);
-            let _ = std::io::copy(&mut lines, &mut std::io::sink());
-        });
-        let line = rx
-            .recv_timeout(Duration::from_secs(20))
-            .expect("openssl ocsp did not start");
-        responder.port = line
-            .split_whitespace()
-            .nth(1)
-            .and_then(|a| a.rsplit(':').next())
-            .and_then(|p| p.parse().ok())
-            .unwrap_or_else(|| panic!("unexpected first line from openssl ocsp: {line:?}"));
-        responder
-    }
-}
-
-/// An `openssl ocsp` server process; dropping it kills and reaps that process.
-struct Responder {
-    child: Child,
-    port: u16,
-}
-
-impl Drop for Responder {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        ocsp_responder(&self.dir, (&cert, &key), "sign-ca.pem", extra, log.into())
     }
 }
 

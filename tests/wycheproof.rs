@@ -26,6 +26,9 @@ use jpki_verify::crypto::{CryptoProvider, RustCrypto, SignatureAlgorithm, Signat
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+mod common;
+use common::bytes::{base64url, from_hex};
+
 // ---------------------------------------------------------------------------------------------
 // The files, and how each one is run.
 // ---------------------------------------------------------------------------------------------
@@ -198,31 +201,6 @@ fn jwk_spki(jwk: &Map<String, Value>, header_alg: &str) -> Result<Vec<u8>, Strin
     }
 }
 
-/// Strict base64url without padding (RFC 7515 §2): the URL-safe alphabet only, length not
-/// ≡ 1 (mod 4), unused trailing bits zero.
-fn base64url(s: &str) -> Option<Vec<u8>> {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    if s.len() % 4 == 1 {
-        return None;
-    }
-    let sextets = s
-        .bytes()
-        .map(|c| ALPHABET.iter().position(|&a| a == c).map(|v| v as u32))
-        .collect::<Option<Vec<u32>>>()?;
-    let mut out = Vec::with_capacity(s.len() * 3 / 4);
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for v in sextets {
-        acc = (acc << 6) | v;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    (acc == 0).then_some(out)
-}
-
 /// DER TLV with a definite, minimal length.
 fn der(tag: u8, content: &[u8]) -> Vec<u8> {
     let mut out = vec![tag];
@@ -327,7 +305,7 @@ impl Group {
     }
 
     fn hex(&self, name: &str) -> Vec<u8> {
-        hex(str_field(&self.fields, name, &"test group"))
+        from_hex(str_field(&self.fields, name, &"test group"))
     }
 }
 
@@ -337,16 +315,8 @@ impl Case {
     }
 
     fn hex(&self, name: &str) -> Vec<u8> {
-        hex(str_field(&self.fields, name, &format_args!("tcId {}", self.tc_id)))
+        from_hex(str_field(&self.fields, name, &format_args!("tcId {}", self.tc_id)))
     }
-}
-
-fn hex(s: &str) -> Vec<u8> {
-    assert!(s.len().is_multiple_of(2), "odd-length hex string");
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex digit"))
-        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------

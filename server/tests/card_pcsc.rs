@@ -16,6 +16,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::{Mutex, MutexGuard};
 
+#[path = "../../tests/common/bytes.rs"]
+mod bytes;
+use bytes::hex_lower;
+
 use serde_json::Value;
 
 /// The test PKI's validation instant (tests/fixtures/testpki/README.md).
@@ -395,7 +399,7 @@ fn wrong_secrets_count_down_and_the_last_try_is_guarded() {
     let log = _h.take_apdus().join("\n").to_ascii_uppercase();
     assert!(log.contains("0020"), "the log saw the VERIFY commands");
     for secret in [wrong, SIGN_PASSWORD, AUTH_PIN, "9999"] {
-        let as_hex = hex(secret.as_bytes()).to_ascii_uppercase();
+        let as_hex = hex_lower(secret.as_bytes()).to_ascii_uppercase();
         assert!(!log.contains(&as_hex), "a PIN/password appears in the APDU log");
     }
 }
@@ -553,7 +557,9 @@ fn opensc_reads_and_signs_with_the_virtual_card_and_needs_more_apdus_than_we_do(
     assert!(pem_to_der(&pem) == fixture("taro-auth.der"));
     assert_signature_by("taro-auth.der", &data, &sig);
     assert!(
-        opensc_apdus.iter().all(|l| !l.contains(&hex(AUTH_PIN.as_bytes()))),
+        opensc_apdus
+            .iter()
+            .all(|l| !l.contains(&hex_lower(AUTH_PIN.as_bytes()))),
         "the APDU log holds the PIN"
     );
 
@@ -752,8 +758,4 @@ fn harness_start_and_stop_are_idempotent() {
     // Stopping again is a no-op.
     assert!(harness_cmd("stop").output().unwrap().status.success());
     drop(h);
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

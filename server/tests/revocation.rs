@@ -165,31 +165,13 @@ fn scenario(db: &str) {
     assert_eq!(again["changed"].as_array().unwrap().len(), 0, "{again}");
 }
 
+#[path = "../../tests/common/openssl.rs"]
+mod openssl_tools;
+use openssl_tools::{openssl, OcspResponder};
+
 /// An `openssl ocsp` responder (signed by the test signature CA) answering from an index:
 /// hanako valid, moved revoked (affiliationChanged), taro absent (unknown). Killed on drop.
-struct OcspResponder {
-    child: std::process::Child,
-    port: u16,
-}
-
-impl Drop for OcspResponder {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn openssl(dir: &std::path::Path, args: &[&str]) {
-    let out = Command::new("openssl").args(args).current_dir(dir).output().unwrap();
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 fn ocsp_responder() -> OcspResponder {
-    use std::io::BufRead;
     let dir = support::temp_dir("ocsp");
     let fixtures = support::repo().join("tests/fixtures/testpki");
     let f = |n: &str| fixtures.join(n).display().to_string();
@@ -223,45 +205,13 @@ fn ocsp_responder() -> OcspResponder {
         ),
     )
     .unwrap();
-    let mut child = Command::new("openssl")
-        .args([
-            "ocsp",
-            "-index",
-            "index.txt",
-            "-port",
-            "0",
-            "-rsigner",
-            "ca.pem",
-            "-rkey",
-            "ca.key.pem",
-        ])
-        .args(["-CA", "ca.pem", "-nmin", "5", "-ignore_err"])
-        .current_dir(&dir)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("openssl (scripts/setup installs it)");
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut lines = std::io::BufReader::new(stdout);
-        let mut line = String::new();
-        let _ = lines.read_line(&mut line);
-        let _ = tx.send(line);
-        let _ = std::io::copy(&mut lines, &mut std::io::sink());
-    });
-    let line = rx
-        .recv_timeout(Duration::from_secs(20))
-        .expect("openssl ocsp did not start");
-    // "ACCEPT [::]:PORT PID=…"
-    let port = line
-        .split_whitespace()
-        .nth(1)
-        .and_then(|a| a.rsplit(':').next())
-        .and_then(|p| p.parse().ok())
-        .unwrap_or_else(|| panic!("openssl ocsp said {line:?}"));
-    OcspResponder { child, port }
+    openssl_tools::ocsp_responder(
+        &dir,
+        ("ca.pem", "ca.key.pem"),
+        "ca.pem",
+        &[],
+        std::process::Stdio::null(),
+    )
 }
 
 /// The server asks a real OCSP responder about each certificate (`--ocsp-url`): good, revoked

@@ -383,7 +383,7 @@ pub fn write_embedded_to(dir: &Path) -> Result<Vec<GeneratedFile>, Error> {
 
 /// Upper-case hex without separators.
 pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02X}")).collect()
+    hex::encode_upper(bytes)
 }
 
 #[cfg(test)]

@@ -1,52 +1,30 @@
-//! Small encoders the assertion fixtures need: base64 (RFC 4648 §4 and
-//! §5), a JSON writer that keeps key order, and a minimal DER reader for
+//! Small encoders the assertion fixtures need: base64 (RFC 4648 §4 and §5) and hex through the
+//! `base64` and `hex` crates, a JSON writer that keeps key order, and a minimal DER reader for
 //! pulling fields out of the generated certificates.
 
 use crate::Error;
 
-const STANDARD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-const URL_SAFE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-fn base64_with(bytes: &[u8], alphabet: &[u8; 64], pad: bool) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b0 = chunk[0];
-        let b1 = chunk.get(1).copied().unwrap_or(0);
-        let b2 = chunk.get(2).copied().unwrap_or(0);
-        let sextets = [
-            b0 >> 2,
-            ((b0 & 0x03) << 4) | (b1 >> 4),
-            ((b1 & 0x0f) << 2) | (b2 >> 6),
-            b2 & 0x3f,
-        ];
-        let used = chunk.len() + 1;
-        for (i, s) in sextets.iter().enumerate() {
-            if i < used {
-                out.push(char::from(alphabet[usize::from(*s)]));
-            } else if pad {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::Engine as _;
 
 /// Standard base64 with `=` padding (RFC 4648 §4), as used in `x5c`.
 pub(crate) fn base64_standard(bytes: &[u8]) -> String {
-    base64_with(bytes, STANDARD, true)
+    STANDARD.encode(bytes)
 }
 
 /// base64url without padding (RFC 4648 §5, RFC 7515 §2).
 pub(crate) fn base64url(bytes: &[u8]) -> String {
-    base64_with(bytes, URL_SAFE, false)
+    URL_SAFE_NO_PAD.encode(bytes)
 }
 
 /// Lower-case hex.
 pub(crate) fn hex_lower(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(bytes)
 }
 
-/// A JSON value whose objects keep the order their members were written in.
+/// A JSON value whose objects keep the order their members were written in. Not serde_json
+/// with `preserve_order`: Cargo unifies features across the workspace, so that would reorder
+/// the JSON the SDK's and the server's `serde_json::Value`s write.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Json {
     Null,
