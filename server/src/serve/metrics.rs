@@ -21,6 +21,10 @@ pub(crate) struct Metrics {
     pub(crate) audit_views: AtomicU64,
     pub(crate) store_errors: AtomicU64,
     pub(crate) bad_requests: AtomicU64,
+    /// Connections closed on accept because `--max-connections` were open.
+    pub(crate) connections_refused: AtomicU64,
+    /// Requests answered `429` by a per-client rate limit.
+    pub(crate) rate_limited: AtomicU64,
     verify_buckets: [AtomicU64; BUCKETS_US.len()],
     verify_count: AtomicU64,
     verify_sum_us: AtomicU64,
@@ -41,7 +45,7 @@ impl Metrics {
     /// Prometheus text format 0.0.4.
     pub(crate) fn render(&self, backend: &str) -> String {
         let mut s = String::new();
-        let counters: [(&str, &str, &AtomicU64); 9] = [
+        let counters: [(&str, &str, &AtomicU64); 11] = [
             (
                 "jpki_challenges_issued_total",
                 "Challenges issued.",
@@ -82,6 +86,16 @@ impl Metrics {
                 "jpki_bad_requests_total",
                 "Requests refused as malformed.",
                 &self.bad_requests,
+            ),
+            (
+                "jpki_connections_refused_total",
+                "Connections closed on accept: the connection limit was reached.",
+                &self.connections_refused,
+            ),
+            (
+                "jpki_rate_limited_total",
+                "Requests answered 429 by a per-client rate limit.",
+                &self.rate_limited,
             ),
         ];
         for (name, help, v) in counters {

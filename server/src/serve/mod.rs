@@ -7,6 +7,7 @@
 //! on stdout (tests read the port from it); logs go to stderr, redacted ([`redact`]).
 
 mod api;
+mod listener;
 mod metrics;
 mod recheck;
 mod redact;
@@ -105,6 +106,16 @@ pub(crate) struct ServeArgs {
     /// demo without hardware). Only with `--trust test`.
     #[arg(long, env = "JPKI_SIMULATED_READER")]
     simulated_reader: bool,
+    /// Connections served at once; one more is closed on accept (serve/listener.rs).
+    #[arg(long, env = "JPKI_MAX_CONNECTIONS", default_value_t = 1024)]
+    max_connections: usize,
+    /// Seconds a client has to send a request's headers (from connect, or from the previous
+    /// response on a kept-alive connection) before it is disconnected.
+    #[arg(long, env = "JPKI_HEADER_READ_TIMEOUT", default_value_t = 10)]
+    header_read_timeout: u64,
+    /// Seconds one request may take (body and handler) before it is answered 503.
+    #[arg(long, env = "JPKI_REQUEST_TIMEOUT", default_value_t = 30)]
+    request_timeout: u64,
 }
 
 /// Arguments of `recheck`.
@@ -339,16 +350,19 @@ async fn serve(args: &ServeArgs) -> Result<(), Failure> {
     use std::io::Write as _;
     let _ = std::io::stdout().flush();
 
-    let result = axum::serve(listener, app.into_make_service())
-        .with_graceful_shutdown(shutdown_signal())
-        .await;
+    let limits = listener::ConnectionLimits {
+        max_connections: args.max_connections.max(1),
+        header_read_timeout: Duration::from_secs(args.header_read_timeout.max(1)),
+        request_timeout: Duration::from_secs(args.request_timeout.max(1)),
+    };
+    listener::serve(listener, app, limits, state.clone(), shutdown_signal()).await;
     purger.abort();
     if let Some(w) = watcher {
         w.abort();
     }
     store.close().await;
     tracing::info!("stopped");
-    result.map_err(|e| failure("JPKI_IO", format!("server: {e}")))
+    Ok(())
 }
 
 async fn shutdown_signal() {

@@ -1,0 +1,124 @@
+//! Hostile clients against a real `jpki-verify serve` process (serve/listener.rs): a slowloris
+//! crowd holding hundreds of half-open connections while an honest client keeps opening
+//! accounts; the connection limit; a request that takes too long.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is the failure report
+
+mod support;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use support::{sqlite_url, Client, Server, Signer};
+
+/// Opens a connection and sends the first line of a request, never the end of the headers.
+fn half_open(port: u16) -> TcpStream {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.write_all(b"POST /v1/challenges HTTP/1.1\r\nHost: x\r\n").unwrap();
+    s
+}
+
+/// Whether the server has closed `s` (EOF or reset) within `wait`.
+fn closed_within(s: &mut TcpStream, wait: Duration) -> bool {
+    s.set_read_timeout(Some(wait)).unwrap();
+    let mut buf = [0u8; 256];
+    loop {
+        match s.read(&mut buf) {
+            Ok(0) => return true,
+            Ok(_) => continue, // a 408 or similar before the close is fine
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock || e.kind() == std::io::ErrorKind::TimedOut => {
+                return false
+            }
+            Err(_) => return true,
+        }
+    }
+}
+
+#[test]
+fn slowloris_crowd_does_not_stop_an_honest_client() {
+    let server = Server::start(
+        &sqlite_url("slowloris"),
+        &["--header-read-timeout", "3", "--max-connections", "512"],
+    );
+    let signer = Signer::new("taro-sign");
+    let started = Instant::now();
+    // 300 connections that never finish their headers, topped up as the server drops them.
+    let mut crowd: Vec<TcpStream> = (0..300).map(|_| half_open(server.port)).collect();
+    let mut opened = 0;
+    while started.elapsed() < Duration::from_secs(8) {
+        let mut honest = server.client();
+        let nonce = honest.challenge("account-opening", &server.origin());
+        let jws = signer.assertion(&server.origin(), &nonce, "account-opening", None);
+        let r = honest.post("/v1/assertions", &serde_json::json!({ "assertion": jws }));
+        assert!(r.status == 200 || r.status == 201, "{} {}", r.status, r.text);
+        opened += 1;
+        // Keep the crowd at 300 while the honest client works.
+        crowd.retain_mut(|s| s.write_all(b"X-Slow: 1\r\n").is_ok());
+        while crowd.len() < 300 {
+            crowd.push(half_open(server.port));
+        }
+    }
+    assert!(opened >= 3, "only {opened} account openings in 8 s beside the crowd");
+    // The crowd's connections are cut once their header time is up.
+    let mut first = half_open(server.port);
+    assert!(
+        closed_within(&mut first, Duration::from_secs(8)),
+        "a client that never finishes its headers is disconnected after --header-read-timeout"
+    );
+    // A connection that sends nothing at all is cut too.
+    let mut silent = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    assert!(closed_within(&mut silent, Duration::from_secs(8)));
+}
+
+#[test]
+fn connections_beyond_the_limit_are_closed_and_served_again_later() {
+    let server = Server::start(
+        &sqlite_url("conn-limit"),
+        &["--header-read-timeout", "2", "--max-connections", "8"],
+    );
+    let mut held: Vec<TcpStream> = (0..8).map(|_| half_open(server.port)).collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let mut ninth = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    let _ = ninth.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    assert!(
+        closed_within(&mut ninth, Duration::from_secs(1)),
+        "the ninth connection is closed at once"
+    );
+    // The held ones time out, and the server serves again.
+    for s in &mut held {
+        assert!(closed_within(s, Duration::from_secs(6)));
+    }
+    let mut c = Client::connect(server.port);
+    assert_eq!(c.get("/healthz").status, 200);
+    let metrics = c.get_as_operator("/metrics").text;
+    let refused = metrics
+        .lines()
+        .find(|l| l.starts_with("jpki_connections_refused_total"))
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap();
+    assert!(refused >= 1, "{metrics}");
+}
+
+#[test]
+fn a_body_that_never_arrives_is_answered_503_after_the_request_timeout() {
+    let server = Server::start(&sqlite_url("slow-body"), &["--request-timeout", "2"]);
+    let mut s = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    s.write_all(
+        b"POST /v1/challenges HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{",
+    )
+    .unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let started = Instant::now();
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !answer.windows(4).any(|w| w == b"\r\n\r\n") {
+        let n = s.read(&mut buf).unwrap();
+        assert!(n > 0, "closed without an answer");
+        answer.extend_from_slice(&buf[..n]);
+    }
+    let text = String::from_utf8_lossy(&answer);
+    assert!(text.starts_with("HTTP/1.1 503"), "{text}");
+    assert!(started.elapsed() < Duration::from_secs(6), "{:?}", started.elapsed());
+}
