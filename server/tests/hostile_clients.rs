@@ -122,3 +122,80 @@ fn a_body_that_never_arrives_is_answered_503_after_the_request_timeout() {
     assert!(text.starts_with("HTTP/1.1 503"), "{text}");
     assert!(started.elapsed() < Duration::from_secs(6), "{:?}", started.elapsed());
 }
+
+#[test]
+fn a_flood_of_challenges_gets_429_with_retry_after_and_other_clients_are_served() {
+    let server = Server::start(
+        &sqlite_url("flood"),
+        &[
+            "--rate-challenges",
+            "60",
+            "--rate-verifications",
+            "60",
+            "--rate-burst",
+            "5",
+        ],
+    );
+    let mut c = server.client();
+    let body = serde_json::json!({ "purpose": "account-opening", "audience": server.origin() });
+    let mut codes = Vec::new();
+    for _ in 0..200 {
+        let r = c.post("/v1/challenges", &body);
+        codes.push(r.status);
+        if r.status == 429 {
+            assert_eq!(r.code(), Some("JPKI_RATE_LIMITED"));
+            let retry: u64 = r.header("retry-after").unwrap().parse().unwrap();
+            assert!((1..=2).contains(&retry), "Retry-After {retry}");
+        }
+    }
+    let issued = codes.iter().filter(|&&s| s == 201).count();
+    // The burst, plus what a minute's rate adds while the loop runs.
+    assert!((5..=8).contains(&issued), "{issued} challenges issued of 200");
+    assert_eq!(codes.iter().filter(|&&s| s == 429).count(), 200 - issued);
+    // Refused requests created nothing: the store holds only the issued challenges.
+    let metrics = c.get_as_operator("/metrics").text;
+    let count = |name: &str| {
+        metrics
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.rsplit(' ').next())
+            .and_then(|v| v.parse::<usize>().ok())
+            .unwrap()
+    };
+    assert_eq!(count("jpki_challenges_issued_total"), issued);
+    assert_eq!(count("jpki_rate_limited_total"), 200 - issued);
+    // Verification has its own budget; an honest client's account opening still goes through.
+    let signer = Signer::new("taro-sign");
+    std::thread::sleep(Duration::from_millis(1100));
+    let nonce = c.challenge("account-opening", &server.origin());
+    let jws = signer.assertion(&server.origin(), &nonce, "account-opening", None);
+    let r = c.post("/v1/assertions", &serde_json::json!({ "assertion": jws }));
+    assert!(r.status == 200 || r.status == 201, "{} {}", r.status, r.text);
+}
+
+#[test]
+fn posts_from_another_origin_or_not_json_are_refused() {
+    let server = Server::start(&sqlite_url("origin"), &[]);
+    let mut c = server.client();
+    let body = serde_json::json!({ "purpose": "account-opening", "audience": server.origin() }).to_string();
+    let post = |c: &mut Client, headers: &[(&str, &str)]| {
+        c.request("POST", "/v1/challenges", headers, body.as_bytes()).unwrap()
+    };
+    let r = post(&mut c, &[("Origin", "https://evil.example")]);
+    assert_eq!((r.status, r.code()), (403, Some("JPKI_ORIGIN_REFUSED")));
+    let origin = server.origin();
+    let r = post(&mut c, &[("Origin", &origin)]);
+    assert_eq!(r.status, 201, "{}", r.text);
+    // No Origin (a server-to-server client): accepted.
+    assert_eq!(post(&mut c, &[]).status, 201);
+    // A form post is refused before it is read.
+    let r = c
+        .request(
+            "POST",
+            "/v1/challenges",
+            &[("Content-Type", "application/x-www-form-urlencoded")],
+            b"purpose=account-opening",
+        )
+        .unwrap();
+    assert_eq!((r.status, r.code()), (415, Some("JPKI_BAD_REQUEST")));
+}

@@ -214,6 +214,14 @@ export const MESSAGES = {
     ja: "ログインできませんでした。利用者証明用電子証明書でもう一度ログインしてください。",
     en: "You could not be logged in. Log in again with your authentication certificate.",
   },
+  JPKI_RATE_LIMITED: {
+    ja: "短い間に多くの要求がありました。少し待ってからやり直してください。",
+    en: "Too many requests in a short time. Wait a moment and try again.",
+  },
+  JPKI_ORIGIN_REFUSED: {
+    ja: "このページからは受け付けられません。サービスのページを開き直してください。",
+    en: "This page cannot send that request. Open the service's own page and try again.",
+  },
   JPKI_METHOD_NOT_ALLOWED: {
     ja: "この操作は受け付けられませんでした。ページを再読み込みしてやり直してください。",
     en: "That request is not accepted here. Reload the page and try again.",

@@ -7,6 +7,7 @@
 //! on stdout (tests read the port from it); logs go to stderr, redacted ([`redact`]).
 
 mod api;
+mod guard;
 mod listener;
 mod metrics;
 mod recheck;
@@ -116,6 +117,17 @@ pub(crate) struct ServeArgs {
     /// Seconds one request may take (body and handler) before it is answered 503.
     #[arg(long, env = "JPKI_REQUEST_TIMEOUT", default_value_t = 30)]
     request_timeout: u64,
+    /// Challenges (and hand-offs) one client may create a minute (IPv4 address, IPv6 /64);
+    /// 0 turns the limit off (behind a proxy that limits, or for load tests).
+    #[arg(long, env = "JPKI_RATE_CHALLENGES", default_value_t = 30)]
+    rate_challenges: u32,
+    /// Verifications (assertions, audit logins, hand-off claims) one client may ask for a
+    /// minute; 0 turns the limit off.
+    #[arg(long, env = "JPKI_RATE_VERIFICATIONS", default_value_t = 30)]
+    rate_verifications: u32,
+    /// Requests a client may send at once before its per-minute rate applies.
+    #[arg(long, env = "JPKI_RATE_BURST", default_value_t = 10)]
+    rate_burst: u32,
 }
 
 /// Arguments of `recheck`.
@@ -322,6 +334,10 @@ async fn serve(args: &ServeArgs) -> Result<(), Failure> {
         subjects: SubjectKey::new(&secret, &args.rp_id),
         metrics: metrics::Metrics::default(),
         crls,
+        limits: guard::RateLimits {
+            challenges: guard::RateLimiter::new(args.rate_challenges, args.rate_burst),
+            verifications: guard::RateLimiter::new(args.rate_verifications, args.rate_burst),
+        },
     });
     let app = api::router(state.clone(), args.www.as_deref(), args.pkg.as_deref());
 

@@ -89,6 +89,8 @@ pub(crate) struct AppState {
     pub(crate) metrics: Metrics,
     /// CRL indexes in force (`--crl-dir`), swapped when the folder changes.
     pub(crate) crls: Arc<crate::revocation::CrlSet>,
+    /// Per-client rate limits (serve/guard.rs).
+    pub(crate) limits: super::guard::RateLimits,
 }
 
 type Shared = Arc<AppState>;
@@ -196,20 +198,28 @@ fn parse_body<T: for<'de> Deserialize<'de>>(
 
 /// Builds the router: the API, operations routes, and the static flow.
 pub(crate) fn router(state: Shared, www: Option<&Path>, pkg: Option<&Path>) -> Router {
+    use super::guard::{limit_challenges, limit_verifications, post_rules};
+    use axum::middleware::from_fn_with_state;
+    let challenges = || from_fn_with_state(state.clone(), limit_challenges);
+    let verifications = || from_fn_with_state(state.clone(), limit_verifications);
     let mut app = Router::new()
-        .route("/v1/challenges", post(post_challenge))
-        .route("/v1/assertions", post(post_assertion))
-        .route("/v1/audit", post(post_audit))
+        .route("/v1/challenges", post(post_challenge).route_layer(challenges()))
+        .route("/v1/assertions", post(post_assertion).route_layer(verifications()))
+        .route("/v1/audit", post(post_audit).route_layer(verifications()))
         .route("/v1/records/{id}", get(get_record))
         .route("/v1/rechecks", get(get_rechecks))
         .route("/v1/config", get(get_config))
-        .route("/v1/handoffs", post(post_handoff))
-        .route("/v1/handoffs/claim", post(post_handoff_claim))
+        .route("/v1/handoffs", post(post_handoff).route_layer(challenges()))
+        .route(
+            "/v1/handoffs/claim",
+            post(post_handoff_claim).route_layer(verifications()),
+        )
         .route("/v1/handoffs/{id}", get(get_handoff))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .route("/openapi.json", get(openapi))
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(from_fn_with_state(state.clone(), post_rules))
         .with_state(state);
     if let Some(pkg) = pkg {
         app = app.nest_service("/pkg", ServeDir::new(pkg).not_found_service(not_found.into_service()));
