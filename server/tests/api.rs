@@ -515,7 +515,10 @@ fn operations(server: &Server) {
         "postgres"
     };
     assert_eq!(h.body["db"], backend);
+    // Metrics are for the operator.
     let m = c.get("/metrics");
+    assert_eq!((m.status, m.code()), (401, Some("JPKI_UNAUTHORIZED")));
+    let m = c.get_as_operator("/metrics");
     assert_eq!(m.status, 200);
     assert!(m.text.contains("jpki_assertions_valid_total"), "{}", m.text);
     assert!(m.text.contains("jpki_nonce_reused_total"));

@@ -117,7 +117,7 @@ fn replay(servers: &[&Server]) {
     // And the metrics agree: each instance counted its own share.
     let mut valid = 0;
     for s in servers {
-        let m = s.client().get("/metrics").text;
+        let m = s.client().get_as_operator("/metrics").text;
         valid += m
             .lines()
             .find(|l| l.starts_with("jpki_assertions_valid_total"))

@@ -286,11 +286,13 @@ async fn healthz(State(state): State<Shared>) -> Result<Json<Value>, ApiError> {
     Ok(Json(json!({ "status": "ok", "db": state.store.backend().name() })))
 }
 
-async fn metrics(State(state): State<Shared>) -> impl IntoResponse {
-    (
+/// `GET /metrics`: operator only (the counters tell an attacker how its probes fare).
+async fn metrics(State(state): State<Shared>, headers: HeaderMap) -> Result<impl IntoResponse, ApiError> {
+    require_operator(&state, &headers)?;
+    Ok((
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         state.metrics.render(state.store.backend().name()),
-    )
+    ))
 }
 
 /// The OpenAPI document (hand-written; `server/tests/api.rs` checks it against the routes).
