@@ -199,3 +199,53 @@ fn posts_from_another_origin_or_not_json_are_refused() {
         .unwrap();
     assert_eq!((r.status, r.code()), (415, Some("JPKI_BAD_REQUEST")));
 }
+
+/// A stand-in OCSP responder that only counts the requests it gets (and answers 500).
+fn counting_responder() -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let count = std::sync::Arc::new(AtomicUsize::new(0));
+    let seen = std::sync::Arc::clone(&count);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { continue };
+            seen.fetch_add(1, Ordering::SeqCst);
+            let mut buf = [0u8; 4096];
+            let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
+            let _ = s.read(&mut buf);
+            let _ = s.write_all(b"HTTP/1.0 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n");
+        }
+    });
+    (port, count)
+}
+
+#[test]
+fn the_ocsp_responder_is_asked_only_after_the_signature_verifies() {
+    use std::sync::atomic::Ordering;
+    let (port, asked) = counting_responder();
+    let url = format!("http://127.0.0.1:{port}/");
+    let server = Server::start(&sqlite_url("ocsp-after"), &["--ocsp-url", &url]);
+    let signer = Signer::new("taro-sign");
+    let mut c = server.client();
+    // A forged assertion (its signature altered): refused, and the responder never hears of it.
+    let nonce = c.challenge("account-opening", &server.origin());
+    let jws = signer.assertion(&server.origin(), &nonce, "account-opening", None);
+    let (head, sig) = jws.rsplit_once('.').unwrap();
+    let flipped = if sig.starts_with('A') { 'B' } else { 'A' };
+    let forged = format!("{head}.{flipped}{}", &sig[1..]);
+    let r = c.post("/v1/assertions", &serde_json::json!({ "assertion": forged }));
+    assert_eq!(r.code(), Some("JPKI_SIGNATURE_INVALID"), "{}", r.text);
+    assert_eq!(
+        asked.load(Ordering::SeqCst),
+        0,
+        "a forged assertion made the server query OCSP"
+    );
+    // The genuine one is checked with the responder (which fails here: revocation stays
+    // unchecked, which this test server allows).
+    let nonce = c.challenge("account-opening", &server.origin());
+    let jws = signer.assertion(&server.origin(), &nonce, "account-opening", None);
+    let r = c.post("/v1/assertions", &serde_json::json!({ "assertion": jws }));
+    assert!(r.status == 200 || r.status == 201, "{} {}", r.status, r.text);
+    assert_eq!(asked.load(Ordering::SeqCst), 1);
+}

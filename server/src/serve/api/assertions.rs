@@ -114,18 +114,21 @@ pub(super) async fn submit(state: &AppState, req: AssertionRequest, endpoint: En
         options.revocation_unchecked = Some(Severity::Warning);
     }
     // Revocation evidence: the CRL indexes in force, and an OCSP answer when a responder is
-    // configured (fetched here: the core does no I/O).
+    // configured (fetched here: the core does no I/O). The responder is asked only about an
+    // assertion that passed everything else — signature and path included — so a forged one
+    // cannot make this server query it.
     let crls = state.crls.snapshot();
     let crls: Vec<&jpki_verify::revocation::crl::CrlIndex> = crls.iter().collect();
-    let ocsp = match &state.config.ocsp_url {
-        Some(url) => fetch_ocsp(state, url, &input, format, detached.as_deref()).await,
-        None => None,
-    };
-    let mut sources = RevocationSources::crls(&crls);
-    if let Some((response, nonce)) = &ocsp {
-        sources = sources.with_ocsp(OcspEvidence::new(response, Some(nonce)));
+    let sources = RevocationSources::crls(&crls);
+    let mut verdict = assertion::verify_with(&input, &options, None, detached.as_deref(), &sources, &Ring);
+    if let Some(url) = &state.config.ocsp_url {
+        if needs_ocsp(&verdict) {
+            if let Some((response, nonce)) = fetch_ocsp(state, url, &input, format, detached.as_deref()).await {
+                let sources = sources.with_ocsp(OcspEvidence::new(&response, Some(&nonce)));
+                verdict = assertion::verify_with(&input, &options, None, detached.as_deref(), &sources, &Ring);
+            }
+        }
     }
-    let verdict = assertion::verify_with(&input, &options, None, detached.as_deref(), &sources, &Ring);
 
     let subject = verdict
         .certificate
@@ -221,6 +224,16 @@ pub(super) async fn submit(state: &AppState, req: AssertionRequest, endpoint: En
 /// Asks the configured OCSP responder about the assertion's (unverified) leaf: the response
 /// is verified by the core with the rest. A responder that cannot be reached leaves the
 /// revocation slot to the other sources (and `unchecked` if there are none) — never a 500.
+/// Whether an OCSP answer could change `verdict`: every other check passed and revocation is
+/// still unchecked or unknown.
+pub(super) fn needs_ocsp(verdict: &Verdict) -> bool {
+    use jpki_verify::revocation::RevocationStatus;
+    matches!(
+        verdict.revocation.status,
+        RevocationStatus::Unchecked | RevocationStatus::Unknown
+    ) && verdict.errors.iter().all(|e| e.code == "JPKI_REVOCATION_UNCHECKED")
+}
+
 pub(super) async fn fetch_ocsp(
     state: &AppState,
     url: &str,
