@@ -94,9 +94,9 @@ test-nfcpy:
 ## Every fuzz target (fuzz/, one per parser of untrusted bytes) for FUZZ_SECONDS each;
 ## make test runs them for 5 s as a smoke test, `make fuzz FUZZ_SECONDS=600` for real.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS = certificate assertion_claims crl rcs380_frame rcs300_escape reader_stack
+FUZZ_TARGETS = certificate assertion_claims verify_assertion options_json crl ocsp_response rcs380_frame rcs300_escape reader_stack
 fuzz:
-	cd fuzz && for t in $(FUZZ_TARGETS); do cargo +nightly fuzz run $$t -- -max_total_time=$(FUZZ_SECONDS) || exit 1; done
+	fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 test: setup
 	$(MAKE) lint test-native test-nfcpy test-crate-package test-browser test-node test-package test-consumers test-size test-e2e
