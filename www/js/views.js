@@ -2,8 +2,8 @@
 
 import { $, el, tx } from "./dom.js";
 import { stopHandoffWatch } from "./screens/handoff.js";
-import { dropPasori, READER_GONE, stopRemovalWatch } from "./screens/place-card.js";
-import { FLOWS, state, STEP_LABELS } from "./state.js";
+import { dropPasori, READER_GONE, stopRemovalWatch, watchRemoval } from "./screens/place-card.js";
+import { ASSERTION_LIFETIME_SECONDS, FLOWS, state, STEP_LABELS } from "./state.js";
 import { asError, clearAllErrors, setBusy, setStatus } from "./status.js";
 
 export function renderProgress() {
@@ -58,6 +58,25 @@ export async function endCardSession() {
       if (READER_GONE.has(asError(e).code)) dropPasori();
     }
   }
+}
+
+/** The card signs an assertion for `challenge` and `purpose` (with `txn` when given); then the
+ * card session ends, and on a PaSoRi the page watches for the card being taken away. */
+export async function signOnCard(challenge, purpose, txn) {
+  const iat = Math.floor(Date.now() / 1000);
+  const exp = iat + ASSERTION_LIFETIME_SECONDS;
+  setStatus("status.signing");
+  const jws = await state.card.makeAssertion({
+    audience: location.origin,
+    nonce: challenge.nonce,
+    purpose,
+    iat,
+    exp,
+    ...(txn ? { txn } : {}),
+  });
+  await endCardSession(); // the card's part is done
+  if (state.readerKind === "pasori") watchRemoval();
+  return { jws, iat, exp };
 }
 
 export async function startView(view) {

@@ -5,10 +5,9 @@ import { base64, base64url, sha256 } from "../bytes.js";
 import { $, el, tx } from "../dom.js";
 import { getLang, t } from "../i18n.js";
 import { userMessage } from "../messages.js";
-import { ASSERTION_LIFETIME_SECONDS, sdkPromise, state } from "../state.js";
+import { sdkPromise, state } from "../state.js";
 import { asError, setBusy, setStatus } from "../status.js";
-import { endCardSession, showStep } from "../views.js";
-import { watchRemoval } from "./place-card.js";
+import { showStep, signOnCard } from "../views.js";
 
 export async function signAccountOpening() {
   const { verifyAssertion } = await sdkPromise;
@@ -19,19 +18,7 @@ export async function signAccountOpening() {
   setStatus("status.readAuth");
   const authCertificate = await state.card.readCertificate("auth");
   const authCertificateSha256 = base64url(await sha256(authCertificate));
-  const iat = Math.floor(Date.now() / 1000);
-  const exp = iat + ASSERTION_LIFETIME_SECONDS;
-  setStatus("status.signing");
-  const jws = await state.card.makeAssertion({
-    audience: location.origin,
-    nonce: challenge.nonce,
-    purpose,
-    iat,
-    exp,
-    txn: { application: purpose, authCertificateSha256 },
-  });
-  await endCardSession(); // the card's part is done
-  if (state.readerKind === "pasori") watchRemoval();
+  const { jws, iat, exp } = await signOnCard(challenge, purpose, { application: purpose, authCertificateSha256 });
   setStatus("status.precheck");
   const verdict = await verifyAssertion(jws, {
     audience: location.origin,

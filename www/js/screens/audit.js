@@ -2,27 +2,16 @@
 
 import { api, newChallenge, responseError } from "../api.js";
 import { $, el, tx } from "../dom.js";
-import { ASSERTION_LIFETIME_SECONDS, state } from "../state.js";
+import { state } from "../state.js";
 import { codeError, setStatus } from "../status.js";
-import { endCardSession, showStep } from "../views.js";
+import { showStep, signOnCard } from "../views.js";
 import { dataList, formatTime } from "./account-opening.js";
-import { watchRemoval } from "./place-card.js";
 
 export async function loginAndAudit() {
   const purpose = "login";
   setStatus("status.challenge");
   const challenge = await newChallenge(purpose);
-  const iat = Math.floor(Date.now() / 1000);
-  setStatus("status.signing");
-  const jws = await state.card.makeAssertion({
-    audience: location.origin,
-    nonce: challenge.nonce,
-    purpose,
-    iat,
-    exp: iat + ASSERTION_LIFETIME_SECONDS,
-  });
-  await endCardSession();
-  if (state.readerKind === "pasori") watchRemoval();
+  const { jws } = await signOnCard(challenge, purpose);
   setStatus("status.audit");
   const r = await api("POST", "/v1/audit", { assertion: jws });
   if (r.status !== 200 || !r.data) throw codeError(responseError(r));
