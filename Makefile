@@ -94,7 +94,7 @@ test-nfcpy:
 ## Every fuzz target (fuzz/, one per parser of untrusted bytes) for FUZZ_SECONDS each;
 ## make test runs them for 5 s as a smoke test, `make fuzz FUZZ_SECONDS=600` for real.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS = certificate assertion_claims verify_assertion options_json crl ocsp_response rcs380_frame rcs300_escape reader_stack
+FUZZ_TARGETS = certificate assertion_claims verify_assertion options_json crl ocsp_response apdu_response card_client rcs380_frame rcs300_escape reader_stack
 fuzz:
 	fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 

@@ -11,6 +11,8 @@ seeds_for() {
     certificate | crl) echo ../tests/fixtures/testpki ;;
     assertion_claims | verify_assertion) echo ../tests/fixtures/assertions ;;
     options_json) echo seeds/options_json ;;
+    ocsp_response) echo seeds/ocsp_response ;;
+    card_client) echo seeds/card_client ;;
     *) ;;
   esac
 }

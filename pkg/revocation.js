@@ -4,7 +4,7 @@
 //   const crl = await CrlIndex.build(crlBytes, "jlis");              // or CrlIndex.fromBytes(saved)
 //   const ocsp = await fetchOcsp(jws, { url, fetch, trust: "jlis" }); // { response, nonce }
 //   await verifyAssertion(jws, { ...options, revocation: { crls: [crl], ocsp,
-//     external: { status: "good", source: "my-pf", producedAt } } });
+//     external: { status: "good", source: "my-pf", producedAt, certificateSha256 } } });
 //
 // The core does no I/O and makes no random numbers: fetchOcsp does both here, on the caller's
 // side, with the `fetch` it is given and crypto.getRandomValues for the request's nonce.

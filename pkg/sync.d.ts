@@ -38,15 +38,21 @@ export function simulatedUsb(
 import type { Verdict, VerifyOptions } from "./dist/full/jpki_verify.js";
 import type { CrlIndex } from "./dist/full/jpki_verify.js";
 
-/** A platform operator's answer, trusted as the caller configured it (must be fresh: 15 min). */
-export interface OperatorAnswer {
+/** Which certificate an operator's answer is about: its SHA-256, or its issuer DN and serial. */
+export type OperatorAnswerAbout =
+  | { certificateSha256: string; issuer?: never; serialNumber?: never }
+  | { issuer: string; serialNumber: string; certificateSha256?: never };
+
+/** A platform operator's answer, trusted as the caller configured it (must be fresh: 15 min)
+ *  and refused for any certificate but the one it names. */
+export type OperatorAnswer = OperatorAnswerAbout & {
   status: "good" | "revoked" | "unknown";
   /** RFC 5280 name, e.g. "affiliationChanged" (the 4 basic information changed). */
   reason?: string;
   source: string;
   /** Unix seconds. */
   producedAt: number;
-}
+};
 
 /** Revocation evidence for one verification (the verdict's `revocation` slot is filled from it). */
 export interface RevocationInput {

@@ -218,6 +218,9 @@ fn kind_name(k: Kind) -> &'static str {
     }
 }
 
+/// `anyExtendedKeyUsage` (RFC 5280 §4.2.1.12).
+const ANY_EXTENDED_KEY_USAGE: &str = "2.5.29.37.0";
+
 /// Kind, keyUsage and policy for the purpose. Test policies are accepted only under test
 /// anchors, production policies only under production anchors.
 fn check_purpose(leaf: &Certificate, anchor: &TrustAnchor, required: Kind) -> Result<()> {
@@ -249,6 +252,30 @@ fn check_purpose(leaf: &Certificate, anchor: &TrustAnchor, required: Kind) -> Re
     };
     if !leaf.has_key_usage(bit) {
         return Err(Error::KeyUsage { required: bit });
+    }
+    // extendedKeyUsage, when present, must allow the purpose (RFC 5280 §4.2.1.12: "the
+    // certificate MUST only be used for one of the purposes indicated"). JPKI certificates are
+    // not known to carry it (docs/jpki-facts.md: none reported); a leaf that lists only, say,
+    // OCSPSigning is refused.
+    if let Some(eku) = &leaf.extended_key_usage {
+        let allowed: &[&str] = match required {
+            // emailProtection, documentSigning (RFC 9336)
+            Kind::Signature => &["1.3.6.1.5.5.7.3.4", "1.3.6.1.5.5.7.3.36"],
+            // clientAuth
+            _ => &["1.3.6.1.5.5.7.3.2"],
+        };
+        if !eku
+            .iter()
+            .any(|p| p == ANY_EXTENDED_KEY_USAGE || allowed.contains(&p.as_str()))
+        {
+            return Err(Error::KeyUsage {
+                required: if required == Kind::Signature {
+                    "extendedKeyUsage emailProtection, documentSigning or anyExtendedKeyUsage"
+                } else {
+                    "extendedKeyUsage clientAuth or anyExtendedKeyUsage"
+                },
+            });
+        }
     }
     // Production JPKI policies only under production anchors (J-LIS's, or a caller-pinned CA
     // that is itself a JPKI production CA); test policies only under test anchors. A

@@ -136,6 +136,54 @@ pub(crate) fn extension_parts<'a>(ext: &Tlv<'a>, context: &str) -> Result<(Tlv<'
     Ok((oid, critical, next))
 }
 
+/// Most distribution points in a certificate's cRLDistributionPoints, and most names in one
+/// DistributionPointName (docs/security.md, "Budgets").
+pub(crate) const MAX_DISTRIBUTION_NAMES: usize = 16;
+
+/// The names of a `[0] DistributionPointName` field (its contents are the CHOICE, explicit as
+/// a tagged CHOICE always is), each as the DER of one name, for matching a CRL's scope to a
+/// certificate (RFC 5280 §6.3.3 (b)(2)(i): "one of the names in the IDP matches one of the
+/// names in the DP"):
+///
+/// ```text
+/// DistributionPointName ::= CHOICE {                                       -- RFC 5280 §4.2.1.13
+///      fullName                [0]     GeneralNames,
+///      nameRelativeToCRLIssuer [1]     RelativeDistinguishedName }
+/// ```
+///
+/// `fullName` gives each GeneralName; `nameRelativeToCRLIssuer` gives itself, whole, as one
+/// name (it then matches only the same bytes).
+pub(crate) fn distribution_point_names(field: &Tlv<'_>, context: &str) -> Result<Vec<Vec<u8>>> {
+    let mut r = Reader::new(field.value, field.value_offset);
+    let choice = r.read()?;
+    r.finish("DistributionPointName")?;
+    let whole = |t: &Tlv<'_>| {
+        let mut out = vec![t.tag];
+        crate::der::push_length(&mut out, t.value.len());
+        out.extend_from_slice(t.value);
+        out
+    };
+    match choice.tag {
+        0xA0 => {
+            let mut names = Reader::new(choice.value, choice.value_offset);
+            let mut out = Vec::new();
+            while !names.is_empty() {
+                let name = names.read()?;
+                if out.len() == MAX_DISTRIBUTION_NAMES {
+                    return Err(bad(context, "more than 16 distribution point names", name.offset));
+                }
+                out.push(whole(&name));
+            }
+            if out.is_empty() {
+                return Err(bad(context, "empty fullName", choice.offset));
+            }
+            Ok(out)
+        }
+        0xA1 => Ok(vec![whole(&choice)]),
+        _ => Err(bad(context, "DistributionPointName: unexpected choice", choice.offset)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

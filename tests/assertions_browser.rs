@@ -153,6 +153,12 @@ async fn manifest_with_revocation_in_chromium() {
                 e["reason"].as_str(),
                 e["source"].as_str().unwrap(),
                 e["producedAt"].as_i64().unwrap(),
+                jpki_verify::revocation::AnswerAbout::from_fields(
+                    e["certificateSha256"].as_str(),
+                    e["issuer"].as_str(),
+                    e["serialNumber"].as_str(),
+                )
+                .unwrap(),
             )
             .unwrap()
         });

@@ -19,6 +19,8 @@ use jpki_verify::card::{
 };
 use jpki_verify::{Error, Purpose, Result, RustCrypto, VerifyOptions};
 
+#[path = "../fuzz/card_session.rs"]
+mod card_session;
 mod common;
 use common::bytes::{base64url, from_hex, hex_spaced};
 
@@ -541,4 +543,46 @@ fn the_pin_never_appears_in_errors() {
             }
         }
     }
+}
+
+/// Records every answer of the card it wraps, in the framing of the `card_client` fuzz target
+/// (a big-endian `u16` length, then the answer).
+struct Recording {
+    card: VirtualCard,
+    answers: Vec<u8>,
+}
+
+impl Transport for Recording {
+    async fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>> {
+        let answer = self.card.transmit(command).await?;
+        self.answers
+            .extend_from_slice(&u16::try_from(answer.len()).unwrap().to_be_bytes());
+        self.answers.extend_from_slice(&answer);
+        Ok(answer)
+    }
+}
+
+/// The seed of the `card_client` fuzz target (`fuzz/seeds/card_client/virtual-taro`): the
+/// virtual card's answers to the session that target runs (the same calls, in the same order),
+/// so the fuzzer starts from a card that answers everything correctly. Regenerate with
+/// `JPKI_REGENERATE_SEEDS=1 cargo test --test card_client`.
+#[test]
+fn fuzz_seed_of_the_card_client_target_is_a_whole_virtual_card_session() {
+    let mut card = JpkiCard::new(Recording {
+        card: virtual_card("taro", VirtualToken::Card),
+        answers: Vec::new(),
+    });
+    card_session::run_session(&mut card);
+    assert_eq!(card.refused_apdus(), 0);
+    let seed = card.into_transport().answers;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/card_client/virtual-taro");
+    if std::env::var_os("JPKI_REGENERATE_SEEDS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &seed).unwrap();
+    }
+    assert_eq!(
+        std::fs::read(&path).expect("run with JPKI_REGENERATE_SEEDS=1"),
+        seed,
+        "the committed seed is stale: regenerate it"
+    );
 }

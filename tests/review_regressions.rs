@@ -9,6 +9,9 @@ use std::path::PathBuf;
 use jpki_verify::assertion::{self, Purpose, Severity, Trust};
 use jpki_verify::{RustCrypto, VerifyOptions};
 
+mod common;
+use common::bytes::base64_standard;
+
 const T: i64 = 1_780_272_000;
 const AUD: &str = "https://bank.example.jp";
 
@@ -26,24 +29,7 @@ fn options(purpose: Purpose) -> VerifyOptions {
 fn jws(claims: &str) -> String {
     let leaf = std::fs::read(root().join("tests/fixtures/testpki/taro-sign.der")).unwrap();
     let key = std::fs::read(root().join("tests/fixtures/testpki/taro-sign.key.der")).unwrap();
-    let b64 = {
-        const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        let mut s = String::new();
-        for c in leaf.chunks(3) {
-            let n = c
-                .iter()
-                .enumerate()
-                .fold(0u32, |a, (i, &b)| a | (u32::from(b) << (16 - 8 * i)));
-            for i in 0..4 {
-                s.push(if i <= c.len() {
-                    A[((n >> (18 - 6 * i)) & 63) as usize] as char
-                } else {
-                    '='
-                });
-            }
-        }
-        s
-    };
+    let b64 = base64_standard(&leaf);
     let header = format!(r#"{{"alg":"RS256","typ":"jpki-assertion+jwt","x5c":["{b64}"]}}"#);
     jpki_verify_testpki::sign_jws(&header, claims, &key).unwrap()
 }

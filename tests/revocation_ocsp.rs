@@ -633,3 +633,41 @@ fn requests_are_well_formed_and_checked() {
     );
     build_request(&hanako, &ca, CertIdHash::Sha1, Some(&[0; 32])).unwrap();
 }
+
+/// The seeds of the `ocsp_response` fuzz target (`fuzz/seeds/ocsp_response/`): `openssl ocsp`'s
+/// answers about taro (the target's certificate), signed by the CA and by a delegated
+/// responder, with and without the target's nonce. Written only with `JPKI_REGENERATE_SEEDS=1`
+/// (they carry the time they were made, which the target's `SEEDS_MADE_AT` must then be set
+/// to); otherwise this checks that each committed seed still parses as an OCSP response.
+#[test]
+fn fuzz_seeds_of_the_ocsp_response_target() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/ocsp_response");
+    if std::env::var_os("JPKI_REGENERATE_SEEDS").is_some() {
+        let pki = Pki::new();
+        let taro = cert("taro-sign");
+        std::fs::create_dir_all(&dir).unwrap();
+        for signer in ["sign-ca", "delegated"] {
+            let responder = pki.responder(signer, &[]);
+            for (name, nonce) in [("no-nonce", None), ("nonce", Some(&[7u8; 16][..]))] {
+                for (hash, h) in [(CertIdHash::Sha256, "sha256"), (CertIdHash::Sha1, "sha1")] {
+                    let der = responder.query(&taro, hash, nonce);
+                    std::fs::write(dir.join(format!("{signer}-{name}-{h}.der")), der).unwrap();
+                }
+            }
+        }
+        eprintln!(
+            "seeds made at {}: set SEEDS_MADE_AT in fuzz/fuzz_targets/ocsp_response.rs",
+            now()
+        );
+    }
+    let mut seeds = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let der = std::fs::read(entry.unwrap().path()).unwrap();
+        // Only the envelope: the answers are minutes-fresh when made, stale by now.
+        assert_eq!(der.first(), Some(&0x30));
+        let err = check(&der, &cert("taro-sign"), None, 0).map(|a| a.status);
+        assert_ne!(code(err), "JPKI_MALFORMED");
+        seeds += 1;
+    }
+    assert_eq!(seeds, 8);
+}

@@ -6,7 +6,7 @@
 
 use jpki_verify::assertion::{self, Purpose, RevocationStatus, Severity, Trust, Verdict, VerifyOptions};
 use jpki_verify::revocation::crl::CrlIndex;
-use jpki_verify::revocation::{Reason, RevocationAnswer, RevocationSources};
+use jpki_verify::revocation::{AnswerAbout, Reason, RevocationAnswer, RevocationSources};
 use jpki_verify::trust::TrustAnchors;
 use jpki_verify::RustCrypto;
 
@@ -141,17 +141,36 @@ fn stale_or_foreign_sources_leave_revocation_unchecked() {
     assert!(v.warnings.is_empty());
 }
 
+/// taro's signature certificate, as an operator's answer names it.
+fn taro() -> AnswerAbout {
+    AnswerAbout::CertificateSha256(
+        jpki_verify::parse_certificate(&fixture("taro-sign.der"))
+            .unwrap()
+            .sha256_fingerprint,
+    )
+}
+
+trait AboutTaro {
+    fn external_about_taro(status: RevocationStatus, reason: Option<Reason>, source: &str, at: i64) -> Self;
+}
+
+impl AboutTaro for RevocationAnswer {
+    fn external_about_taro(status: RevocationStatus, reason: Option<Reason>, source: &str, at: i64) -> Self {
+        RevocationAnswer::external(status, reason, source, at, taro())
+    }
+}
+
 #[test]
 fn platform_operator_answers() {
     let t = 1_780_000_000;
-    let fresh = RevocationAnswer::external(RevocationStatus::Good, None, "example-pf", t - 60);
+    let fresh = RevocationAnswer::external_about_taro(RevocationStatus::Good, None, "example-pf", t - 60);
     let sources = RevocationSources::none().with_external(&fresh);
     let v = verify("taro-sign", Purpose::AccountOpening, t, &sources);
     assert!(v.valid, "{:?}", v.errors);
     assert_eq!(v.revocation.status, RevocationStatus::Good);
     assert_eq!(v.revocation.source.as_deref(), Some("operator:example-pf"));
 
-    let revoked = RevocationAnswer::external(
+    let revoked = RevocationAnswer::external_about_taro(
         RevocationStatus::Revoked,
         Some(Reason::AffiliationChanged),
         "example-pf",
@@ -167,7 +186,7 @@ fn platform_operator_answers() {
     assert_eq!(v.revocation.reason.as_deref(), Some("affiliationChanged"));
 
     // Older than 15 minutes: not an answer.
-    let old = RevocationAnswer::external(RevocationStatus::Good, None, "example-pf", t - 16 * 60);
+    let old = RevocationAnswer::external_about_taro(RevocationStatus::Good, None, "example-pf", t - 16 * 60);
     let v = verify(
         "taro-sign",
         Purpose::AccountOpening,
@@ -181,7 +200,8 @@ fn platform_operator_answers() {
     let index = crl();
     let refs = [&index];
     let t2 = index.this_update() + 3600;
-    let revoked = RevocationAnswer::external(RevocationStatus::Revoked, Some(Reason::KeyCompromise), "example-pf", t2);
+    let revoked =
+        RevocationAnswer::external_about_taro(RevocationStatus::Revoked, Some(Reason::KeyCompromise), "example-pf", t2);
     let v = verify(
         "taro-sign",
         Purpose::AccountOpening,
@@ -190,4 +210,43 @@ fn platform_operator_answers() {
     );
     assert_eq!(codes(&v.errors), ["JPKI_REVOKED"]);
     assert_eq!(v.revocation.reason.as_deref(), Some("keyCompromise"));
+
+    // review-security M2: an answer about another certificate is no answer about this one,
+    // by fingerprint or by issuer and serial; the same answer about taro by issuer and serial is.
+    let hanako = jpki_verify::parse_certificate(&fixture("hanako-sign.der")).unwrap();
+    let taro_cert = jpki_verify::parse_certificate(&fixture("taro-sign.der")).unwrap();
+    for about in [
+        AnswerAbout::CertificateSha256(hanako.sha256_fingerprint.clone()),
+        AnswerAbout::from_fields(None, Some(&hanako.issuer), Some(&hanako.serial_number)).unwrap(),
+    ] {
+        let mixed_up = RevocationAnswer::external(RevocationStatus::Good, None, "example-pf", t - 60, about);
+        let v = verify(
+            "taro-sign",
+            Purpose::AccountOpening,
+            t,
+            &RevocationSources::none().with_external(&mixed_up),
+        );
+        assert_eq!(codes(&v.errors), ["JPKI_REVOCATION_UNCHECKED"]);
+        assert_eq!(codes(&v.warnings), ["JPKI_REVOCATION_SOURCE_INVALID"]);
+        assert_eq!(v.revocation.status, RevocationStatus::Unchecked);
+    }
+    let by_serial = AnswerAbout::from_fields(
+        None,
+        Some(&taro_cert.issuer),
+        Some(&format!("00{}", taro_cert.serial_number.to_lowercase())),
+    )
+    .unwrap();
+    let right = RevocationAnswer::external(RevocationStatus::Good, None, "example-pf", t - 60, by_serial);
+    let v = verify(
+        "taro-sign",
+        Purpose::AccountOpening,
+        t,
+        &RevocationSources::none().with_external(&right),
+    );
+    assert!(v.valid, "{:?}", v.errors);
+    // An answer that names no certificate cannot be made from JSON.
+    assert_eq!(
+        AnswerAbout::from_fields(None, Some("CN=x"), None).unwrap_err().code(),
+        "JPKI_INVALID_OPTIONS"
+    );
 }

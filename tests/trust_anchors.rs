@@ -106,19 +106,38 @@ fn caller_anchor_is_refused_unless_it_is_a_pinned_ca() {
     let taro = std::fs::read(repo().join("tests/fixtures/testpki/taro-sign.der")).unwrap();
     let pin = jpki_verify::parse_certificate(&taro).unwrap().sha256_fingerprint;
     assert_eq!(
-        set.add_pinned("leaf", &taro, &pin).unwrap_err().code(),
+        set.add_pinned("leaf", &taro, &pin, Environment::Test)
+            .unwrap_err()
+            .code(),
         "JPKI_ANCHOR_INVALID"
     );
     let ca = std::fs::read(repo().join("tests/fixtures/testpki/sign-ca.der")).unwrap();
     let ca_pin = jpki_verify::parse_certificate(&ca).unwrap().sha256_fingerprint;
     assert_eq!(
-        set.add_pinned("ca", &ca, &pin).unwrap_err().code(),
+        set.add_pinned("ca", &ca, &pin, Environment::Test).unwrap_err().code(),
         "JPKI_ANCHOR_PIN_MISMATCH"
     );
-    let added = set.add_pinned("my-test-ca", &ca, &ca_pin).unwrap();
+    // A test CA is not production because the caller says so (review-security L4).
     assert_eq!(
-        (added.reference.purpose, added.reference.source),
-        (Kind::Signature, AnchorSource::Caller)
+        set.add_pinned("ca", &ca, &ca_pin, Environment::Production)
+            .unwrap_err()
+            .code(),
+        "JPKI_ANCHOR_INVALID"
+    );
+    assert_eq!(
+        set.add_pinned("ca", &ca, &ca_pin, Environment::Unknown)
+            .unwrap_err()
+            .code(),
+        "JPKI_ANCHOR_INVALID"
+    );
+    let added = set.add_pinned("my-test-ca", &ca, &ca_pin, Environment::Test).unwrap();
+    assert_eq!(
+        (
+            added.reference.purpose,
+            added.reference.source,
+            added.reference.environment
+        ),
+        (Kind::Signature, AnchorSource::Caller, Environment::Test)
     );
 }
 
@@ -224,7 +243,18 @@ fn compiled_records_are_the_pinned_certificates() {
                 id.into_owned()
             };
             let mut scratch = TrustAnchors::empty();
-            let a = scratch.add_pinned(&id, &der, &sha).unwrap();
+            let a = scratch
+                .add_pinned(
+                    &id,
+                    &der,
+                    &sha,
+                    if set == "TEST_PKI" {
+                        Environment::Test
+                    } else {
+                        Environment::Production
+                    },
+                )
+                .unwrap();
             assert_eq!(a.reference.purpose, *purpose, "{file}");
             write!(out, "    // {file}\n    Compiled {{\n        id: {id:?},\n        purpose: Kind::{purpose:?},\n        generation: {generation:?},\n        subject: {:?},\n        subject_der: ", a.subject).unwrap();
             bytes(&mut out, &a.subject_der);

@@ -543,6 +543,22 @@ fn operations(server: &Server) {
     // Full-width, as a Japanese input method types it.
     let r = c.post("/v1/challenges", &json!({ "purpose": "１２３４５６７８９０１８" }));
     assert_eq!(r.status, 400);
+    // Review-security M4: ideographic spaces (once Debug-escaped into `\u{3000}`), and the
+    // hyphens Japanese input methods produce.
+    let ime_forms = [
+        "１２３４　５６７８　９０１８",
+        "1234ー5678ー9018",
+        "1234‐5678‐9018",
+        "1234−5678−9018",
+        "１２３４－５６７８－９０１８",
+        "1234\u{a0}5678\u{a0}9018",
+    ];
+    for form in ime_forms {
+        let r = c.post("/v1/challenges", &json!({ "purpose": form }));
+        assert_eq!(r.status, 400);
+        let r = c.post("/v1/challenges", &json!({ "purpose": "login", "audience": form }));
+        assert_eq!(r.status, 400);
+    }
     std::thread::sleep(std::time::Duration::from_millis(200));
     let log = server.stderr();
     assert!(log.contains("[REDACTED]"), "the refused requests are logged: {log}");
@@ -551,6 +567,11 @@ fn operations(server: &Server) {
         "{log}"
     );
     assert!(!log.contains("１２３４５６７８９０１８"), "{log}");
+    for form in ime_forms {
+        assert!(!log.contains(form), "{form} in {log}");
+    }
+    assert!(!log.contains("\\u{3000}"), "no Debug-escaped input in the log: {log}");
+    assert!(!log.contains("9018"), "no group of any form survives: {log}");
 }
 
 /// Every code the backend can answer with is in the bilingual table.

@@ -3,6 +3,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is the failure report
 
+#[path = "../../tests/common/bytes.rs"]
+mod bytes;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -132,21 +135,7 @@ fn pem_input() {
 }
 
 fn base64_lines(der: &[u8]) -> String {
-    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut s = String::new();
-    for chunk in der.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |acc, (i, &b)| acc | (u32::from(b) << (16 - 8 * i)));
-        for i in 0..4 {
-            s.push(if i <= chunk.len() {
-                A[((n >> (18 - 6 * i)) & 63) as usize] as char
-            } else {
-                '='
-            });
-        }
-    }
+    let s = bytes::base64_standard(der);
     s.as_bytes()
         .chunks(64)
         .map(|l| format!("{}\n", std::str::from_utf8(l).unwrap()))

@@ -249,3 +249,27 @@ fn the_ocsp_responder_is_asked_only_after_the_signature_verifies() {
     assert!(r.status == 200 || r.status == 201, "{} {}", r.status, r.text);
     assert_eq!(asked.load(Ordering::SeqCst), 1);
 }
+
+/// Review-security M5: `--trust test` (the test PKI's keys are public) is refused on a
+/// non-loopback listen address or for a non-loopback origin, and /healthz says which trust the
+/// server runs with.
+#[test]
+fn test_trust_only_on_loopback() {
+    let bin = support::binary();
+    for args in [
+        &["--listen", "0.0.0.0:0"][..],
+        &["--listen", "127.0.0.1:0", "--audience", "https://bank.example.jp"][..],
+    ] {
+        let out = std::process::Command::new(&bin)
+            .args(["serve", "--db", &sqlite_url("m5-refused"), "--trust", "test"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("test PKI's keys are public"), "{args:?}: {err}");
+    }
+    let server = Server::start(&sqlite_url("m5-healthz"), &[]);
+    let h = server.client().get("/healthz");
+    assert_eq!(h.body["trust"], "test");
+}

@@ -162,9 +162,9 @@ fn record_outcome(verdict: &mut Verdict, plan: &Plan, results: &[Result<()>], op
     verdict.claims = Some(plan.claims.clone());
     match outcome {
         Ok(anchor) => {
-            verdict.anchor = Some(anchor);
             // Last in the order: revocation, from whatever sources were given.
-            let decision = revocation_step::decide(&plan.revocation, results, options);
+            let decision = revocation_step::decide(&plan.revocation, results, &anchor.id, options);
+            verdict.anchor = Some(anchor);
             verdict.revocation = decision.slot;
             verdict.warnings.extend(decision.warnings);
             if let Some(e) = decision.error {

@@ -17,8 +17,6 @@ use crate::cert::Certificate;
 use crate::crypto::SignatureCheck;
 use crate::error::{Error, ErrorReport, Result};
 #[cfg(feature = "revocation")]
-use crate::revocation::crl::CrlIndex;
-#[cfg(feature = "revocation")]
 use crate::revocation::ocsp::{self, PreparedOcsp};
 #[cfg(feature = "revocation")]
 use crate::revocation::RevocationAnswer;
@@ -33,6 +31,10 @@ pub(crate) struct RevocationPlan {
     /// operator's answer is the caller's), or why a source was unusable.
     #[cfg(feature = "revocation")]
     answers: Vec<Result<RevocationAnswer>>,
+    /// The CRL indexes' answers, each with the id of the anchor its index was verified under:
+    /// only those of the anchor the path is validated to count ([`decide`]).
+    #[cfg(feature = "revocation")]
+    crl: CrlAnswers,
     /// An OCSP response waiting for its signature checks (`checks[range]`).
     #[cfg(feature = "revocation")]
     ocsp: Option<(PreparedOcsp, Range<usize>)>,
@@ -56,16 +58,71 @@ pub(crate) fn plan(
         let mut answers = Vec::new();
         if let Some(answer) = sources.external {
             let policy = &options.revocation_policy;
-            answers.push(check_external(answer, options.time, policy.external_max_age_seconds));
+            answers.push(check_external(
+                answer,
+                leaf,
+                options.time,
+                policy.external_max_age_seconds,
+            ));
         }
-        let ocsp = plan_crl_and_ocsp(leaf, anchors, sources, options, checks, &mut answers);
-        RevocationPlan { answers, ocsp }
+        let crl = CrlAnswers {
+            given: !sources.crls.is_empty(),
+            issuer: leaf.issuer.clone(),
+            answers: sources
+                .crls
+                .iter()
+                .map(|index| {
+                    (
+                        index.anchor_id().to_owned(),
+                        index.answer(leaf, options.time, &options.revocation_policy),
+                    )
+                })
+                .filter(|(_, a)| !matches!(a, Err(Error::RevocationSourceInvalid { .. })))
+                .collect(),
+        };
+        let ocsp = plan_ocsp(leaf, anchors, sources, options, checks, &mut answers);
+        RevocationPlan { answers, crl, ocsp }
     }
 }
 
-/// CRL indexes and the OCSP response (feature `revocation`).
+/// What the CRL indexes given said about the leaf (feature `revocation`).
 #[cfg(feature = "revocation")]
-fn plan_crl_and_ocsp(
+#[derive(Debug)]
+struct CrlAnswers {
+    /// Whether any index was given.
+    given: bool,
+    /// The leaf's issuer DN, for the message when no index covers it.
+    issuer: String,
+    /// `(anchor id, answer)` of each index covering the leaf's issuer.
+    answers: Vec<(String, Result<RevocationAnswer>)>,
+}
+
+impl CrlAnswers {
+    /// The answers of the indexes verified under `anchor`; when indexes were given but none
+    /// covers the leaf under it, one `RevocationSourceInvalid` saying so (as
+    /// `CrlIndex::answers_for`).
+    fn under(&self, anchor: &str) -> Vec<Result<RevocationAnswer>> {
+        let mut out: Vec<Result<RevocationAnswer>> = self
+            .answers
+            .iter()
+            .filter(|(a, _)| a == anchor)
+            .map(|(_, answer)| answer.clone())
+            .collect();
+        if out.is_empty() && self.given {
+            out.push(Err(Error::RevocationSourceInvalid {
+                reason: format!(
+                    "no CRL given covers the issuer {} under the anchor {anchor}",
+                    self.issuer
+                ),
+            }));
+        }
+        out
+    }
+}
+
+/// The OCSP response (feature `revocation`).
+#[cfg(feature = "revocation")]
+fn plan_ocsp(
     leaf: &Certificate,
     anchors: &TrustAnchors,
     sources: &RevocationSources<'_>,
@@ -75,8 +132,6 @@ fn plan_crl_and_ocsp(
 ) -> Option<(PreparedOcsp, Range<usize>)> {
     let policy = &options.revocation_policy;
     let time = options.time;
-    // CRLs: only the indexes covering the leaf's issuer answer; the others are not about it.
-    answers.extend(CrlIndex::answers_for(sources.crls, leaf, time, policy));
     sources.ocsp.as_ref().and_then(
         |o| match ocsp::prepare_response(o.response, leaf, anchors, o.nonce, time, policy) {
             Ok(prepared) => {
@@ -93,9 +148,18 @@ fn plan_crl_and_ocsp(
     )
 }
 
-/// A platform operator's answer is trusted as configured, but must be fresh.
+/// A platform operator's answer is trusted as configured, but must be about the leaf
+/// (review-security M2: an answer mixed up with another person's is no "good") and fresh.
 #[cfg(feature = "revocation")]
-fn check_external(answer: &RevocationAnswer, time: i64, max_age: u32) -> Result<RevocationAnswer> {
+fn check_external(answer: &RevocationAnswer, leaf: &Certificate, time: i64, max_age: u32) -> Result<RevocationAnswer> {
+    if !answer.about.as_ref().is_some_and(|about| about.matches(leaf)) {
+        return Err(Error::RevocationSourceInvalid {
+            reason: format!(
+                "{}: the answer is about another certificate than the one verified (serial {})",
+                answer.source, leaf.serial_number
+            ),
+        });
+    }
     if time.saturating_sub(answer.produced_at) > i64::from(max_age) {
         return Err(Error::RevocationStale {
             reason: format!(
@@ -123,11 +187,12 @@ pub(crate) struct Decision {
 }
 
 /// Decides from the plan and the answers to the OCSP checks (`results` are all the verdict's
-/// check results, indexed like `Prepared::checks`).
-pub(crate) fn decide(plan: &RevocationPlan, results: &[Result<()>], options: &VerifyOptions) -> Decision {
+/// check results, indexed like `Prepared::checks`); `anchor` is the id of the anchor the path
+/// was validated to.
+pub(crate) fn decide(plan: &RevocationPlan, results: &[Result<()>], anchor: &str, options: &VerifyOptions) -> Decision {
     #[cfg(feature = "revocation")]
     {
-        let (decided, warnings, unknown) = decide_from_answers(plan, results);
+        let (decided, warnings, unknown) = decide_from_answers(plan, results, anchor);
         match decided {
             Some(d) => d,
             None => unchecked(options, unknown, warnings),
@@ -135,7 +200,7 @@ pub(crate) fn decide(plan: &RevocationPlan, results: &[Result<()>], options: &Ve
     }
     #[cfg(not(feature = "revocation"))]
     {
-        let _ = (plan, results);
+        let _ = (plan, results, anchor);
         unchecked(options, None, Vec::new())
     }
 }
@@ -173,8 +238,10 @@ fn unchecked(options: &VerifyOptions, unknown: Option<Revocation>, mut warnings:
 fn decide_from_answers(
     plan: &RevocationPlan,
     results: &[Result<()>],
+    anchor: &str,
 ) -> (Option<Decision>, Vec<ErrorReport>, Option<Revocation>) {
     let mut answers = plan.answers.clone();
+    answers.extend(plan.crl.under(anchor));
     if let Some((prepared, range)) = plan.ocsp.clone() {
         let mine: Vec<Result<()>> = range
             .map(|i| {

@@ -33,6 +33,7 @@ pub use profile::{
     Environment, Kind, Role, Token, POLICY_ARC, POLICY_AUTH, POLICY_AUTH_TEST, POLICY_SIGN, POLICY_SIGN_SMARTPHONE,
     POLICY_SIGN_TEST,
 };
+pub use x509::MAX_EXTENSIONS;
 
 use crate::der::{self, hex_upper, Tlv};
 use crate::encoding::hex_lower;
@@ -144,6 +145,10 @@ pub(crate) struct RawParts {
     pub(crate) aki: Option<Vec<u8>>,
     pub(crate) not_before: i64,
     pub(crate) not_after: i64,
+    /// cRLDistributionPoints: for each DistributionPoint, the names of its distributionPoint
+    /// (empty when it has none); `None` without the extension. Matched against a CRL's
+    /// issuingDistributionPoint (`CrlIndex::answer`).
+    pub(crate) crl_distribution_points: Option<Vec<Vec<Vec<u8>>>>,
 }
 
 impl Certificate {
@@ -319,6 +324,10 @@ fn parse_basic_constraints(value: &[u8], at: usize) -> Result<BasicConstraints> 
 
 /// `SEQUENCE OF OBJECT IDENTIFIER`-like lists: certificatePolicies (first field of each
 /// PolicyInformation) and extKeyUsage.
+/// Most entries of certificatePolicies or extKeyUsage (JPKI certificates list one or two): the
+/// duplicate check is a scan, so the cap keeps a parse linear (docs/security.md, "Budgets").
+pub const MAX_OIDS_PER_LIST: usize = 32;
+
 fn parse_oid_list(value: &[u8], at: usize, nested: bool, what: &str) -> Result<Vec<String>> {
     let mut top = der::Reader::new(value, at);
     let seq = top.expect_tag(der::tag::SEQUENCE, what)?;
@@ -338,11 +347,71 @@ fn parse_oid_list(value: &[u8], at: usize, nested: bool, what: &str) -> Result<V
         } else {
             r.expect_tag(0x06, what)?
         };
+        if out.len() == MAX_OIDS_PER_LIST {
+            return Err(Error::malformed(
+                format!("{what}: more than 32 entries"),
+                Some(oid.offset),
+            ));
+        }
         let id = der::oid_to_string(oid.value, oid.value_offset)?;
         if out.contains(&id) {
             return Err(Error::malformed(format!("{what}: {id} listed twice"), Some(oid.offset)));
         }
         out.push(id);
+    }
+    if out.is_empty() {
+        return Err(Error::malformed(format!("{what}: empty"), Some(seq.offset)));
+    }
+    Ok(out)
+}
+
+/// ```text
+/// CRLDistributionPoints ::= SEQUENCE SIZE (1..MAX) OF DistributionPoint  -- RFC 5280 §4.2.1.13
+/// DistributionPoint ::= SEQUENCE {
+///      distributionPoint       [0]     DistributionPointName OPTIONAL,
+///      reasons                 [1]     ReasonFlags OPTIONAL,
+///      cRLIssuer               [2]     GeneralNames OPTIONAL }
+/// ```
+/// → for each point, the names of its distributionPoint ([`crate::pkix::distribution_point_names`]).
+fn parse_crl_distribution_points(value: &[u8], at: usize) -> Result<Vec<Vec<Vec<u8>>>> {
+    let what = "CRLDistributionPoints";
+    let mut top = der::Reader::new(value, at);
+    let seq = top.expect_tag(der::tag::SEQUENCE, what)?;
+    top.finish(what)?;
+    let mut r = der::Reader::new(seq.value, seq.value_offset);
+    let mut out = Vec::new();
+    while !r.is_empty() {
+        let point = r.expect_tag(der::tag::SEQUENCE, "DistributionPoint")?;
+        if out.len() == crate::pkix::MAX_DISTRIBUTION_NAMES {
+            return Err(Error::malformed(
+                format!("{what}: more than 16 points"),
+                Some(point.offset),
+            ));
+        }
+        let mut p = der::Reader::new(point.value, point.value_offset);
+        let mut names = Vec::new();
+        let mut last = None;
+        while !p.is_empty() {
+            let field = p.read()?;
+            let number = field.tag & 0x1F;
+            if last.is_some_and(|l| number <= l) || number > 2 || field.tag & 0xC0 != 0x80 {
+                return Err(Error::malformed(
+                    format!("{what}: unexpected field"),
+                    Some(field.offset),
+                ));
+            }
+            last = Some(number);
+            if field.tag == der::tag::CONTEXT_0_CONSTRUCTED {
+                names = crate::pkix::distribution_point_names(&field, what)?;
+            }
+        }
+        if last.is_none() {
+            return Err(Error::malformed(
+                format!("{what}: empty DistributionPoint"),
+                Some(point.offset),
+            ));
+        }
+        out.push(names);
     }
     if out.is_empty() {
         return Err(Error::malformed(format!("{what}: empty"), Some(seq.offset)));
@@ -419,6 +488,7 @@ fn build_model(der: &[u8], x: &x509::X509<'_>) -> Result<Certificate> {
     let mut aki = None;
     let mut other_names = Vec::new();
     let mut unknown_critical = Vec::new();
+    let mut crl_dps = None;
     for ext in &x.extensions {
         let (v, at, oid) = (ext.value, ext.value_offset, ext.oid.as_str());
         let r: Result<()> = (|| {
@@ -433,8 +503,9 @@ fn build_model(der: &[u8], x: &x509::X509<'_>) -> Result<Certificate> {
                 EXT_SUBJECT_KEY_ID => ski = Some(parse_octet_string(v, at, "SubjectKeyIdentifier")?),
                 EXT_AUTHORITY_KEY_ID => aki = parse_aki(v, at)?,
                 EXT_SUBJECT_ALT_NAME => other_names = parse_san_other_names(v, at)?,
+                EXT_CRL_DISTRIBUTION_POINTS => crl_dps = Some(parse_crl_distribution_points(v, at)?),
                 // Informational: understood, not processed.
-                EXT_ISSUER_ALT_NAME | EXT_CRL_DISTRIBUTION_POINTS => {}
+                EXT_ISSUER_ALT_NAME => {}
                 _ => {
                     if ext.critical {
                         unknown_critical.push(ext.oid.clone());
@@ -529,6 +600,7 @@ fn build_model(der: &[u8], x: &x509::X509<'_>) -> Result<Certificate> {
             aki,
             not_before: x.not_before,
             not_after: x.not_after,
+            crl_distribution_points: crl_dps,
         },
     })
 }

@@ -195,9 +195,14 @@ fn name_attributes<'a>(name: &Tlv<'a>) -> Result<(Attributes<'a>, Vec<usize>)> {
     Ok((attrs, sizes))
 }
 
+/// Most extensions a certificate may carry (JPKI certificates carry 6 to 9; CRLs are capped at
+/// the same number).
+pub const MAX_EXTENSIONS: usize = 32;
+
 /// `Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension`, inside `[3] EXPLICIT`. DER: a FALSE
 /// `critical` must be omitted (X.690 §11.5) and TRUE is `0xFF` (§11.1); duplicates are refused
-/// (RFC 5280 §4.2).
+/// (RFC 5280 §4.2). At most [`MAX_EXTENSIONS`] (docs/security.md, "Budgets"): the duplicate
+/// check is a scan, so the cap keeps a parse linear in the input.
 fn parse_extensions<'a>(explicit: &Tlv<'a>) -> Result<Vec<Extension<'a>>> {
     let mut outer = Reader::new(explicit.value, explicit.value_offset);
     let seq = outer.expect_tag(tag::SEQUENCE, "extensions")?;
@@ -206,6 +211,9 @@ fn parse_extensions<'a>(explicit: &Tlv<'a>) -> Result<Vec<Extension<'a>>> {
     let mut out: Vec<Extension<'a>> = Vec::new();
     while !r.is_empty() {
         let ext = r.expect_tag(tag::SEQUENCE, "Extension")?;
+        if out.len() == MAX_EXTENSIONS {
+            return Err(bad("more than 32 extensions", ext.offset));
+        }
         let (oid, critical, next) = extension_parts(&ext, "certificate")?;
         let oid = oid_to_string(oid.value, oid.value_offset)?;
         if out.iter().any(|x| x.oid == oid) {

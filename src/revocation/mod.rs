@@ -159,6 +159,70 @@ pub struct RevocationAnswer {
     pub produced_at: i64,
     /// The CRL's nextUpdate or OCSP nextUpdate, when given.
     pub next_update: Option<i64>,
+    /// Which certificate an operator's answer is about (a CRL or OCSP answer is bound to its
+    /// certificate by construction). The verification refuses an answer about another
+    /// certificate than the leaf.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub about: Option<AnswerAbout>,
+}
+
+/// The certificate an operator's answer is about.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub enum AnswerAbout {
+    /// The certificate's SHA-256 fingerprint (lower-case hex, as `Certificate::sha256_fingerprint`).
+    CertificateSha256(String),
+    /// Its issuer DN (RFC 4514, as `Certificate::issuer`) and serial number (hex).
+    IssuerAndSerial {
+        /// The issuer DN.
+        issuer: String,
+        /// The serial number, hex (leading zeros and case ignored).
+        serial_number: String,
+    },
+}
+
+impl AnswerAbout {
+    /// From the fields of an answer's JSON form: `certificateSha256`, or `issuer` and
+    /// `serialNumber`. `JPKI_INVALID_OPTIONS` when neither is complete.
+    pub fn from_fields(sha256: Option<&str>, issuer: Option<&str>, serial_number: Option<&str>) -> Result<Self, Error> {
+        let bad = |what: &str| Error::InvalidOptions {
+            reason: format!("revocation answer: {what}"),
+        };
+        match (sha256, issuer, serial_number) {
+            (Some(h), None, None) => {
+                let bytes = crate::encoding::parse_hex(h).map_err(|_| bad("certificateSha256 must be hex"))?;
+                if bytes.len() != 32 {
+                    return Err(bad("certificateSha256 must be 32 bytes"));
+                }
+                Ok(AnswerAbout::CertificateSha256(crate::encoding::hex_lower(&bytes)))
+            }
+            (None, Some(issuer), Some(serial)) => {
+                crate::encoding::parse_hex(serial).map_err(|_| bad("serialNumber must be hex"))?;
+                Ok(AnswerAbout::IssuerAndSerial {
+                    issuer: issuer.to_owned(),
+                    serial_number: serial.to_owned(),
+                })
+            }
+            _ => Err(bad(
+                "say which certificate it is about: certificateSha256, or issuer and serialNumber",
+            )),
+        }
+    }
+
+    /// Whether `cert` is the certificate this is about.
+    pub fn matches(&self, cert: &crate::cert::Certificate) -> bool {
+        match self {
+            AnswerAbout::CertificateSha256(h) => *h == cert.sha256_fingerprint,
+            AnswerAbout::IssuerAndSerial { issuer, serial_number } => {
+                let serial = |s: &str| {
+                    crate::encoding::parse_hex(s).map(|b| b.into_iter().skip_while(|&x| x == 0).collect::<Vec<u8>>())
+                };
+                *issuer == cert.issuer
+                    && matches!((serial(serial_number), serial(&cert.serial_number)), (Ok(a), Ok(b)) if a == b)
+            }
+        }
+    }
 }
 
 /// The revocation evidence one verification may use. All optional; with none the verdict says
@@ -244,6 +308,7 @@ impl RevocationAnswer {
         reason: Option<&str>,
         source: &str,
         produced_at: i64,
+        about: AnswerAbout,
     ) -> Result<Self, Error> {
         let bad = |what: String| Error::InvalidOptions {
             reason: format!("revocation answer: {what}"),
@@ -262,13 +327,21 @@ impl RevocationAnswer {
         let reason = reason
             .map(|n| Reason::from_name(n).ok_or_else(|| bad(format!("unknown reason {}", crate::error::Quoted(n)))))
             .transpose()?;
-        Ok(RevocationAnswer::external(status, reason, source, produced_at))
+        Ok(RevocationAnswer::external(status, reason, source, produced_at, about))
     }
 
     /// A platform operator's answer: `status` good/revoked/unknown, `source` its name,
-    /// `produced_at` when the operator produced it (Unix seconds).
-    pub fn external(status: RevocationStatus, reason: Option<Reason>, source: &str, produced_at: i64) -> Self {
+    /// `produced_at` when the operator produced it (Unix seconds), `about` the certificate it
+    /// is about (a verification refuses it for any other leaf).
+    pub fn external(
+        status: RevocationStatus,
+        reason: Option<Reason>,
+        source: &str,
+        produced_at: i64,
+        about: AnswerAbout,
+    ) -> Self {
         RevocationAnswer {
+            about: Some(about),
             status,
             reason,
             revoked_at: None,

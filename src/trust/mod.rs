@@ -190,18 +190,38 @@ impl TrustAnchors {
     /// The certificate must be self-signed in name (issuer = subject), carry basicConstraints
     /// `cA=TRUE` and keyUsage `keyCertSign`. Its purpose is taken from its profile; a
     /// certificate whose purpose cannot be classified is refused.
-    pub fn add_pinned(&mut self, id: &str, input: &[u8], sha256_hex: &str) -> Result<&TrustAnchor> {
+    ///
+    /// `environment` is the caller's decision, not the certificate's: only an anchor added as
+    /// [`Environment::Production`] vouches for J-LIS's production policy OIDs, and only when
+    /// its own profile says production too (a staging CA that merely calls itself `O=JPKI`
+    /// does not become production by its name). [`Environment::Unknown`] is refused.
+    pub fn add_pinned(
+        &mut self,
+        id: &str,
+        input: &[u8],
+        sha256_hex: &str,
+        environment: Environment,
+    ) -> Result<&TrustAnchor> {
         let certificate = parse(input)?;
         let expected = hex_lower(&parse_hex(sha256_hex)?);
         let actual = certificate.sha256_fingerprint.clone();
         if expected != actual {
             return Err(Error::AnchorPinMismatch { expected, actual });
         }
+        match (environment, certificate.environment) {
+            (Environment::Test, _) | (Environment::Production, Environment::Production) => {}
+            _ => {
+                return Err(Error::NotATrustAnchor {
+                    reason: "a caller's anchor is production only when the caller says so and its profile agrees"
+                        .into(),
+                })
+            }
+        }
         let reference = AnchorRef {
             id: id.to_owned(),
             purpose: certificate.kind,
             generation: None,
-            environment: certificate.environment,
+            environment,
             source: AnchorSource::Caller,
         };
         self.anchors
@@ -327,7 +347,9 @@ mod tests {
         ))
         .unwrap();
         let mut set = TrustAnchors::empty();
-        let e = set.add_pinned("x", &der, &"00".repeat(32)).unwrap_err();
+        let e = set
+            .add_pinned("x", &der, &"00".repeat(32), Environment::Production)
+            .unwrap_err();
         assert_eq!(e.code(), "JPKI_ANCHOR_PIN_MISMATCH");
         let pin = compiled::JLIS[2].sha256;
         let pin_with_colons: String = pin
@@ -336,7 +358,9 @@ mod tests {
             .map(|c| String::from_utf8_lossy(c).to_uppercase())
             .collect::<Vec<_>>()
             .join(":");
-        let a = set.add_pinned("mine", &der, &pin_with_colons).unwrap();
+        let a = set
+            .add_pinned("mine", &der, &pin_with_colons, Environment::Production)
+            .unwrap();
         assert_eq!(
             (a.reference.purpose, a.reference.source),
             (Kind::Signature, AnchorSource::Caller)

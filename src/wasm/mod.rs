@@ -57,6 +57,9 @@ export interface ExtraAnchor {
   id: string;
   certificate: Uint8Array | ArrayBuffer | string;
   sha256: string;
+  /** "production" vouches for J-LIS production policies (the certificate's profile must
+   *  agree); the default "test" accepts test policies only. */
+  environment?: "test" | "production";
 }
 
 /** Options of verifyAssertion / verifyAssertionSync (safe defaults where optional). */
@@ -516,7 +519,14 @@ fn read_verify_args(assertion: &JsValue, options: &JsValue) -> Result<VerifyArgs
                 .as_string()
                 .ok_or_else(|| invalid("extraAnchors[].sha256 must be a string"))?;
             let der = input_bytes(&get("certificate"))?;
-            anchors.add_pinned(&id, &der, &sha).map_err(|e| to_js_error(&e))?;
+            let environment = match get("environment").as_string().as_deref() {
+                None | Some("test") => crate::cert::Environment::Test,
+                Some("production") => crate::cert::Environment::Production,
+                Some(_) => return Err(invalid("extraAnchors[].environment must be \"test\" or \"production\"")),
+            };
+            anchors
+                .add_pinned(&id, &der, &sha, environment)
+                .map_err(|e| to_js_error(&e))?;
         }
         Some(anchors)
     };

@@ -223,12 +223,20 @@ impl JsRevocationEvidence {
             .as_f64()
             .filter(|n| n.is_finite() && n.fract() == 0.0)
             .ok_or_else(|| bad("producedAt must be Unix seconds"))?;
+        let text = |k: &str| field(k).as_string();
+        let about = crate::revocation::AnswerAbout::from_fields(
+            text("certificateSha256").as_deref(),
+            text("issuer").as_deref(),
+            text("serialNumber").as_deref(),
+        )
+        .map_err(|e| to_js_error(&e))?;
         self.external = Some(
             crate::revocation::RevocationAnswer::external_from_names(
                 &status,
                 reason.as_deref(),
                 &source,
                 produced_at as i64,
+                about,
             )
             .map_err(|e| to_js_error(&e))?,
         );

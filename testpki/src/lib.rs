@@ -218,12 +218,57 @@ fn build_ca(spec: &CaSpec, files: &mut Vec<GeneratedFile>) -> Result<(Ca, CertSu
     Ok((Ca { key, name_der, key_id }, summary))
 }
 
+/// A persona's certificate of `kind` issued again by the same test CA, with the same key and
+/// serial, after `edit` has changed its list of DER `Extension`s (build them with
+/// [`extension`]): for tests of how the verifier treats extensions no fixture carries (an
+/// unknown critical one, cRLDistributionPoints, extendedKeyUsage, basicConstraints cA). The
+/// persona's committed key (`<id>-<kind>.key.der`) still signs for it. Not written anywhere.
+pub fn persona_variant(
+    persona_id: &str,
+    kind: CertKind,
+    edit: impl FnOnce(&mut Vec<Vec<u8>>),
+) -> Result<Vec<u8>, Error> {
+    let persona = PERSONAS
+        .iter()
+        .find(|p| p.id == persona_id)
+        .ok_or_else(|| Error::Crypto(format!("no persona {persona_id}")))?;
+    let spec = CAS
+        .iter()
+        .find(|c| c.kind == kind)
+        .ok_or_else(|| Error::Crypto("no CA of that kind".to_string()))?;
+    let mut scratch = Vec::new();
+    let (ca, summary) = build_ca(spec, &mut scratch)?;
+    scratch.clear();
+    build_end_entity_with(persona, kind, &ca, &summary.subject, &mut scratch, edit)?;
+    scratch
+        .into_iter()
+        .find(|f| f.name == format!("{}.der", persona.file_stem(kind)))
+        .map(|f| f.bytes)
+        .ok_or_else(|| Error::Crypto("variant not built".to_string()))
+}
+
+/// `Extension` DER helpers for [`persona_variant`]: basicConstraints `cA=TRUE`.
+pub fn basic_constraints_ca_extension() -> Result<Vec<u8>, Error> {
+    cert::basic_constraints_ca()
+}
+
 fn build_end_entity(
     persona: &Persona,
     kind: CertKind,
     ca: &Ca,
     ca_dn: &str,
     files: &mut Vec<GeneratedFile>,
+) -> Result<CertSummary, Error> {
+    build_end_entity_with(persona, kind, ca, ca_dn, files, |_| {})
+}
+
+fn build_end_entity_with(
+    persona: &Persona,
+    kind: CertKind,
+    ca: &Ca,
+    ca_dn: &str,
+    files: &mut Vec<GeneratedFile>,
+    edit: impl FnOnce(&mut Vec<Vec<u8>>),
 ) -> Result<CertSummary, Error> {
     let stem = persona.file_stem(kind);
     let key_type = match persona.defect {
@@ -273,6 +318,7 @@ fn build_end_entity(
     extensions.push(cert::issuer_alt_name()?);
     extensions.push(cert::authority_key_identifier(&ca.key_id)?);
     extensions.push(cert::subject_key_identifier(&key_id)?);
+    edit(&mut extensions);
 
     let (not_before, not_after) = persona.validity();
     let serial = u64::from(persona.serial(kind));

@@ -52,3 +52,24 @@ pub(crate) fn base64url(s: &str) -> Option<Vec<u8>> {
     }
     (acc == 0).then_some(out)
 }
+
+/// Standard base64 with padding (RFC 4648 §4), as `x5c` carries certificates: written here,
+/// not taken from the SDK under test.
+pub(crate) fn base64_standard(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut s = String::new();
+    for c in bytes.chunks(3) {
+        let n = c
+            .iter()
+            .enumerate()
+            .fold(0u32, |a, (i, &b)| a | (u32::from(b) << (16 - 8 * i)));
+        for i in 0..4 {
+            s.push(if i <= c.len() {
+                A[((n >> (18 - 6 * i)) & 63) as usize] as char
+            } else {
+                '='
+            });
+        }
+    }
+    s
+}

@@ -164,10 +164,16 @@ fn operator_answer(json: &str) -> Result<RevocationAnswer, Failure> {
     let produced_at = v["producedAt"]
         .as_i64()
         .ok_or_else(|| bad("producedAt must be Unix seconds"))?;
+    let about = jpki_verify::revocation::AnswerAbout::from_fields(
+        v["certificateSha256"].as_str(),
+        v["issuer"].as_str(),
+        v["serialNumber"].as_str(),
+    )?;
     Ok(RevocationAnswer::external_from_names(
         status,
         v["reason"].as_str(),
         source,
         produced_at,
+        about,
     )?)
 }

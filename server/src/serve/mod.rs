@@ -213,6 +213,7 @@ pub(crate) fn run(args: &ServeArgs) -> Result<bool, Failure> {
 }
 
 fn init_logging(format: LogFormat) {
+    redact::install_panic_hook();
     let filter = tracing_subscriber::EnvFilter::try_from_env("JPKI_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
     let builder = tracing_subscriber::fmt()
@@ -235,6 +236,37 @@ fn read_secret_file(path: &PathBuf, what: &str, min_len: usize) -> Result<Vec<u8
         ));
     }
     Ok(trimmed)
+}
+
+/// `--trust test` only on loopback, for loopback origins (review-security M5): the test CA's
+/// keys are public (tests/fixtures/testpki), so a reachable server trusting them would accept
+/// anyone's forged identity. `JPKI_TRUST=test` left over in a production environment then stops
+/// the server instead of opening it.
+fn refuse_public_test_trust(listen: SocketAddr, audiences: &[String]) -> Result<(), Failure> {
+    let loopback_origin = |a: &str| {
+        let rest = a
+            .strip_prefix("http://")
+            .or_else(|| a.strip_prefix("https://"))
+            .unwrap_or("");
+        let host = match rest.strip_prefix('[') {
+            Some(v6) => v6.split(']').next().unwrap_or(""),
+            None => rest.split(':').next().unwrap_or(""),
+        };
+        host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    };
+    if !listen.ip().is_loopback() {
+        return Err(failure(
+            "JPKI_INVALID_OPTIONS",
+            format!("--trust test needs a loopback --listen address, not {listen}: the test PKI's keys are public"),
+        ));
+    }
+    if let Some(a) = audiences.iter().find(|a| !loopback_origin(a)) {
+        return Err(failure(
+            "JPKI_INVALID_OPTIONS",
+            format!("--trust test serves only loopback origins, not {a}: the test PKI's keys are public"),
+        ));
+    }
+    Ok(())
 }
 
 async fn serve(args: &ServeArgs) -> Result<(), Failure> {
@@ -313,6 +345,7 @@ async fn serve(args: &ServeArgs) -> Result<(), Failure> {
         ));
     }
     if config.trust == Trust::Test {
+        refuse_public_test_trust(local, &config.audiences)?;
         tracing::warn!("trusting the TEST PKI: never in production");
     }
     if config.allow_unchecked_revocation {

@@ -69,7 +69,7 @@ fn status_from_crls(
     policy: &RevocationPolicy,
 ) -> (String, Option<String>, Option<String>) {
     let refs: Vec<&CrlIndex> = crls.iter().collect();
-    let answers = CrlIndex::answers_for(&refs, cert, time, policy);
+    let answers = CrlIndex::answers_for(&refs, cert, cert.anchor.as_ref().map(|a| a.id.as_str()), time, policy);
     if let Some(a) = answers.iter().find_map(|a| a.as_ref().ok()) {
         let status = match a.status {
             RevocationStatus::Good => "good",

@@ -13,29 +13,48 @@ fn is_digit(c: char) -> bool {
     c.is_ascii_digit() || ('\u{FF10}'..='\u{FF19}').contains(&c)
 }
 
-/// A separator of the 4-4-4 grouping: space, hyphen, or their full-width forms.
+/// A character people (and Japanese input methods) put between digit groups: any Unicode
+/// space (ASCII, NBSP, ideographic U+3000 …), the hyphen-likes `-` `‐` `‑` `‒` `–` `—` `―`
+/// `−` `－` `ー` `ｰ`, the middle dots `・` `･`, and `.` `/` `_`. Review-security M4 (b): the
+/// Japanese-mode hyphen `ー` and the minus sign had slipped through.
 fn is_separator(c: char) -> bool {
-    matches!(c, ' ' | '-' | '\u{3000}' | '\u{FF0D}')
+    c.is_whitespace()
+        || matches!(
+            c,
+            '-' | '\u{2010}'
+                ..='\u{2015}'
+                    | '\u{2212}'
+                    | '\u{FF0D}'
+                    | '\u{30FC}'
+                    | '\u{FF70}'
+                    | '\u{30FB}'
+                    | '\u{FF65}'
+                    | '.'
+                    | '/'
+                    | '_'
+        )
 }
 
-/// Replaces every 12-digit run (`DDDDDDDDDDDD`, `DDDD DDDD DDDD`, `DDDD-DDDD-DDDD`, ASCII or
-/// full-width digits and separators) that is not part of a longer digit run with
-/// `[REDACTED]`. Longer runs (timestamps in ms are 13 digits) are left alone.
+/// Replaces every run of exactly 12 digits (ASCII or full-width) that may be split by single
+/// separators ([`is_separator`]) anywhere — `DDDDDDDDDDDD`, `DDDD DDDD DDDD`, `DDDD－DDDD－DDDD`,
+/// `DDDDーDDDDーDDDD`, `D D D …` — with `[REDACTED]`. Longer runs (13-digit millisecond
+/// times, card numbers) are left alone: they are not My Numbers.
 pub(crate) fn redact_my_numbers(input: &str) -> std::borrow::Cow<'_, str> {
     let chars: Vec<(usize, char)> = input.char_indices().collect();
     let mut out: Option<String> = None;
     let mut i = 0;
     let mut copied = 0;
     while i < chars.len() {
-        if is_digit(chars[i].1) && (i == 0 || !is_digit(chars[i - 1].1)) {
-            if let Some(end) = match_my_number(&chars, i) {
+        if is_digit(chars[i].1) && !continues_digits_before(&chars, i) {
+            let (digits, end) = digit_run(&chars, i);
+            if digits == 12 {
                 let o = out.get_or_insert_with(|| String::with_capacity(input.len()));
                 o.push_str(&input[copied..chars[i].0]);
                 o.push_str("[REDACTED]");
                 copied = chars.get(end).map_or(input.len(), |c| c.0);
-                i = end;
-                continue;
             }
+            i = end.max(i + 1);
+            continue;
         }
         i += 1;
     }
@@ -48,25 +67,58 @@ pub(crate) fn redact_my_numbers(input: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// End (index into `chars`) of a My-Number-shaped run starting at `i`, if there is one.
-fn match_my_number(chars: &[(usize, char)], i: usize) -> Option<usize> {
-    let digits = |from: usize, n: usize| from + n <= chars.len() && chars[from..from + n].iter().all(|c| is_digit(c.1));
-    let boundary = |at: usize| at >= chars.len() || !is_digit(chars[at].1);
-    if digits(i, 12) && boundary(i + 12) {
-        return Some(i + 12);
+/// Whether the digit at `i` continues a run: a digit, or one separator after a digit, before it.
+fn continues_digits_before(chars: &[(usize, char)], i: usize) -> bool {
+    match i.checked_sub(1).map(|p| chars[p].1) {
+        Some(c) if is_digit(c) => true,
+        Some(c) if is_separator(c) => i >= 2 && is_digit(chars[i - 2].1),
+        _ => false,
     }
-    if digits(i, 4) {
-        let sep = chars.get(i + 4)?.1;
-        if is_separator(sep)
-            && digits(i + 5, 4)
-            && chars.get(i + 9).map(|c| c.1) == Some(sep)
-            && digits(i + 10, 4)
-            && boundary(i + 14)
-        {
-            return Some(i + 14);
+}
+
+/// The digits of the run starting at `i` (single separators between them allowed), and the
+/// index just after its last digit.
+fn digit_run(chars: &[(usize, char)], i: usize) -> (usize, usize) {
+    let mut digits = 0;
+    let mut j = i;
+    let mut end = i;
+    while j < chars.len() {
+        if is_digit(chars[j].1) {
+            digits += 1;
+            j += 1;
+            end = j;
+        } else if is_separator(chars[j].1) && chars.get(j + 1).is_some_and(|c| is_digit(c.1)) {
+            j += 1;
+        } else {
+            break;
         }
     }
-    None
+    (digits, end)
+}
+
+/// `text` as an error message may echo it: quoted, control characters as `?`, at most 64
+/// characters. Not Rust's Debug form: that escapes U+3000 as `\u{3000}`, and a My Number
+/// written with ideographic spaces would then reach the log past the redactor (review M4 (a)).
+pub(crate) fn shown(text: &str) -> String {
+    let mut out = String::from("\"");
+    for (n, c) in text.chars().enumerate() {
+        if n == 64 {
+            out.push('…');
+            break;
+        }
+        out.push(if c.is_control() { '?' } else { c });
+    }
+    out.push('"');
+    out
+}
+
+/// Sends panic messages through the redactor too (review M4 (c)): the default hook writes
+/// straight to stderr, past the log writer.
+pub(crate) fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let text = format!("panic: {info}\n");
+        let _ = io::stderr().lock().write_all(redact_my_numbers(&text).as_bytes());
+    }));
 }
 
 /// A `MakeWriter` for tracing-subscriber that redacts each formatted log line before writing
@@ -119,7 +171,31 @@ mod tests {
         // Not My Numbers: 13-digit millisecond times, 11 digits, mixed separators.
         assert_eq!(r("at=1795740000000"), "at=1795740000000");
         assert_eq!(r("12345678901"), "12345678901");
-        assert_eq!(r("1234 5678-9012"), "1234 5678-9012");
+        // Any single separator between digits, as people and input methods write them.
+        for form in [
+            "1234 5678-9012",
+            "1234ー5678ー9012",
+            "1234‐5678‐9012",
+            "1234−5678−9012",
+            "1234ｰ5678ｰ9012",
+            "1234\u{a0}5678\u{a0}9012",
+            "1234.5678.9012",
+            "1234/5678/9012",
+            "1 2 3 4 5 6 7 8 9 0 1 2",
+            "１２３４　５６７８ー９０１２",
+        ] {
+            assert_eq!(r(&format!("no:{form}!")), "no:[REDACTED]!", "{form}");
+        }
+        // Not 12 digits: dates, phone numbers, card numbers, a 12-digit run inside 16.
+        for other in [
+            "2026-12-07 00:39:03",
+            "03-1234-5678",
+            "1234 5678 9012 3456",
+            "1234-5678-9012-3",
+        ] {
+            assert_eq!(r(other), other);
+        }
+        assert_eq!(super::shown("a\u{3000}b\n"), "\"a\u{3000}b?\"");
         assert_eq!(r("マイナンバー１２３"), "マイナンバー１２３");
         // Full-width digits and separators, as Japanese input methods type them.
         assert_eq!(r("番号：１２３４５６７８９０１２です"), "番号：[REDACTED]です");

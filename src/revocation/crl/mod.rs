@@ -115,6 +115,9 @@ pub struct CrlIndex {
     this_update: i64,
     next_update: Option<i64>,
     crl_number: Option<String>,
+    /// The issuingDistributionPoint's names (a partitioned CRL): it answers only for
+    /// certificates whose cRLDistributionPoints name one of them. `None`: the complete CRL.
+    scope: Option<Vec<Vec<u8>>>,
     /// Sorted, distinct serials of at most 8 octets (big-endian magnitude as `u64`).
     serials: Vec<u64>,
     /// revocationDate of `serials[i]`, Unix seconds.
@@ -266,6 +269,7 @@ impl CrlIndex {
             this_update: parsed.this_update,
             next_update: parsed.next_update,
             crl_number: parsed.crl_number,
+            scope: parsed.scope,
             serials,
             dates,
             reasons,
@@ -347,6 +351,7 @@ impl CrlIndex {
             + self.key_id.as_ref().map_or(0, Vec::capacity)
             + self.anchor_id.capacity()
             + self.crl_number.as_ref().map_or(0, String::capacity)
+            + self.scope.iter().flatten().map(Vec::capacity).sum::<usize>()
     }
 
     /// Raw lookup by serial number: the DER INTEGER's contents (or its magnitude), leading
@@ -368,20 +373,30 @@ impl CrlIndex {
     /// CA is not about it and says nothing); when none does, one `RevocationSourceInvalid`
     /// naming the issuer. Stale covering indexes give their `RevocationStale` among the
     /// answers, so a fresh one still counts.
+    ///
+    /// `anchor` is the id of the trust anchor `cert`'s path was validated to, when known: an
+    /// index verified under another anchor is then not about it either, even with the same
+    /// issuer DN (J-LIS CA generations share their DNs; a leaf without authorityKeyIdentifier
+    /// could otherwise be answered by another generation's CRL).
     pub fn answers_for(
         indexes: &[&CrlIndex],
         cert: &Certificate,
+        anchor: Option<&str>,
         time: i64,
         policy: &RevocationPolicy,
     ) -> Vec<Result<RevocationAnswer>> {
         let mut out: Vec<Result<RevocationAnswer>> = indexes
             .iter()
+            .filter(|index| anchor.is_none_or(|a| a == index.anchor_id))
             .map(|index| index.answer(cert, time, policy))
             .filter(|a| !matches!(a, Err(Error::RevocationSourceInvalid { .. })))
             .collect();
         if out.is_empty() && !indexes.is_empty() {
             out.push(Err(Error::RevocationSourceInvalid {
-                reason: format!("no CRL given covers the issuer {}", cert.issuer),
+                reason: match anchor {
+                    Some(a) => format!("no CRL given covers the issuer {} under the anchor {a}", cert.issuer),
+                    None => format!("no CRL given covers the issuer {}", cert.issuer),
+                },
             }));
         }
         out
@@ -406,6 +421,15 @@ impl CrlIndex {
             if aki != key_id {
                 return Err(unusable(
                     "the CRL was issued by another key (CA generation) than the certificate's issuer",
+                ));
+            }
+        }
+        if let Some(scope) = &self.scope {
+            let named = cert.raw.crl_distribution_points.iter().flatten().flatten();
+            if !named.into_iter().any(|name| scope.contains(name)) {
+                return Err(unusable(
+                    "the CRL is one partition (issuingDistributionPoint) and the certificate's \
+                     cRLDistributionPoints do not name it",
                 ));
             }
         }
@@ -449,6 +473,7 @@ impl CrlIndex {
             source,
             produced_at: self.this_update,
             next_update: self.next_update,
+            about: None,
         })
     }
 }

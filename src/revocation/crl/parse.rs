@@ -40,6 +40,9 @@ pub(super) struct Parsed<'a> {
     pub(super) next_update: Option<i64>,
     pub(super) aki: Option<&'a [u8]>,
     pub(super) crl_number: Option<String>,
+    /// The issuingDistributionPoint's distributionPoint names: the CRL covers only the
+    /// certificates that name one of them in cRLDistributionPoints. `None`: it covers all.
+    pub(super) scope: Option<Vec<Vec<u8>>>,
     /// `serial << 64 | date << 8 | reason`, unsorted.
     pub(super) short: Vec<u128>,
     pub(super) long: Vec<LongEntry>,
@@ -89,6 +92,7 @@ pub(super) fn parse(der: &[u8]) -> Result<Parsed<'_>> {
     let mut long = Vec::new();
     let mut aki = None;
     let mut crl_number = None;
+    let mut scope = None;
     let mut field = if t.is_empty() { None } else { Some(t.read()?) };
     if let Some(f) = field.filter(|f| f.tag == 0x17 || f.tag == 0x18) {
         next_update = Some(time(&f)?);
@@ -105,9 +109,10 @@ pub(super) fn parse(der: &[u8]) -> Result<Parsed<'_>> {
         if !v2 {
             return Err(bad("crlExtensions in a v1 CRL", f.offset));
         }
-        let (a, n) = crl_extensions(&f)?;
+        let (a, n, s) = crl_extensions(&f)?;
         aki = a;
         crl_number = n;
+        scope = s;
     }
     t.finish("CRL: tbsCertList")?;
     if let Some(n) = next_update {
@@ -125,6 +130,7 @@ pub(super) fn parse(der: &[u8]) -> Result<Parsed<'_>> {
         next_update,
         aki,
         crl_number,
+        scope,
         short,
         long,
     })
@@ -282,7 +288,9 @@ fn entry_extensions(seq: &Tlv<'_>) -> Result<u8> {
 /// CRLNumber ::= INTEGER (0..MAX)                                          -- RFC 5280 §5.2.3
 /// BaseCRLNumber ::= CRLNumber    -- deltaCRLIndicator                     -- RFC 5280 §5.2.4
 /// ```
-fn crl_extensions<'a>(explicit: &Tlv<'a>) -> Result<(Option<&'a [u8]>, Option<String>)> {
+type CrlExtensions<'a> = (Option<&'a [u8]>, Option<String>, Option<Vec<Vec<u8>>>);
+
+fn crl_extensions<'a>(explicit: &Tlv<'a>) -> Result<CrlExtensions<'a>> {
     let mut outer = Reader::new(explicit.value, explicit.value_offset);
     let seq = outer.expect_tag(tag::SEQUENCE, "CRL: crlExtensions")?;
     outer.finish("CRL: crlExtensions")?;
@@ -293,6 +301,7 @@ fn crl_extensions<'a>(explicit: &Tlv<'a>) -> Result<(Option<&'a [u8]>, Option<St
     let mut seen: Vec<&[u8]> = Vec::new();
     let mut aki = None;
     let mut number = None;
+    let mut scope = None;
     while !r.is_empty() {
         let (oid, critical, value) = extension(&r.read()?)?;
         if seen.contains(&oid.value) {
@@ -334,7 +343,7 @@ fn crl_extensions<'a>(explicit: &Tlv<'a>) -> Result<(Option<&'a [u8]>, Option<St
                     "delta CRL (deltaCRLIndicator) is not supported: give the complete (base) CRL",
                 ))
             }
-            OID_ISSUING_DISTRIBUTION_POINT => issuing_distribution_point(&value)?,
+            OID_ISSUING_DISTRIBUTION_POINT => scope = issuing_distribution_point(&value)?,
             _ if critical => {
                 return Err(Error::UnknownCriticalExtension {
                     oid: oid_to_string(oid.value, oid.value_offset)?,
@@ -343,10 +352,12 @@ fn crl_extensions<'a>(explicit: &Tlv<'a>) -> Result<(Option<&'a [u8]>, Option<St
             _ => {}
         }
     }
-    Ok((aki, number))
+    Ok((aki, number, scope))
 }
 
-/// Refuses the scopes this index cannot answer for an end-entity certificate.
+/// Refuses the scopes this index cannot answer for an end-entity certificate, and returns the
+/// names of the `distributionPoint`, if any: such a CRL is one partition of the issuer's
+/// certificates, and answers only for those that name it (RFC 5280 §6.3.3 (b)(2)(i)).
 ///
 /// ```text
 /// IssuingDistributionPoint ::= SEQUENCE {                                -- RFC 5280 §5.2.5
@@ -357,13 +368,14 @@ fn crl_extensions<'a>(explicit: &Tlv<'a>) -> Result<(Option<&'a [u8]>, Option<St
 ///      indirectCRL                [4] BOOLEAN DEFAULT FALSE,
 ///      onlyContainsAttributeCerts [5] BOOLEAN DEFAULT FALSE }
 /// ```
-fn issuing_distribution_point(value: &Tlv<'_>) -> Result<()> {
+fn issuing_distribution_point(value: &Tlv<'_>) -> Result<Option<Vec<Vec<u8>>>> {
     let s = inner(value)?;
     if s.tag != tag::SEQUENCE {
         return Err(bad("IssuingDistributionPoint SEQUENCE expected", s.offset));
     }
     let mut r = Reader::new(s.value, s.value_offset);
     let mut last = None;
+    let mut names = None;
     while !r.is_empty() {
         let f = r.read()?;
         let number = f.tag & 0x1F;
@@ -373,7 +385,12 @@ fn issuing_distribution_point(value: &Tlv<'_>) -> Result<()> {
         last = Some(number);
         let boolean_true = f.value == [0xFF];
         match f.tag {
-            0xA0 => {}
+            0xA0 => {
+                names = Some(crate::pkix::distribution_point_names(
+                    &f,
+                    "CRL: issuingDistributionPoint",
+                )?)
+            }
             0x81 if boolean_true => {}
             0x82 if boolean_true => return Err(unusable("the CRL covers only CA certificates")),
             0x83 => return Err(unusable("partitioned CRL (onlySomeReasons) is not supported")),
@@ -387,7 +404,7 @@ fn issuing_distribution_point(value: &Tlv<'_>) -> Result<()> {
             }
         }
     }
-    Ok(())
+    Ok(names)
 }
 
 /// Decimal digits of a non-negative big-endian integer.

@@ -10,7 +10,9 @@ use crate::revocation::Reason;
 
 /// Saved-index magic and format version.
 const MAGIC: &[u8; 8] = b"JPKICRLX";
-const FORMAT_VERSION: u16 = 1;
+/// Version 2 added the CRL's scope (issuingDistributionPoint names). A version-1 index is
+/// refused: it was made by a release that ignored a partitioned CRL's scope.
+const FORMAT_VERSION: u16 = 2;
 
 impl CrlIndex {
     /// The saved form: magic `JPKICRLX`, format version, the CRL's SHA-256, issuer DN and its
@@ -36,6 +38,12 @@ impl CrlIndex {
         out.extend_from_slice(&self.next_update.unwrap_or(0).to_le_bytes());
         out.push(u8::from(self.crl_number.is_some()));
         put_bytes(&mut out, self.crl_number.as_deref().unwrap_or_default().as_bytes());
+        out.push(u8::from(self.scope.is_some()));
+        let scope = self.scope.as_deref().unwrap_or_default();
+        out.extend_from_slice(&(scope.len() as u32).to_le_bytes());
+        for name in scope {
+            put_bytes(&mut out, name);
+        }
         out.extend_from_slice(&(self.serials.len() as u64).to_le_bytes());
         out.extend_from_slice(&(self.long.len() as u64).to_le_bytes());
         for s in &self.serials {
@@ -70,8 +78,14 @@ impl CrlIndex {
         if c.take(8)? != MAGIC {
             return Err(damaged("not a jpki-verify CRL index"));
         }
-        if c.u16()? != FORMAT_VERSION {
-            return Err(damaged("unsupported format version"));
+        match c.u16()? {
+            FORMAT_VERSION => {}
+            1 => {
+                return Err(damaged(
+                    "format version 1 does not record the CRL's scope: import the CRL again",
+                ))
+            }
+            _ => return Err(damaged("unsupported format version")),
         }
         let mut crl_sha256 = [0u8; 32];
         crl_sha256.copy_from_slice(c.take(32)?);
@@ -88,6 +102,16 @@ impl CrlIndex {
         let has_number = c.flag()?;
         let number = c.string()?;
         let crl_number = has_number.then_some(number);
+        let has_scope = c.flag()?;
+        let names = c.u32()?;
+        if names as usize > crate::pkix::MAX_DISTRIBUTION_NAMES || (!has_scope && names != 0) {
+            return Err(damaged("invalid scope"));
+        }
+        let mut scope = Vec::new();
+        for _ in 0..names {
+            scope.push(c.bytes()?.to_vec());
+        }
+        let scope = has_scope.then_some(scope);
         let n = usize::try_from(c.u64()?).map_err(|_| damaged("count"))?;
         let n_long = usize::try_from(c.u64()?).map_err(|_| damaged("count"))?;
         if n.checked_mul(13).is_none_or(|b| b > c.remaining()) || n_long > c.remaining() / 6 {
@@ -143,6 +167,7 @@ impl CrlIndex {
             this_update,
             next_update,
             crl_number,
+            scope,
             serials,
             dates,
             reasons,

@@ -474,6 +474,7 @@ pub fn prepare_response(
             source: format!("ocsp:{responder_name}"),
             produced_at: single.this_update,
             next_update: single.next_update,
+            about: None,
         },
     })
 }

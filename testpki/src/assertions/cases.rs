@@ -136,6 +136,9 @@ pub(crate) struct RevocationInput {
     pub(crate) crls: Vec<&'static str>,
     /// `(status, reason, source, producedAt)` of an operator answer.
     pub(crate) external: Option<(&'static str, Option<&'static str>, &'static str, i64)>,
+    /// The certificate the operator's answer is about (`certificateSha256`, hex): the case's
+    /// own leaf unless the case is about a mixed-up answer.
+    pub(crate) about_sha256: String,
     /// Expected `verdict.revocation`: `(status, reason)`.
     pub(crate) expect: (&'static str, Option<&'static str>),
 }
@@ -164,6 +167,7 @@ impl Case {
                     ("status", Json::str(status)),
                     ("source", Json::str(source)),
                     ("producedAt", Json::Int(produced_at)),
+                    ("certificateSha256", Json::str(&r.about_sha256)),
                 ]);
                 if let Some(reason) = reason {
                     answer.set("reason", Json::str(reason));
@@ -1322,7 +1326,7 @@ fn jws_revocation(b: &mut Builder<'_>) -> Result<Vec<GeneratedFile>, Error> {
         copy("auth-ca.crl", "crl-auth-ca.crl")?,
     ];
     let strict = |purpose| Options::new(purpose).revocation(None);
-    let cases: [RevocationCase; 7] = [
+    let cases: [RevocationCase; 8] = [
         (
             "jws-crl-good-taro",
             "taro-sign",
@@ -1330,7 +1334,7 @@ fn jws_revocation(b: &mut Builder<'_>) -> Result<Vec<GeneratedFile>, Error> {
             "Account opening with the signature CA's current CRL: taro is not on it → good; unchecked revocation would be an error.",
             strict(AO),
             VALID,
-            RevocationInput { crls: vec!["crl-sign-ca.crl"], external: None, expect: ("good", None) },
+            RevocationInput { crls: vec!["crl-sign-ca.crl"], external: None, about_sha256: String::new(), expect: ("good", None) },
         ),
         (
             "jws-crl-revoked-moved",
@@ -1339,7 +1343,7 @@ fn jws_revocation(b: &mut Builder<'_>) -> Result<Vec<GeneratedFile>, Error> {
             "moved's signature certificate is on the CRL with affiliationChanged (the 4 basic information changed).",
             strict(AO),
             REVOKED,
-            RevocationInput { crls: vec!["crl-sign-ca.crl"], external: None, expect: ("revoked", Some("affiliationChanged")) },
+            RevocationInput { crls: vec!["crl-sign-ca.crl"], external: None, about_sha256: String::new(), expect: ("revoked", Some("affiliationChanged")) },
         ),
         (
             "jws-crl-revoked-lost",
@@ -1348,7 +1352,7 @@ fn jws_revocation(b: &mut Builder<'_>) -> Result<Vec<GeneratedFile>, Error> {
             "lost's signature certificate is on the CRL with keyCompromise; revoked is an error even where unchecked would be a warning.",
             Options::new(SIGN),
             REVOKED,
-            RevocationInput { crls: vec!["crl-sign-ca.crl"], external: None, expect: ("revoked", Some("keyCompromise")) },
+            RevocationInput { crls: vec!["crl-sign-ca.crl"], external: None, about_sha256: String::new(), expect: ("revoked", Some("keyCompromise")) },
         ),
         (
             "jws-crl-stale",
@@ -1357,7 +1361,7 @@ fn jws_revocation(b: &mut Builder<'_>) -> Result<Vec<GeneratedFile>, Error> {
             "Only a month-old CRL: stale, so revocation is unchecked (an error for account opening).",
             strict(AO),
             REVOCATION_UNCHECKED,
-            RevocationInput { crls: vec!["crl-sign-ca-stale.crl"], external: None, expect: ("unchecked", None) },
+            RevocationInput { crls: vec!["crl-sign-ca-stale.crl"], external: None, about_sha256: String::new(), expect: ("unchecked", None) },
         ),
         (
             "jws-crl-login-lost",
@@ -1369,6 +1373,7 @@ fn jws_revocation(b: &mut Builder<'_>) -> Result<Vec<GeneratedFile>, Error> {
             RevocationInput {
                 crls: vec!["crl-sign-ca.crl", "crl-auth-ca.crl"],
                 external: None,
+                about_sha256: String::new(),
                 expect: ("revoked", Some("keyCompromise")),
             },
         ),
@@ -1379,7 +1384,7 @@ fn jws_revocation(b: &mut Builder<'_>) -> Result<Vec<GeneratedFile>, Error> {
             "A platform operator's fresh answer (good) fills the slot.",
             strict(AO),
             VALID,
-            RevocationInput { crls: vec![], external: Some(("good", None, "example-pf", T - 120)), expect: ("good", None) },
+            RevocationInput { crls: vec![], external: Some(("good", None, "example-pf", T - 120)), about_sha256: String::new(), expect: ("good", None) },
         ),
         (
             "jws-operator-revoked-taro",
@@ -1391,11 +1396,33 @@ fn jws_revocation(b: &mut Builder<'_>) -> Result<Vec<GeneratedFile>, Error> {
             RevocationInput {
                 crls: vec![],
                 external: Some(("revoked", Some("affiliationChanged"), "example-pf", T - 120)),
+                about_sha256: String::new(),
                 expect: ("revoked", Some("affiliationChanged")),
             },
         ),
+        (
+            "jws-operator-answer-about-another-certificate",
+            "taro-sign",
+            AO,
+            "A platform operator's fresh good answer about hanako's certificate, given for taro's: refused (review-security M2), so revocation is unchecked.",
+            strict(AO),
+            REVOCATION_UNCHECKED,
+            RevocationInput {
+                crls: vec![],
+                external: Some(("good", None, "example-pf", T - 120)),
+                about_sha256: "hanako-sign".to_owned(),
+                expect: ("unchecked", None),
+            },
+        ),
     ];
-    for (name, stem, purpose, description, options, expect, revocation) in cases {
+    for (name, stem, purpose, description, options, expect, mut revocation) in cases {
+        // The answer is about the case's leaf, or about the persona certificate named instead.
+        let about = if revocation.about_sha256.is_empty() {
+            stem
+        } else {
+            revocation.about_sha256.as_str()
+        };
+        revocation.about_sha256 = hex_lower(&Sha256::digest(b.m.cert(about)?));
         let token = b.jws(stem, &claims(purpose))?;
         b.push_jws(name, description, token, options, expect);
         if let Some(case) = b.cases.last_mut() {

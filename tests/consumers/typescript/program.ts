@@ -98,7 +98,7 @@ async function main(jws: string, certDer: Uint8Array, pin: ExtraAnchor): Promise
   const crl: CrlIndex = await CrlIndex.build(new Uint8Array(0), "test");
   const crl2: CrlIndex = CrlIndex.fromBytes(crl.toBytes());
   const entry = crl2.lookup(cert.serialNumber);
-  const operator: OperatorAnswer = { status: "good", source: "operator:example", producedAt: 1780272000 };
+  const operator: OperatorAnswer = { status: "good", source: "operator:example", producedAt: 1780272000, certificateSha256: cert.sha256Fingerprint };
   const ocsp = await fetchOcsp(jws, { url: "http://ocsp.example.jp/", fetch: globalThis.fetch, trust: "test" });
   const revocation: RevocationInput = { crls: [crl2], ocsp: { response: ocsp.response, nonce: ocsp.nonce }, external: operator };
   const withRevocation: VerifyOptionsWithRevocation = { ...options, revocation };

@@ -18,8 +18,8 @@ pub(super) async fn post_challenge(
     let req: ChallengeRequest = parse_body(&state, body)?;
     let purpose = Purpose::parse(&req.purpose).ok_or_else(|| {
         ApiError::bad_request(format!(
-            "purpose {:?}: expected account-opening, login or sign",
-            req.purpose
+            "purpose {}: expected account-opening, login or sign",
+            crate::serve::redact::shown(&req.purpose)
         ))
     })?;
     let audience = match req.audience {
@@ -29,7 +29,10 @@ pub(super) async fn post_challenge(
             return Err(ApiError::new(
                 StatusCode::BAD_REQUEST,
                 "JPKI_AUDIENCE_MISMATCH",
-                format!("this server does not serve the audience {a:?}"),
+                format!(
+                    "this server does not serve the audience {}",
+                    crate::serve::redact::shown(&a)
+                ),
             ))
         }
     };

@@ -283,7 +283,13 @@ async fn get_config(State(state): State<Shared>) -> Json<Value> {
 
 async fn healthz(State(state): State<Shared>) -> Result<Json<Value>, ApiError> {
     state.store.ping().await.map_err(|e| ApiError::store(&state, &e))?;
-    Ok(Json(json!({ "status": "ok", "db": state.store.backend().name() })))
+    let trust = match state.config.trust {
+        jpki_verify::assertion::Trust::Test => "test",
+        _ => "jlis",
+    };
+    Ok(Json(
+        json!({ "status": "ok", "db": state.store.backend().name(), "trust": trust }),
+    ))
 }
 
 /// `GET /metrics`: operator only (the counters tell an attacker how its probes fare).
