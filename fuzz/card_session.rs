@@ -8,7 +8,7 @@ use jpki_verify::Purpose;
 /// SELECT, token label, the three certificate reads, tries, VERIFY, COMPUTE DIGITAL SIGNATURE
 /// with the authentication key, then the signature password and a JWS assertion. Every
 /// step's error is ignored: the next step runs whatever the card answered.
-pub fn run_session<T: Transport>(card: &mut JpkiCard<T>) {
+pub(crate) fn run_session<T: Transport>(card: &mut JpkiCard<T>) {
     let _ = block_on(card.select_jpki_ap());
     let _ = block_on(card.token());
     for file in [
