@@ -315,3 +315,26 @@ fn oid_der(dotted: &str) -> Vec<u8> {
     out.extend_from_slice(&body);
     out
 }
+
+/// L3: freshness windows are bounded — at the boundary accepted, one second past refused.
+#[test]
+fn l3_revocation_policy_windows_are_bounded() {
+    let mut o = options(Purpose::AccountOpening);
+    o.revocation_policy.crl_max_age_seconds = 7 * 86_400;
+    o.revocation_policy.ocsp_max_age_seconds = 86_400;
+    o.revocation_policy.external_max_age_seconds = 86_400;
+    assert!(o.validate().is_ok());
+    let leaf = fixture("taro-sign.der");
+    let input = jws(&leaf, "taro-sign.key.der", "account-opening");
+    for field in 0..3 {
+        let mut past = o.clone();
+        match field {
+            0 => past.revocation_policy.crl_max_age_seconds += 1,
+            1 => past.revocation_policy.ocsp_max_age_seconds += 1,
+            _ => past.revocation_policy.external_max_age_seconds += 1,
+        }
+        assert_eq!(past.validate().unwrap_err().code(), "JPKI_INVALID_OPTIONS");
+        let v = assertion::verify(input.as_bytes(), &past, None, None, &RustCrypto);
+        assert_eq!(v.code(), Some("JPKI_INVALID_OPTIONS"), "{field}");
+    }
+}

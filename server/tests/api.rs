@@ -328,6 +328,11 @@ fn account_opening_then_audit(server: &Server) {
     assert_eq!(opening["audience"], origin.as_str());
     let logins = events.iter().filter(|e| e["purpose"] == "login").count();
     assert_eq!(logins, 2, "the login and the audit view's own login: {events:?}");
+    // Review-security M7: the operator's read of the record above is in the person's trail.
+    let reads: Vec<&Value> = events.iter().filter(|e| e["purpose"] == "operator-read").collect();
+    assert_eq!(reads.len(), 1, "{events:?}");
+    assert_eq!(reads[0]["recordId"], record_id.as_str());
+    assert_eq!(reads[0]["outcome"], "read");
     assert_eq!(trail.body["records"][0]["id"], record_id.as_str());
 
     // Another person's login sees none of it.

@@ -273,3 +273,22 @@ fn test_trust_only_on_loopback() {
     let h = server.client().get("/healthz");
     assert_eq!(h.body["trust"], "test");
 }
+
+/// Review-security M7: operator tokens cannot be guessed at speed. After ten wrong tokens a
+/// client is answered 429 before its token is compared — even the right one — while another
+/// route stays open to it.
+#[test]
+fn operator_token_guesses_are_throttled() {
+    let server = Server::start(&sqlite_url("m7-guesses"), &[]);
+    let mut c = server.client();
+    for i in 0..10 {
+        let r = c.get_with_bearer("/metrics", &format!("guess-{i}"));
+        assert_eq!((r.status, r.code()), (401, Some("JPKI_UNAUTHORIZED")), "guess {i}");
+    }
+    let r = c.get_with_bearer("/metrics", "guess-10");
+    assert_eq!((r.status, r.code()), (429, Some("JPKI_RATE_LIMITED")));
+    assert!(r.header("retry-after").is_some());
+    let r = c.get_as_operator("/metrics");
+    assert_eq!(r.status, 429, "the right token is not even compared now");
+    assert_eq!(c.get("/healthz").status, 200);
+}

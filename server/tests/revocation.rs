@@ -298,3 +298,47 @@ fn saved_indexes_count_only_when_trusted_explicitly() {
         "{body}"
     );
 }
+
+/// Review-security L8: a login with unchecked revocation is refused on a server that has a
+/// source for that certificate's CA (here a stale CRL of the authentication CA: a lost card
+/// must not log in because the import is late), and still only warned about where the server
+/// has none for it (only the signature CA's CRL).
+#[test]
+fn login_needs_revocation_where_the_server_has_a_source_for_it() {
+    let login = |server: &Server| {
+        let mut c = server.client();
+        let origin = server.origin();
+        let nonce = c.challenge("login", &origin);
+        let jws = Signer::new("taro-auth").assertion(&origin, &nonce, "login", None);
+        let r = c.post("/v1/assertions", &json!({ "assertion": jws }));
+        (r.status, r.body)
+    };
+    let stale = support::temp_dir("crl-auth-stale");
+    let long_ago = support::now() - 30 * 86_400;
+    std::fs::write(
+        stale.join("auth-ca.crl"),
+        crl_issued_at(CertKind::Auth, long_ago).unwrap(),
+    )
+    .unwrap();
+    let server = Server::start_strict(
+        &support::sqlite_url("l8-stale"),
+        &["--crl-dir", stale.to_str().unwrap()],
+    );
+    let (status, body) = login(&server);
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (422, Some("JPKI_REVOCATION_UNCHECKED")),
+        "{body}"
+    );
+
+    let other_ca = support::temp_dir("crl-sign-only");
+    std::fs::write(other_ca.join("sign-ca.crl"), current_crl()).unwrap();
+    let server = Server::start_strict(
+        &support::sqlite_url("l8-other"),
+        &["--crl-dir", other_ca.to_str().unwrap()],
+    );
+    let (status, body) = login(&server);
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["verdict"]["valid"], true, "{body}");
+    assert_eq!(body["verdict"]["revocation"]["status"], "unchecked");
+}

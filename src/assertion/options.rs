@@ -203,7 +203,7 @@ impl VerifyOptions {
         if self.max_age_seconds == 0 || self.max_age_seconds > 3600 {
             return bad("maxAgeSeconds must be 1..=3600");
         }
-        Ok(())
+        self.revocation_policy.validate()
     }
 
     pub(crate) fn unchecked_severity(&self) -> Severity {

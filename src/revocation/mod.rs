@@ -370,6 +370,34 @@ pub struct RevocationPolicy {
     pub external_max_age_seconds: u32,
 }
 
+/// Most `crlMaxAgeSeconds`: 7 days (J-LIS publishes daily; a week-old list is already lax).
+pub const MAX_CRL_MAX_AGE_SECONDS: u32 = 7 * 86_400;
+/// Most `ocspMaxAgeSeconds` and `externalMaxAgeSeconds`: 1 day.
+pub const MAX_ANSWER_MAX_AGE_SECONDS: u32 = 86_400;
+
+impl RevocationPolicy {
+    /// Bounds the freshness windows (review-security L3: a policy of 136 years accepted any
+    /// stale CRL): `crlMaxAgeSeconds` ≤ 7 days, the OCSP and operator windows ≤ 1 day.
+    /// `JPKI_INVALID_OPTIONS` otherwise.
+    pub fn validate(&self) -> Result<(), Error> {
+        let bad = |what: &str| {
+            Err(Error::InvalidOptions {
+                reason: format!("revocationPolicy: {what}"),
+            })
+        };
+        if self.crl_max_age_seconds > MAX_CRL_MAX_AGE_SECONDS {
+            return bad("crlMaxAgeSeconds above 7 days (604800)");
+        }
+        if self.ocsp_max_age_seconds > MAX_ANSWER_MAX_AGE_SECONDS {
+            return bad("ocspMaxAgeSeconds above 1 day (86400)");
+        }
+        if self.external_max_age_seconds > MAX_ANSWER_MAX_AGE_SECONDS {
+            return bad("externalMaxAgeSeconds above 1 day (86400)");
+        }
+        Ok(())
+    }
+}
+
 fn default_crl_max_age() -> u32 {
     48 * 3600
 }

@@ -112,6 +112,7 @@ impl JsCrlIndex {
         if let Some(s) = crl_max_age_seconds {
             policy.crl_max_age_seconds = s;
         }
+        policy.validate().map_err(|e| to_js_error(&e))?;
         let answer = self
             .inner
             .answer(&cert, time as i64, &policy)

@@ -116,6 +116,24 @@ impl RateLimiter {
         }
     }
 
+    /// Whether `client` has a token at `now`, without taking it (or how long until it has).
+    pub(crate) fn peek(&self, client: ClientKey, now: Instant) -> Result<(), Duration> {
+        if self.per_minute == 0 {
+            return Ok(());
+        }
+        let clients = self.clients.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let tokens = clients
+            .get(&client)
+            .map_or(f64::from(self.burst), |b| self.refill(*b, now));
+        if tokens >= 1.0 {
+            Ok(())
+        } else {
+            Err(Duration::from_secs_f64(
+                (1.0 - tokens) * 60.0 / f64::from(self.per_minute),
+            ))
+        }
+    }
+
     /// Clients remembered now.
     #[cfg(test)]
     fn len(&self) -> usize {
@@ -130,11 +148,16 @@ pub(crate) struct RateLimits {
     pub(crate) challenges: RateLimiter,
     /// `POST /v1/assertions`, `POST /v1/audit`, `POST /v1/handoffs/claim`.
     pub(crate) verifications: RateLimiter,
+    /// Refused operator tokens ([`OPERATOR_FAILURES_PER_MINUTE`]): a client that keeps
+    /// guessing is answered 429 before its next guess is even compared.
+    pub(crate) operator_failures: RateLimiter,
 }
 
-fn limited(state: &AppState, limiter: &RateLimiter, req: &Request<Body>) -> Option<Response> {
-    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>()?.0;
-    let wait = limiter.take(ClientKey::of(peer.ip()), Instant::now()).err()?;
+/// Wrong operator tokens a client may send per minute (burst as many) before the operator
+/// routes answer it 429 (review-security M7).
+pub(crate) const OPERATOR_FAILURES_PER_MINUTE: u32 = 10;
+
+fn too_many(state: &AppState, wait: Duration) -> Response {
     state.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
     let seconds = wait.as_secs().max(1);
     let mut response = ApiError::new(
@@ -146,7 +169,35 @@ fn limited(state: &AppState, limiter: &RateLimiter, req: &Request<Body>) -> Opti
     if let Ok(v) = HeaderValue::from_str(&seconds.to_string()) {
         response.headers_mut().insert(header::RETRY_AFTER, v);
     }
-    Some(response)
+    response
+}
+
+/// Middleware of the operator routes (records, re-checks, metrics): a client whose recent
+/// tokens were wrong is refused before its token is compared; each 401 costs it a token.
+pub(crate) async fn limit_operator_failures(
+    State(state): State<Arc<AppState>>,
+    req: Request<Body>,
+    next: Next,
+) -> Response {
+    let Some(peer) = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0) else {
+        return next.run(req).await;
+    };
+    let client = ClientKey::of(peer.ip());
+    let limiter = &state.limits.operator_failures;
+    if let Err(wait) = limiter.peek(client, Instant::now()) {
+        return too_many(&state, wait);
+    }
+    let response = next.run(req).await;
+    if response.status() == StatusCode::UNAUTHORIZED {
+        let _ = limiter.take(client, Instant::now());
+    }
+    response
+}
+
+fn limited(state: &AppState, limiter: &RateLimiter, req: &Request<Body>) -> Option<Response> {
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>()?.0;
+    let wait = limiter.take(ClientKey::of(peer.ip()), Instant::now()).err()?;
+    Some(too_many(state, wait))
 }
 
 /// Middleware of the challenge-creating routes.

@@ -296,7 +296,7 @@ async fn serve(args: &ServeArgs) -> Result<(), Failure> {
     let operator_token = args
         .operator_token_file
         .as_ref()
-        .map(|p| read_secret_file(p, "operator token", 16))
+        .map(|p| read_secret_file(p, "operator token", 32))
         .transpose()?;
     let audiences = if args.audiences.is_empty() {
         let port = local.port();
@@ -370,6 +370,10 @@ async fn serve(args: &ServeArgs) -> Result<(), Failure> {
         limits: guard::RateLimits {
             challenges: guard::RateLimiter::new(args.rate_challenges, args.rate_burst),
             verifications: guard::RateLimiter::new(args.rate_verifications, args.rate_burst),
+            operator_failures: guard::RateLimiter::new(
+                guard::OPERATOR_FAILURES_PER_MINUTE,
+                guard::OPERATOR_FAILURES_PER_MINUTE,
+            ),
         },
     });
     let app = api::router(state.clone(), args.www.as_deref(), args.pkg.as_deref());

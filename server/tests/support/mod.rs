@@ -33,7 +33,7 @@ fn unique() -> u64 {
 }
 
 /// The operator token the test servers are started with.
-pub const OPERATOR_TOKEN: &str = "test-operator-token-0123456789";
+pub const OPERATOR_TOKEN: &str = "test-operator-token-0123456789abcdef";
 
 /// A running `jpki-verify serve` process, killed on drop.
 pub struct Server {
@@ -59,6 +59,15 @@ pub fn binary() -> PathBuf {
 impl Server {
     /// Starts a server on a free loopback port with `db`, the test PKI and the extra `args`.
     pub fn start(db: &str, args: &[&str]) -> Server {
+        Server::start_with(db, args, true)
+    }
+
+    /// [`Server::start`] without `--allow-unchecked-revocation`: revocation as in production.
+    pub fn start_strict(db: &str, args: &[&str]) -> Server {
+        Server::start_with(db, args, false)
+    }
+
+    fn start_with(db: &str, args: &[&str], allow_unchecked: bool) -> Server {
         let dir = temp_dir("server");
         let token = dir.join("operator-token");
         std::fs::write(&token, OPERATOR_TOKEN).unwrap();
@@ -66,7 +75,7 @@ impl Server {
         let stderr = std::fs::File::create(&stderr_path).unwrap();
         let mut child = Command::new(binary())
             .args(["serve", "--listen", "127.0.0.1:0", "--db", db, "--trust", "test"])
-            .arg("--allow-unchecked-revocation")
+            .args(allow_unchecked.then_some("--allow-unchecked-revocation"))
             .arg("--operator-token-file")
             .arg(&token)
             .args(args)
@@ -448,7 +457,12 @@ impl Client {
     }
 
     pub fn get_as_operator(&mut self, path: &str) -> Response {
-        let auth = format!("Bearer {OPERATOR_TOKEN}");
+        self.get_with_bearer(path, OPERATOR_TOKEN)
+    }
+
+    /// GET with `Authorization: Bearer token`.
+    pub fn get_with_bearer(&mut self, path: &str, token: &str) -> Response {
+        let auth = format!("Bearer {token}");
         self.request("GET", path, &[("Authorization", &auth)], b"").unwrap()
     }
 

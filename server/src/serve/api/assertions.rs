@@ -121,13 +121,32 @@ pub(super) async fn submit(state: &AppState, req: AssertionRequest, endpoint: En
     let crls: Vec<&jpki_verify::revocation::crl::CrlIndex> = crls.iter().collect();
     let sources = RevocationSources::crls(&crls);
     let mut verdict = assertion::verify_with(&input, &options, None, detached.as_deref(), &sources, &Ring);
+    let mut ocsp_evidence = None;
     if let Some(url) = &state.config.ocsp_url {
         if needs_ocsp(&verdict) {
             if let Some((response, nonce)) = fetch_ocsp(state, url, &input, format, detached.as_deref()).await {
                 let sources = sources.with_ocsp(OcspEvidence::new(&response, Some(&nonce)));
                 verdict = assertion::verify_with(&input, &options, None, detached.as_deref(), &sources, &Ring);
+                ocsp_evidence = Some((response, nonce));
             }
         }
+    }
+    // Review-security L8: a login whose revocation could not be checked is only a warning by
+    // default — but not on a server that has a source for that certificate's CA (its CRL, or
+    // an OCSP responder): there a lost card's stale or missing answer must not let it in.
+    // The core decides again with unchecked revocation as an error.
+    if purpose == Purpose::Login
+        && !state.config.allow_unchecked_revocation
+        && verdict.valid
+        && verdict.revocation.status == jpki_verify::revocation::RevocationStatus::Unchecked
+        && has_source_for(state, &crls, &verdict)
+    {
+        options.revocation_unchecked = Some(Severity::Error);
+        let sources = match &ocsp_evidence {
+            Some((response, nonce)) => sources.with_ocsp(OcspEvidence::new(response, Some(nonce))),
+            None => sources,
+        };
+        verdict = assertion::verify_with(&input, &options, None, detached.as_deref(), &sources, &Ring);
     }
 
     let subject = verdict
@@ -376,4 +395,18 @@ pub(super) async fn post_assertion(
         out["recordId"] = Value::String(id);
     }
     Ok(Json(out))
+}
+
+/// Whether this server has revocation evidence for the CA of `verdict`'s certificate: an OCSP
+/// responder, or a CRL index of that issuer.
+fn has_source_for(
+    state: &AppState,
+    crls: &[&jpki_verify::revocation::crl::CrlIndex],
+    verdict: &assertion::Verdict,
+) -> bool {
+    state.config.ocsp_url.is_some()
+        || verdict
+            .certificate
+            .as_ref()
+            .is_some_and(|c| crls.iter().any(|index| index.issuer() == c.issuer))
 }

@@ -198,16 +198,17 @@ fn parse_body<T: for<'de> Deserialize<'de>>(
 
 /// Builds the router: the API, operations routes, and the static flow.
 pub(crate) fn router(state: Shared, www: Option<&Path>, pkg: Option<&Path>) -> Router {
-    use super::guard::{limit_challenges, limit_verifications, post_rules};
+    use super::guard::{limit_challenges, limit_operator_failures, limit_verifications, post_rules};
     use axum::middleware::from_fn_with_state;
     let challenges = || from_fn_with_state(state.clone(), limit_challenges);
     let verifications = || from_fn_with_state(state.clone(), limit_verifications);
+    let operator = || from_fn_with_state(state.clone(), limit_operator_failures);
     let mut app = Router::new()
         .route("/v1/challenges", post(post_challenge).route_layer(challenges()))
         .route("/v1/assertions", post(post_assertion).route_layer(verifications()))
         .route("/v1/audit", post(post_audit).route_layer(verifications()))
-        .route("/v1/records/{id}", get(get_record))
-        .route("/v1/rechecks", get(get_rechecks))
+        .route("/v1/records/{id}", get(get_record).route_layer(operator()))
+        .route("/v1/rechecks", get(get_rechecks).route_layer(operator()))
         .route("/v1/config", get(get_config))
         .route("/v1/handoffs", post(post_handoff).route_layer(challenges()))
         .route(
@@ -216,7 +217,7 @@ pub(crate) fn router(state: Shared, www: Option<&Path>, pkg: Option<&Path>) -> R
         )
         .route("/v1/handoffs/{id}", get(get_handoff))
         .route("/healthz", get(healthz))
-        .route("/metrics", get(metrics))
+        .route("/metrics", get(metrics).route_layer(operator()))
         .route("/openapi.json", get(openapi))
         .method_not_allowed_fallback(method_not_allowed)
         .layer(from_fn_with_state(state.clone(), post_rules))

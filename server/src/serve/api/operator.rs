@@ -76,6 +76,24 @@ pub(super) async fn get_record(
         .await
         .map_err(|e| ApiError::store(&state, &e))?
         .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "JPKI_NOT_FOUND", "no such record"))?;
+    // Review-security M7: every read of a person's identity record is itself an audit event,
+    // under their subject, so their own audit view ("see who verified me") lists it.
+    let read = AuditEvent {
+        id: new_id("evt"),
+        at: now_ms(),
+        subject: Some(record.subject.clone()),
+        purpose: "operator-read".to_owned(),
+        outcome: "read".to_owned(),
+        code: None,
+        audience: "operator".to_owned(),
+        record_id: Some(record.id.clone()),
+        instance: state.config.instance.clone(),
+    };
+    state
+        .store
+        .insert_event(&read)
+        .await
+        .map_err(|e| ApiError::store(&state, &e))?;
     let parse = |s: &str| serde_json::from_str::<Value>(s).unwrap_or(Value::Null);
     Ok(Json(json!({
         "id": record.id,

@@ -341,6 +341,27 @@ impl Store {
         Ok(outcome)
     }
 
+    /// Writes one audit event on its own (direct write: an operator's read of a record is
+    /// recorded before the record is answered).
+    pub(crate) async fn insert_event(&self, e: &AuditEvent) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO audit_events (id, at, subject, purpose, outcome, code, audience, record_id, instance) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(&e.id)
+        .bind(e.at)
+        .bind(&e.subject)
+        .bind(&e.purpose)
+        .bind(&e.outcome)
+        .bind(&e.code)
+        .bind(&e.audience)
+        .bind(&e.record_id)
+        .bind(&e.instance)
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
     /// Stores a new hand-off (direct write: it must exist before its QR code is shown).
     pub(crate) async fn insert_handoff(&self, h: &Handoff, token_hash: &str) -> StoreResult<()> {
         sqlx::query(
