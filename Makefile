@@ -56,7 +56,7 @@ test-browser:
 	scripts/test-browser
 
 test-node: build pkg
-	node --test tests/js/
+	node --test tests/js/*.test.mjs
 
 ## The package as users receive it: the packed tarball (target/npm/) checked against what its
 ## entry points import, installed into a fresh project outside the repository, and

@@ -64,4 +64,5 @@ pub use cert::{Certificate, DateOfBirth, Environment, Era, Identity, Kind, Role,
 pub use crypto::RustCrypto;
 pub use crypto::{CryptoProvider, SignatureAlgorithm, SignatureCheck};
 pub use error::{Error, ErrorReport, Result};
+pub use path::validate_certificate;
 pub use trust::{parse_certificate, AnchorRef, AnchorSource, TrustAnchor, TrustAnchors};

@@ -156,6 +156,30 @@ pub(crate) fn plan(
     }
 }
 
+/// Validates `cert` alone — not as the signer of an assertion — to `anchors` for a `kind`
+/// at `time` (Unix seconds), with the same rules as an assertion's path (RSA ≥ 2048, no
+/// SHA-1): for a certificate a relying party is asked to link or store, such as the
+/// authentication certificate an account holder binds at account opening. Returns the anchor.
+pub fn validate_certificate(
+    cert: &Certificate,
+    anchors: &TrustAnchors,
+    kind: Kind,
+    time: i64,
+    provider: &dyn crate::crypto::CryptoProvider,
+) -> Result<crate::cert::AnchorRef> {
+    let policy = PathPolicy {
+        required_kind: kind,
+        time,
+        min_rsa_bits: 2048,
+        allow_sha1: false,
+        also_at: None,
+    };
+    let mut checks = Vec::new();
+    let planned = plan(cert, anchors, None, &policy, &mut checks);
+    let results: Vec<Result<()>> = checks.iter().map(|c| provider.verify(c)).collect();
+    evaluate(&planned, &results, cert, anchors, &policy).map(|a| a.reference.clone())
+}
+
 /// Applies the path and purpose rules given the providers' answers; returns the anchor.
 pub(crate) fn evaluate<'a>(
     plan: &PathPlan,

@@ -115,6 +115,14 @@ fn tries_left_does_not_spend_a_try() {
     assert_eq!(pin_presentations(&vc), 0);
     block_on(card.verify_pin(PinRef::Auth, "1234", false)).unwrap();
     assert_eq!(block_on(card.tries_left(PinRef::Auth)).unwrap(), PinStatus::Verified);
+    // Review-security L9: once verified, a wrong PIN is still reported wrong (it used to be
+    // answered Ok without being sent), and the right one is still accepted.
+    assert_eq!(
+        block_on(card.verify_pin(PinRef::Auth, "9999", false)),
+        Err(Error::PinIncorrect { tries_left: 2 })
+    );
+    block_on(card.verify_pin(PinRef::Auth, "1234", false)).unwrap();
+    assert_eq!(pin_presentations(&vc), 3);
 }
 
 #[test]

@@ -285,7 +285,8 @@ fn hundred_thousand_entries() {
         .unwrap();
     assert_eq!(a.reason, Some(Reason::AffiliationChanged));
     let saved = index.to_bytes();
-    assert_eq!(CrlIndex::from_bytes(&saved).unwrap(), index);
+    // The same index, but marked as loaded from its saved form (its answers say `crl-index:`).
+    assert_eq!(CrlIndex::from_bytes(&saved).unwrap().to_bytes(), saved);
 }
 
 #[test]
@@ -294,13 +295,15 @@ fn saved_index_round_trip_and_damage() {
     let saved = index.to_bytes();
     assert_eq!(&saved[..8], b"JPKICRLX");
     let loaded = CrlIndex::from_bytes(&saved).unwrap();
-    assert_eq!(loaded, index);
+    assert_eq!(loaded.to_bytes(), saved);
+    assert_ne!(loaded, index, "a loaded index is marked as such");
     let policy = RevocationPolicy::default();
     for name in ["moved-sign.der", "lost-sign.der", "taro-sign.der"] {
-        assert_eq!(
-            loaded.answer(&cert(name), NOW, &policy).unwrap(),
-            index.answer(&cert(name), NOW, &policy).unwrap()
-        );
+        let mut from_saved = loaded.answer(&cert(name), NOW, &policy).unwrap();
+        let verified = index.answer(&cert(name), NOW, &policy).unwrap();
+        assert_eq!(from_saved.source, verified.source.replacen("crl:", "crl-index:", 1));
+        from_saved.source = verified.source.clone();
+        assert_eq!(from_saved, verified);
     }
     assert_eq!(loaded.crl_sha256_hex(), index.crl_sha256_hex());
     // Every single-byte corruption and every truncation is refused.

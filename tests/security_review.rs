@@ -338,3 +338,19 @@ fn l3_revocation_policy_windows_are_bounded() {
         assert_eq!(v.code(), Some("JPKI_INVALID_OPTIONS"), "{field}");
     }
 }
+
+/// L11: an index loaded from its saved form (whose CRL signature this process did not check)
+/// answers as `crl-index:`, never as a verified `crl:`.
+#[test]
+fn l11_saved_indexes_are_marked_in_their_answers() {
+    let built = CrlIndex::build(&fixture("sign-ca.crl"), &TrustAnchors::test_pki(), &RustCrypto).unwrap();
+    let loaded = CrlIndex::from_bytes(&built.to_bytes()).unwrap();
+    let taro = parse_certificate(&fixture("taro-sign.der")).unwrap();
+    let policy = RevocationPolicy::default();
+    assert!(built.answer(&taro, T, &policy).unwrap().source.starts_with("crl:"));
+    assert!(loaded
+        .answer(&taro, T, &policy)
+        .unwrap()
+        .source
+        .starts_with("crl-index:"));
+}

@@ -222,7 +222,15 @@ pub(crate) fn parse_for_verification(input: &[u8], detached: Option<&[u8]>, opti
             signed_data.value_offset,
         ));
     }
-    let (digest_oid, _) = algorithm_identifier(&digest_alg)?;
+    let (digest_oid, digest_params) = algorithm_identifier(&digest_alg)?;
+    // RFC 5754 §2: the SHA-2 AlgorithmIdentifier parameters are absent (or NULL from older
+    // implementations); anything else is refused, not ignored (review-security L13).
+    if !null_or_absent(digest_params) {
+        return Err(malformed(
+            "digestAlgorithm parameters must be absent or NULL",
+            digest_alg.offset,
+        ));
+    }
     // digestAlgorithms must list the signer's digest algorithm (and nothing we cannot name).
     let mut listed = Reader::new(digest_algorithms.value, digest_algorithms.value_offset);
     let mut found = false;
@@ -290,6 +298,13 @@ pub(crate) fn parse_for_verification(input: &[u8], detached: Option<&[u8]>, opti
     // must agree with digestAlgorithm.
     let (sig_oid, sig_params) = algorithm_identifier(&sig_alg)?;
     let alg = if sig_oid == OID_RSA_ENCRYPTION {
+        // RFC 3370 §3.2: rsaEncryption's parameters are NULL (or absent).
+        if !null_or_absent(sig_params) {
+            return Err(malformed(
+                "rsaEncryption parameters must be NULL or absent",
+                sig_alg.offset,
+            ));
+        }
         digest.pkcs1()
     } else {
         let a = certificate_signature_algorithm(&sig_oid, sig_params, options.allow_legacy_algorithms)?;
@@ -328,6 +343,11 @@ pub(crate) fn parse_for_verification(input: &[u8], detached: Option<&[u8]>, opti
         signing_time,
         digest_mismatch,
     })
+}
+
+/// AlgorithmIdentifier parameters that are absent or an ASN.1 NULL (`05 00`).
+fn null_or_absent(params: Option<&[u8]>) -> bool {
+    matches!(params, None | Some([0x05, 0x00]))
 }
 
 /// Finds the certificate named by `sid` (RFC 5652 §5.3: version 1 ⇒ issuerAndSerialNumber,

@@ -495,7 +495,9 @@ impl<T: Transport> JpkiCard<T> {
     ///    ([`Error::PinFormat`]): [`PinRef::Auth`] exactly 4 ASCII digits; [`PinRef::Sign`]
     ///    6–16 ASCII characters, upper-cased, then only `A–Z 0–9`. A password of exactly 12
     ///    digits has the shape of a My Number and is refused ([`Error::MyNumberRefused`]);
-    /// 2. the tries are queried ([`JpkiCard::tries_left`]); with one try left and
+    /// 2. the tries are queried ([`JpkiCard::tries_left`]); when the card says the PIN is
+    ///    already verified, the application is selected again (which clears that) and the tries
+    ///    queried again — the PIN given is always checked. With one try left and
     ///    `allow_last_try == false`, [`Error::PinLastTryGuard`] and nothing is sent;
     /// 3. `00 20 00 80 Lc <PIN>`: `9000` → `Ok`; `63Cx` → [`Error::PinIncorrect`]`{ tries_left: x }`;
     ///    `63C0` / `6984` → [`Error::PinBlocked`].
@@ -504,11 +506,26 @@ impl<T: Transport> JpkiCard<T> {
     /// or log message contains them.
     pub async fn verify_pin(&mut self, pin: PinRef, value: &str, allow_last_try: bool) -> Result<()> {
         let secret = normalize_pin(pin, value)?;
-        match self.tries_left(pin).await? {
+        let mut status = self.tries_left(pin).await?;
+        if status == PinStatus::Verified {
+            // Already verified in this session. Answering `Ok` without presenting the PIN would
+            // call a wrong PIN correct (review-security L9), and presenting it blind would skip
+            // the last-try guard (the card does not report the counter then). Selecting the
+            // application again clears the security status; then the tries are known.
+            self.select_jpki_ap().await?;
+            status = self.tries_left(pin).await?;
+        }
+        match status {
             PinStatus::TriesLeft(1) if !allow_last_try => return Err(Error::PinLastTryGuard),
-            // Already verified in this session: nothing is sent (whether a successful VERIFY
-            // resets the counter is not confirmed, so the guard cannot know the tries left).
-            PinStatus::Verified => return Ok(()),
+            PinStatus::Verified => {
+                return Err(Error::CardIo {
+                    reason: format!(
+                        "the card keeps the {} verified after the application is selected again, so \
+                         this PIN cannot be checked now: remove the card and present it again",
+                        pin.name()
+                    ),
+                })
+            }
             PinStatus::TriesLeft(_) => {}
         }
         // The PIN EF is the current EF: tries_left selected it.

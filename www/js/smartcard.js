@@ -55,8 +55,11 @@ export class SmartCardTransport {
   }
 
   /**
-   * Connects (shared, T=1 preferred) to `readerName`, or to the first reader. The browser asks
-   * the person for permission here on first use.
+   * Connects (exclusive, T=1 preferred) to `readerName`, or to the first reader. The browser
+   * asks the person for permission here on first use. Exclusive, not shared (review-security
+   * L10): no other PC/SC client may slip a command in between reading the tries and VERIFY, or
+   * select another application under the My Number guard, whose model is that only its own
+   * commands change the card's state. The native path holds a PC/SC transaction instead.
    */
   static async open(readerName) {
     const context = await establishContext();
@@ -70,7 +73,7 @@ export class SmartCardTransport {
     if (!name) throw cardIoError("no smart card reader is connected");
     let result;
     try {
-      result = await context.connect(name, "shared", { preferredProtocols: ["t1", "t0"] });
+      result = await context.connect(name, "exclusive", { preferredProtocols: ["t1", "t0"] });
     } catch (e) {
       throw cardIoError(`connect: ${e?.responseCode ?? e?.name ?? "Error"}`, e);
     }

@@ -118,6 +118,9 @@ pub struct CrlIndex {
     /// The issuingDistributionPoint's names (a partitioned CRL): it answers only for
     /// certificates whose cRLDistributionPoints name one of them. `None`: the complete CRL.
     scope: Option<Vec<Vec<u8>>>,
+    /// Loaded from a saved index ([`CrlIndex::from_bytes`]): its CRL's signature was checked by
+    /// whoever saved it, not here, and its answers say so (`crl-index:` sources; review L11).
+    from_saved: bool,
     /// Sorted, distinct serials of at most 8 octets (big-endian magnitude as `u64`).
     serials: Vec<u64>,
     /// revocationDate of `serials[i]`, Unix seconds.
@@ -270,6 +273,7 @@ impl CrlIndex {
             next_update: parsed.next_update,
             crl_number: parsed.crl_number,
             scope: parsed.scope,
+            from_saved: false,
             serials,
             dates,
             reasons,
@@ -409,7 +413,8 @@ impl CrlIndex {
     /// `JPKI_REVOCATION_STALE` if `time` is past nextUpdate, more than
     /// `policy.crl_max_age_seconds` after thisUpdate, or more than
     /// [`THIS_UPDATE_SKEW_SECONDS`] before thisUpdate. Otherwise good, or revoked with the
-    /// reason and date; kind [`SourceKind::Crl`], source `crl:<anchor id>#<cRLNumber>`.
+    /// reason and date; kind [`SourceKind::Crl`], source `crl:<anchor id>#<cRLNumber>`
+    /// (`crl-index:…` for an index loaded with [`CrlIndex::from_bytes`]).
     pub fn answer(&self, cert: &Certificate, time: i64, policy: &RevocationPolicy) -> Result<RevocationAnswer> {
         if cert.raw.issuer != self.issuer_der {
             return Err(unusable(format!(
@@ -461,9 +466,10 @@ impl CrlIndex {
             Some((reason, date)) => (RevocationStatus::Revoked, reason, Some(date)),
             None => (RevocationStatus::Good, None, None),
         };
+        let kind = if self.from_saved { "crl-index" } else { "crl" };
         let source = match &self.crl_number {
-            Some(n) => format!("crl:{}#{n}", self.anchor_id),
-            None => format!("crl:{}", self.anchor_id),
+            Some(n) => format!("{kind}:{}#{n}", self.anchor_id),
+            None => format!("{kind}:{}", self.anchor_id),
         };
         Ok(RevocationAnswer {
             status,

@@ -168,6 +168,7 @@ impl CrlIndex {
             next_update,
             crl_number,
             scope,
+            from_saved: true,
             serials,
             dates,
             reasons,

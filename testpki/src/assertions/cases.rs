@@ -5,7 +5,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
 
-use super::cms::{CmsSpec, Sid, ID_CT_TST_INFO, ID_DATA};
+use super::cms::{algorithm, CmsSpec, Sid, ID_CT_TST_INFO, ID_DATA};
 use super::encode::{base64_standard, base64url, hex_lower, subject_public_key, tbs_fields, Json};
 use super::forged;
 use super::sign::SigningKey;
@@ -361,6 +361,9 @@ fn cms_spec<'a>(content: &'a [u8], cert: &'a [u8], key: &'a SigningKey) -> CmsSp
         signed_attrs: true,
         content_type_attr: ID_DATA,
         corrupt_signature: false,
+        digest_algorithm: None,
+        signature_algorithm: None,
+        signer_infos: 1,
     }
 }
 
@@ -1292,6 +1295,62 @@ fn cms_cases(b: &mut Builder<'_>) -> Result<(), Error> {
         Options::new(AO),
         MALFORMED,
     );
+
+    // The algorithm rules (review-security test honesty 3 and L13), one defect each.
+    const SHA1: &[u64] = &[1, 3, 14, 3, 2, 26];
+    const SHA256: &[u64] = &[2, 16, 840, 1, 101, 3, 4, 2, 1];
+    const SHA384_WITH_RSA: &[u64] = &[1, 2, 840, 113_549, 1, 1, 12];
+    let empty_octets = crate::der::octet_string(&[]);
+    let variants: [(&str, &str, CmsSpec<'_>, Option<&str>); 5] = [
+        (
+            "cms-sha1-digest",
+            "digestAlgorithm SHA-1 (in digestAlgorithms and the SignerInfo): refused without allowLegacyAlgorithms.",
+            CmsSpec {
+                digest_algorithm: Some(algorithm(SHA1, None)?),
+                ..cms_spec(&content, taro, &taro_key)
+            },
+            ALGORITHM_NOT_ALLOWED,
+        ),
+        (
+            "cms-two-signer-infos",
+            "signerInfos holds the same SignerInfo twice: exactly one is supported.",
+            CmsSpec {
+                signer_infos: 2,
+                ..cms_spec(&content, taro, &taro_key)
+            },
+            MALFORMED,
+        ),
+        (
+            "cms-signature-digest-disagree",
+            "signatureAlgorithm sha384WithRSAEncryption while digestAlgorithm is SHA-256.",
+            CmsSpec {
+                signature_algorithm: Some(algorithm(SHA384_WITH_RSA, Some(&crate::der::null()))?),
+                ..cms_spec(&content, taro, &taro_key)
+            },
+            MALFORMED,
+        ),
+        (
+            "cms-rsa-encryption-parameters",
+            "rsaEncryption with an OCTET STRING as parameters (RFC 3370 §3.2: NULL or absent).",
+            CmsSpec {
+                signature_algorithm: Some(algorithm(crate::oids::RSA_ENCRYPTION, Some(&empty_octets))?),
+                ..cms_spec(&content, taro, &taro_key)
+            },
+            MALFORMED,
+        ),
+        (
+            "cms-digest-parameters",
+            "digestAlgorithm SHA-256 with an OCTET STRING as parameters (RFC 5754 §2: absent or NULL).",
+            CmsSpec {
+                digest_algorithm: Some(algorithm(SHA256, Some(&empty_octets))?),
+                ..cms_spec(&content, taro, &taro_key)
+            },
+            MALFORMED,
+        ),
+    ];
+    for (name, description, spec, expect) in variants {
+        b.push_cms(name, description, spec.encode()?, None, Options::new(AO), expect);
+    }
     Ok(())
 }
 

@@ -56,6 +56,22 @@ pub(crate) struct CmsSpec<'a> {
     pub(crate) content_type_attr: &'static [u64],
     /// Flip one bit of the signature value after signing.
     pub(crate) corrupt_signature: bool,
+    /// The digest AlgorithmIdentifier DER (in digestAlgorithms and the SignerInfo); `None`:
+    /// sha256 without parameters. (The messageDigest is SHA-256 whatever this says.)
+    pub(crate) digest_algorithm: Option<Vec<u8>>,
+    /// The SignerInfo's signatureAlgorithm DER; `None`: rsaEncryption with NULL.
+    pub(crate) signature_algorithm: Option<Vec<u8>>,
+    /// How many copies of the SignerInfo signerInfos holds (normally 1).
+    pub(crate) signer_infos: usize,
+}
+
+/// An AlgorithmIdentifier DER of `oid` with `params` (DER, or none).
+pub(crate) fn algorithm(oid: &[u64], params: Option<&[u8]>) -> Result<Vec<u8>, Error> {
+    let oid = der::oid(oid)?;
+    Ok(match params {
+        Some(p) => der::sequence(&[&oid, p]),
+        None => der::sequence(&[&oid]),
+    })
 }
 
 /// `AlgorithmIdentifier { id-sha256 }` with absent parameters (RFC 5754 §2).
@@ -122,9 +138,15 @@ impl CmsSpec<'_> {
             }
         }
 
-        let rsa_encryption = der::sequence(&[&der::oid(crate::oids::RSA_ENCRYPTION)?, &der::null()]);
+        let rsa_encryption = match &self.signature_algorithm {
+            Some(a) => a.clone(),
+            None => der::sequence(&[&der::oid(crate::oids::RSA_ENCRYPTION)?, &der::null()]),
+        };
         let version_tlv = der::integer_u64(version);
-        let digest_alg = sha256_algorithm()?;
+        let digest_alg = match &self.digest_algorithm {
+            Some(a) => a.clone(),
+            None => sha256_algorithm()?,
+        };
         let signature_tlv = der::octet_string(&signature);
         let mut signer_info: Vec<&[u8]> = vec![&version_tlv, &sid, &digest_alg];
         if let Some(attrs) = &signed_attrs {
@@ -145,7 +167,8 @@ impl CmsSpec<'_> {
         let mut certs = self.certificates.clone();
         certs.sort_unstable();
         let certificates = der::implicit_constructed(0, &certs);
-        let signer_infos = der::set(&[&signer_info]);
+        let copies: Vec<&[u8]> = (0..self.signer_infos).map(|_| signer_info.as_slice()).collect();
+        let signer_infos = der::set(&copies);
         let mut signed_data: Vec<&[u8]> = vec![&version_tlv, &digest_algorithms, &encap];
         if !self.certificates.is_empty() {
             signed_data.push(&certificates);

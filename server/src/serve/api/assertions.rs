@@ -316,6 +316,25 @@ pub(super) fn linked_auth_subject(state: &AppState, verdict: &Verdict, b64: &str
             "authenticationCertificate is not an authentication certificate of the same environment",
         ));
     }
+    // Review-security L5: the subject is derived from issuer and serial, so a hand-made
+    // certificate with a victim's issuer and serial would link the attacker's record to the
+    // victim's logins. Only a certificate that path-validates to a trusted authentication CA
+    // is linked.
+    let at = verdict.claims.as_ref().map_or(now_ms() / 1000, |c| c.iat);
+    jpki_verify::validate_certificate(
+        &cert,
+        &state.config.anchors,
+        jpki_verify::Kind::Authentication,
+        at,
+        &Ring,
+    )
+    .map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            e.code(),
+            format!("authenticationCertificate: {e}"),
+        )
+    })?;
     Ok(state.subjects.subject(&cert.issuer, &cert.serial_number))
 }
 

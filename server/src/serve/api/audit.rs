@@ -3,6 +3,12 @@
 
 use super::*;
 
+/// Most records one audit view lists, and most certificate subjects whose events it gathers
+/// (one person has a few cards over a lifetime; review-security L12: a holder who links many
+/// records to their own login cannot make one view load them all).
+pub(super) const MAX_AUDIT_RECORDS: i64 = 100;
+pub(super) const MAX_AUDIT_SUBJECTS: usize = 16;
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct AuditRequest {
@@ -31,13 +37,13 @@ pub(super) async fn post_audit(
     })?;
     let records = state
         .store
-        .records_linked_to(&subject)
+        .records_linked_to(&subject, MAX_AUDIT_RECORDS)
         .await
         .map_err(|e| ApiError::store(&state, &e))?;
     let mut subjects = vec![subject.clone()];
-    for r in &records {
-        if !subjects.contains(&r.subject) {
-            subjects.push(r.subject.clone());
+    for (_, s, _) in &records {
+        if !subjects.contains(s) && subjects.len() < MAX_AUDIT_SUBJECTS {
+            subjects.push(s.clone());
         }
     }
     let events = state
@@ -63,7 +69,7 @@ pub(super) async fn post_audit(
         .collect();
     let records: Vec<Value> = records
         .iter()
-        .map(|r| json!({ "id": r.id, "createdAt": jpki_verify::time::to_rfc3339(r.created_at / 1000) }))
+        .map(|(id, _, created_at)| json!({ "id": id, "createdAt": jpki_verify::time::to_rfc3339(created_at / 1000) }))
         .collect();
     Ok(Json(json!({
         "subject": subject,

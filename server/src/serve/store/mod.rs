@@ -435,15 +435,25 @@ impl Store {
         row.map(|r| record_from_row(&r)).transpose()
     }
 
-    /// Records whose signature or linked authentication subject is `subject`.
-    pub(crate) async fn records_linked_to(&self, auth_subject: &str) -> StoreResult<Vec<AccountRecord>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {RECORD_COLUMNS} FROM account_records WHERE auth_subject = $1 OR subject = $1 ORDER BY created_at"
-        ))
+    /// `(id, subject, created_at)` of the records whose signature or linked authentication
+    /// subject is `subject`, the oldest first, at most `limit`: only the columns the audit view
+    /// shows, not the identity or the evidence (review-security L12).
+    pub(crate) async fn records_linked_to(
+        &self,
+        auth_subject: &str,
+        limit: i64,
+    ) -> StoreResult<Vec<(String, String, i64)>> {
+        let rows = sqlx::query(
+            "SELECT id, subject, created_at FROM account_records WHERE auth_subject = $1 OR subject = $1 \
+             ORDER BY created_at LIMIT $2",
+        )
         .bind(auth_subject)
+        .bind(limit)
         .fetch_all(&self.reader)
         .await?;
-        rows.iter().map(record_from_row).collect()
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+            .collect()
     }
 
     /// Events about any of `subjects`, oldest first (at most `limit`).
