@@ -30,7 +30,7 @@ build:
 ## Node entries with node:crypto; opt-level 3: speed, see bench/README.md); scripts/finish-pkg.mjs
 ## cleans them and packs the tarball users install (target/npm/jpki-verify-<version>.tgz).
 pkg:
-	wasm-pack --log-level warn build --release --target web --out-dir pkg/dist/web --out-name jpki_verify --no-pack -- --no-default-features --features small-allocator --config 'profile.release.opt-level="z"'
+	wasm-pack --log-level warn build --release --target web --out-dir pkg/dist/web --out-name jpki_verify --no-pack -- --no-default-features --features small-allocator,current-anchors --config 'profile.release.opt-level="z"'
 	wasm-pack --log-level warn build --release --target web --out-dir pkg/dist/full --out-name jpki_verify --no-pack -- --config 'profile.release.opt-level=3'
 	node scripts/finish-pkg.mjs
 
@@ -39,7 +39,7 @@ lint:
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p jpki-verify --all-targets --features ring -- -D warnings
 	cargo clippy -p jpki-verify --target wasm32-unknown-unknown -- -D warnings
-	cargo clippy -p jpki-verify --no-default-features --features small-allocator --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy -p jpki-verify --no-default-features --features small-allocator,current-anchors --target wasm32-unknown-unknown -- -D warnings
 	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --workspace --quiet
 	node scripts/check-msrv.mjs
 	cargo deny --log-level error check bans licenses sources

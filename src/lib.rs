@@ -64,5 +64,6 @@ pub use cert::{Certificate, DateOfBirth, Environment, Era, Identity, Kind, Role,
 pub use crypto::RustCrypto;
 pub use crypto::{CryptoProvider, SignatureAlgorithm, SignatureCheck};
 pub use error::{Error, ErrorReport, Result};
+#[cfg(not(target_arch = "wasm32"))]
 pub use path::validate_certificate;
 pub use trust::{parse_certificate, AnchorRef, AnchorSource, TrustAnchor, TrustAnchors};

@@ -160,6 +160,11 @@ pub(crate) fn plan(
 /// at `time` (Unix seconds), with the same rules as an assertion's path (RSA ≥ 2048, no
 /// SHA-1): for a certificate a relying party is asked to link or store, such as the
 /// authentication certificate an account holder binds at account opening. Returns the anchor.
+///
+/// Native only, for relying-party backends: in the wasm build a second caller of [`plan`] and
+/// [`evaluate`] keeps them from being inlined into the verification and costs the small entry
+/// 1 KB.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn validate_certificate(
     cert: &Certificate,
     anchors: &TrustAnchors,
@@ -281,23 +286,17 @@ fn check_purpose(leaf: &Certificate, anchor: &TrustAnchor, required: Kind) -> Re
     // certificate MUST only be used for one of the purposes indicated"). JPKI certificates are
     // not known to carry it (docs/jpki-facts.md: none reported); a leaf that lists only, say,
     // OCSPSigning is refused.
+    // Allowed: anyExtendedKeyUsage; for signatures emailProtection (…3.4) or documentSigning
+    // (RFC 9336, …3.36); for authentication clientAuth (…3.2).
     if let Some(eku) = &leaf.extended_key_usage {
-        let allowed: &[&str] = match required {
-            // emailProtection, documentSigning (RFC 9336)
-            Kind::Signature => &["1.3.6.1.5.5.7.3.4", "1.3.6.1.5.5.7.3.36"],
-            // clientAuth
-            _ => &["1.3.6.1.5.5.7.3.2"],
+        let allowed = |oid: &str| match oid {
+            "1.3.6.1.5.5.7.3.4" | "1.3.6.1.5.5.7.3.36" => required == Kind::Signature,
+            "1.3.6.1.5.5.7.3.2" => required == Kind::Authentication,
+            _ => oid == ANY_EXTENDED_KEY_USAGE,
         };
-        if !eku
-            .iter()
-            .any(|p| p == ANY_EXTENDED_KEY_USAGE || allowed.contains(&p.as_str()))
-        {
+        if !eku.iter().any(|oid| allowed(oid)) {
             return Err(Error::KeyUsage {
-                required: if required == Kind::Signature {
-                    "extendedKeyUsage emailProtection, documentSigning or anyExtendedKeyUsage"
-                } else {
-                    "extendedKeyUsage clientAuth or anyExtendedKeyUsage"
-                },
+                required: "an extendedKeyUsage for this purpose",
             });
         }
     }

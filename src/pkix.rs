@@ -138,6 +138,7 @@ pub(crate) fn extension_parts<'a>(ext: &Tlv<'a>, context: &str) -> Result<(Tlv<'
 
 /// Most distribution points in a certificate's cRLDistributionPoints, and most names in one
 /// DistributionPointName (docs/security.md, "Budgets").
+#[cfg(feature = "revocation")]
 pub(crate) const MAX_DISTRIBUTION_NAMES: usize = 16;
 
 /// The names of a `[0] DistributionPointName` field (its contents are the CHOICE, explicit as
@@ -153,6 +154,7 @@ pub(crate) const MAX_DISTRIBUTION_NAMES: usize = 16;
 ///
 /// `fullName` gives each GeneralName; `nameRelativeToCRLIssuer` gives itself, whole, as one
 /// name (it then matches only the same bytes).
+#[cfg(feature = "revocation")]
 pub(crate) fn distribution_point_names(field: &Tlv<'_>, context: &str) -> Result<Vec<Vec<u8>>> {
     let mut r = Reader::new(field.value, field.value_offset);
     let choice = r.read()?;

@@ -149,7 +149,7 @@ type CompiledRow = (&'static str, &'static str, Kind, Option<u8>, Option<&'stati
 
 const COMPILED: [CompiledRow; 8] = [
     (
-        "JLIS",
+        "JLIS_GEN1",
         "anchors/jlis/jpki-sign-ca-gen1-2015.cer",
         Kind::Signature,
         Some(1),
@@ -170,7 +170,7 @@ const COMPILED: [CompiledRow; 8] = [
         Some("d227f6cde11d35c5252178f106f843d24651944975413b539fa2fb68dbfa365f"),
     ),
     (
-        "JLIS",
+        "JLIS_GEN1",
         "anchors/jlis/jpki-auth-ca-gen1-2015.cer",
         Kind::Authentication,
         Some(1),
@@ -224,8 +224,12 @@ fn compiled_records_are_the_pinned_certificates() {
          use super::Compiled;\nuse crate::cert::Kind;\n",
     );
     let mut from_files = Vec::new();
-    for set in ["JLIS", "TEST_PKI"] {
+    for set in ["JLIS_GEN1", "JLIS", "TEST_PKI"] {
         let rows: Vec<_> = COMPILED.iter().filter(|r| r.0 == set).collect();
+        if set == "JLIS_GEN1" {
+            // Expired on 2025-10-19: feature `current-anchors` (the small wasm entry) leaves it out.
+            out.push_str("\n#[cfg_attr(feature = \"current-anchors\", allow(dead_code))]");
+        }
         write!(out, "\npub(super) static {set}: [Compiled; {}] = [\n", rows.len()).unwrap();
         for (_, file, purpose, generation, pin) in rows {
             let der = std::fs::read(repo().join(file)).unwrap();
@@ -275,7 +279,7 @@ fn compiled_records_are_the_pinned_certificates() {
                 a.not_before, a.not_after, a.crl_sign, a.sha256_fingerprint
             )
             .unwrap();
-            from_files.push(a.clone());
+            from_files.push((*file, a.clone()));
         }
         out.push_str("];\n");
     }
@@ -296,7 +300,8 @@ fn compiled_records_are_the_pinned_certificates() {
         .cloned()
         .collect();
     assert_eq!(built.len(), COMPILED.len());
-    for ((a, mine), (_, file, purpose, generation, _)) in built.iter().zip(&from_files).zip(COMPILED.iter()) {
+    for (a, (_, file, purpose, generation, _)) in built.iter().zip(COMPILED.iter()) {
+        let mine = &from_files.iter().find(|(f, _)| f == file).unwrap().1;
         assert_eq!(
             (a.reference.purpose, a.reference.generation),
             (*purpose, *generation),

@@ -162,9 +162,11 @@ fn record_outcome(verdict: &mut Verdict, plan: &Plan, results: &[Result<()>], op
     verdict.claims = Some(plan.claims.clone());
     match outcome {
         Ok(anchor) => {
-            // Last in the order: revocation, from whatever sources were given.
-            let decision = revocation_step::decide(&plan.revocation, results, &anchor.id, options);
             verdict.anchor = Some(anchor);
+            // Last in the order: revocation, from whatever sources were given (only the CRLs
+            // verified under the anchor the path was validated to count).
+            let anchor_id = verdict.anchor.as_ref().map_or("", |a| a.id.as_str());
+            let decision = revocation_step::decide(&plan.revocation, results, anchor_id, options);
             verdict.revocation = decision.slot;
             verdict.warnings.extend(decision.warnings);
             if let Some(e) = decision.error {

@@ -97,6 +97,7 @@ struct CrlAnswers {
     answers: Vec<(String, Result<RevocationAnswer>)>,
 }
 
+#[cfg(feature = "revocation")]
 impl CrlAnswers {
     /// The answers of the indexes verified under `anchor`; when indexes were given but none
     /// covers the leaf under it, one `RevocationSourceInvalid` saying so (as

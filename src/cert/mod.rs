@@ -147,7 +147,9 @@ pub(crate) struct RawParts {
     pub(crate) not_after: i64,
     /// cRLDistributionPoints: for each DistributionPoint, the names of its distributionPoint
     /// (empty when it has none); `None` without the extension. Matched against a CRL's
-    /// issuingDistributionPoint (`CrlIndex::answer`).
+    /// issuingDistributionPoint (`CrlIndex::answer`; feature `revocation`: without CRLs the
+    /// extension is understood and not processed).
+    #[cfg(feature = "revocation")]
     pub(crate) crl_distribution_points: Option<Vec<Vec<Vec<u8>>>>,
 }
 
@@ -349,7 +351,7 @@ fn parse_oid_list(value: &[u8], at: usize, nested: bool, what: &str) -> Result<V
         };
         if out.len() == MAX_OIDS_PER_LIST {
             return Err(Error::malformed(
-                format!("{what}: more than 32 entries"),
+                "more than 32 policy or extKeyUsage entries",
                 Some(oid.offset),
             ));
         }
@@ -373,6 +375,7 @@ fn parse_oid_list(value: &[u8], at: usize, nested: bool, what: &str) -> Result<V
 ///      cRLIssuer               [2]     GeneralNames OPTIONAL }
 /// ```
 /// → for each point, the names of its distributionPoint ([`crate::pkix::distribution_point_names`]).
+#[cfg(feature = "revocation")]
 fn parse_crl_distribution_points(value: &[u8], at: usize) -> Result<Vec<Vec<Vec<u8>>>> {
     let what = "CRLDistributionPoints";
     let mut top = der::Reader::new(value, at);
@@ -488,6 +491,7 @@ fn build_model(der: &[u8], x: &x509::X509<'_>) -> Result<Certificate> {
     let mut aki = None;
     let mut other_names = Vec::new();
     let mut unknown_critical = Vec::new();
+    #[cfg(feature = "revocation")]
     let mut crl_dps = None;
     for ext in &x.extensions {
         let (v, at, oid) = (ext.value, ext.value_offset, ext.oid.as_str());
@@ -503,7 +507,10 @@ fn build_model(der: &[u8], x: &x509::X509<'_>) -> Result<Certificate> {
                 EXT_SUBJECT_KEY_ID => ski = Some(parse_octet_string(v, at, "SubjectKeyIdentifier")?),
                 EXT_AUTHORITY_KEY_ID => aki = parse_aki(v, at)?,
                 EXT_SUBJECT_ALT_NAME => other_names = parse_san_other_names(v, at)?,
+                #[cfg(feature = "revocation")]
                 EXT_CRL_DISTRIBUTION_POINTS => crl_dps = Some(parse_crl_distribution_points(v, at)?),
+                #[cfg(not(feature = "revocation"))]
+                EXT_CRL_DISTRIBUTION_POINTS => {}
                 // Informational: understood, not processed.
                 EXT_ISSUER_ALT_NAME => {}
                 _ => {
@@ -600,6 +607,7 @@ fn build_model(der: &[u8], x: &x509::X509<'_>) -> Result<Certificate> {
             aki,
             not_before: x.not_before,
             not_after: x.not_after,
+            #[cfg(feature = "revocation")]
             crl_distribution_points: crl_dps,
         },
     })

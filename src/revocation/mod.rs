@@ -182,6 +182,9 @@ pub enum AnswerAbout {
     },
 }
 
+// Feature `revocation` only, like the operator answers it names: in the small wasm build a
+// further caller of `parse_hex` keeps it from being inlined where the build needs it.
+#[cfg(feature = "revocation")]
 impl AnswerAbout {
     /// From the fields of an answer's JSON form: `certificateSha256`, or `issuer` and
     /// `serialNumber`. `JPKI_INVALID_OPTIONS` when neither is complete.

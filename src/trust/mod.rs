@@ -169,8 +169,27 @@ impl TrustAnchors {
     }
 
     /// The six pinned J-LIS CAs (both purposes, generations 1–3), as compiled in.
+    ///
+    /// With feature `current-anchors` (the npm package's small browser entry, `dist/web`) only
+    /// the four of generations 2 and 3: the generation-1 CAs' validity ended on 2025-10-19, so
+    /// every certificate they issued has expired and they can vouch for nothing at a
+    /// verification time after that. Re-verifying old evidence at an earlier time is a job for
+    /// the full build (`jpki-verify/sync`, the native crate), which keeps all six.
     pub fn jlis() -> Self {
-        Self::compiled(&compiled::JLIS, Environment::Production, AnchorSource::Jlis)
+        #[cfg(feature = "current-anchors")]
+        let records: Vec<&'static Compiled> = compiled::JLIS.iter().collect();
+        #[cfg(not(feature = "current-anchors"))]
+        let records: Vec<&'static Compiled> = {
+            // Signature CAs first, each purpose by generation (as anchors/README.md lists them).
+            let mut all: Vec<&'static Compiled> = compiled::JLIS_GEN1.iter().chain(&compiled::JLIS).collect();
+            all.sort_by_key(|c| (c.purpose != Kind::Signature, c.generation));
+            all
+        };
+        let anchors = records
+            .into_iter()
+            .map(|c| c.anchor(Environment::Production, AnchorSource::Jlis))
+            .collect();
+        TrustAnchors { anchors }
     }
 
     /// The test PKI's signature and authentication CAs. **Test only**: accepting these in
@@ -212,8 +231,7 @@ impl TrustAnchors {
             (Environment::Test, _) | (Environment::Production, Environment::Production) => {}
             _ => {
                 return Err(Error::NotATrustAnchor {
-                    reason: "a caller's anchor is production only when the caller says so and its profile agrees"
-                        .into(),
+                    reason: "not a production CA".into(),
                 })
             }
         }
@@ -340,6 +358,19 @@ mod tests {
     }
 
     #[test]
+    fn current_anchors_leave_out_the_expired_generation() {
+        let set = TrustAnchors::jlis();
+        let generations: Vec<Option<u8>> = set.iter().map(|a| a.reference.generation).collect();
+        if cfg!(feature = "current-anchors") {
+            assert_eq!(generations, [Some(2), Some(3), Some(2), Some(3)]);
+        } else {
+            assert_eq!(generations, [Some(1), Some(2), Some(3), Some(1), Some(2), Some(3)]);
+        }
+        // Generation 1 expired: it can vouch for nothing after 2025-10-19T14:59:59Z.
+        assert!(compiled::JLIS_GEN1.iter().all(|c| c.not_after == 1_760_885_999));
+    }
+
+    #[test]
     fn caller_anchor_needs_matching_pin_and_ca() {
         let der = std::fs::read(concat!(
             env!("CARGO_MANIFEST_DIR"),
@@ -351,7 +382,7 @@ mod tests {
             .add_pinned("x", &der, &"00".repeat(32), Environment::Production)
             .unwrap_err();
         assert_eq!(e.code(), "JPKI_ANCHOR_PIN_MISMATCH");
-        let pin = compiled::JLIS[2].sha256;
+        let pin = compiled::JLIS[1].sha256;
         let pin_with_colons: String = pin
             .as_bytes()
             .chunks(2)
@@ -366,7 +397,7 @@ mod tests {
             (Kind::Signature, AnchorSource::Caller)
         );
         // The caller's record of a J-LIS certificate is the compiled one but for the reference.
-        let mut compiled = TrustAnchors::jlis().iter().nth(2).unwrap().clone();
+        let mut compiled = TrustAnchors::jlis().iter().nth(2).unwrap().clone(); // sign gen 3
         compiled.reference = a.reference.clone();
         assert_eq!(&compiled, a);
         let leaf = parse_certificate(&der).unwrap();
