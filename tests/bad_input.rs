@@ -110,7 +110,7 @@ fn wrong_tags() {
 }
 
 #[test]
-fn every_single_byte_corruption_is_handled() {
+fn every_single_byte_corruption_is_refused_or_parsed_never_a_panic() {
     for i in 0..TARO.len() {
         let mut v = TARO.to_vec();
         v[i] ^= 0xFF;

@@ -1,8 +1,5 @@
-//! The assertion parsers (JWS compact and CMS SignedData) as the server first meets them.
+//! cargo-fuzz target: the body is `fuzz/targets/assertion_claims.rs`.
 #![no_main]
-use jpki_verify::assertion::{unverified_claims, Format};
-libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    let _ = unverified_claims(data, None, None);
-    let _ = unverified_claims(data, Some(Format::Jws), None);
-    let _ = unverified_claims(data, Some(Format::Cms), None);
-});
+#[path = "../targets/assertion_claims.rs"]
+mod target;
+libfuzzer_sys::fuzz_target!(|data: &[u8]| target::run(data));

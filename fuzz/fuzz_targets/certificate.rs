@@ -1,5 +1,5 @@
-//! `parse_certificate` on arbitrary bytes: a typed error or a model, never a panic.
+//! cargo-fuzz target: the body is `fuzz/targets/certificate.rs`.
 #![no_main]
-libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    let _ = jpki_verify::parse_certificate(data);
-});
+#[path = "../targets/certificate.rs"]
+mod target;
+libfuzzer_sys::fuzz_target!(|data: &[u8]| target::run(data));

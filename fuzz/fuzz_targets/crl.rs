@@ -1,8 +1,5 @@
-//! CRLs against the test anchors, and saved CRL indexes (`CrlIndex::from_bytes`).
+//! cargo-fuzz target: the body is `fuzz/targets/crl.rs`.
 #![no_main]
-use jpki_verify::revocation::crl::CrlIndex;
-use jpki_verify::TrustAnchors;
-libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    let _ = CrlIndex::prepare(data, &TrustAnchors::test_pki());
-    let _ = CrlIndex::from_bytes(data);
-});
+#[path = "../targets/crl.rs"]
+mod target;
+libfuzzer_sys::fuzz_target!(|data: &[u8]| target::run(data));

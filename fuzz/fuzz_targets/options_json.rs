@@ -1,8 +1,5 @@
-//! The strict JSON reader through the verification options (duplicate names, depth, numbers,
-//! escapes), as the wasm adapter and the CLI read them.
+//! cargo-fuzz target: the body is `fuzz/targets/options_json.rs`.
 #![no_main]
-libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    if let Ok(text) = std::str::from_utf8(data) {
-        let _ = jpki_verify::VerifyOptions::from_json(text);
-    }
-});
+#[path = "../targets/options_json.rs"]
+mod target;
+libfuzzer_sys::fuzz_target!(|data: &[u8]| target::run(data));

@@ -1,8 +1,5 @@
-//! RC-S300 escape replies and part-3 data objects from a hostile device.
+//! cargo-fuzz target: the body is `fuzz/targets/rcs300_escape.rs`.
 #![no_main]
-use jpki_verify::reader::rcs300::{escape, tlv};
-libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    let _ = escape::decode_reply(data);
-    let _ = escape::decode_command(data);
-    let _ = tlv::parse(data);
-});
+#[path = "../targets/rcs300_escape.rs"]
+mod target;
+libfuzzer_sys::fuzz_target!(|data: &[u8]| target::run(data));

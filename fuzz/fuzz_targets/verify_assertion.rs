@@ -1,19 +1,5 @@
-//! Whole verifications (JWS and CMS: structure, path validation to the test anchors, signatures
-//! through RustCrypto, the claims) of arbitrary bytes, as `POST /v1/assertions` runs them.
+//! cargo-fuzz target: the body is `fuzz/targets/verify_assertion.rs`.
 #![no_main]
-use jpki_verify::assertion::{Severity, Trust};
-use jpki_verify::{Purpose, RustCrypto, VerifyOptions};
-libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    let mut options = VerifyOptions::new(
-        "https://bank.example",
-        &"A".repeat(43),
-        Purpose::AccountOpening,
-        1_780_272_000,
-    );
-    options.trust = Trust::Test;
-    options.revocation_unchecked = Some(Severity::Warning);
-    let verdict = jpki_verify::verify(data, &options, None, None, &RustCrypto);
-    // A verdict is valid only without errors, and never hands out identity when invalid.
-    assert_eq!(verdict.valid, verdict.errors.is_empty());
-    assert!(verdict.valid || verdict.identity.is_none());
-});
+#[path = "../targets/verify_assertion.rs"]
+mod target;
+libfuzzer_sys::fuzz_target!(|data: &[u8]| target::run(data));
