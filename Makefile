@@ -16,7 +16,7 @@ unexport CARGO_ENCODED_RUSTFLAGS
 CLI := target/debug/jpki-verify
 FIXTURES := tests/fixtures/testpki
 
-.PHONY: demo test setup build pkg lint test-native test-crate-package test-browser test-node test-package test-consumers test-size test-e2e test-nfcpy fuzz testpki bench bench-verify bench-load bench-crl bench-size bench-reader pcsc-up pcsc-down
+.PHONY: demo test setup build pkg lint test-native test-crate-package test-browser test-node test-package test-consumers test-size test-e2e test-nfcpy test-schemathesis fuzz testpki bench bench-verify bench-load bench-crl bench-size bench-reader pcsc-up pcsc-down
 
 setup:
 	scripts/setup
@@ -43,6 +43,11 @@ lint:
 	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --workspace --quiet
 	node scripts/check-msrv.mjs
 	cargo deny --log-level error check bans licenses sources
+
+## Schemathesis against a live server with server/openapi.json (no 5xx; every answer as documented).
+test-schemathesis:
+	cargo build -q -p jpki-verify-server
+	scripts/test-schemathesis
 
 test-native:
 	cargo test --workspace
@@ -99,7 +104,7 @@ fuzz:
 	fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 test: setup
-	$(MAKE) lint test-native test-nfcpy test-crate-package test-browser test-node test-package test-consumers test-size test-e2e
+	$(MAKE) lint test-native test-nfcpy test-crate-package test-browser test-node test-package test-consumers test-size test-e2e test-schemathesis
 	$(MAKE) fuzz FUZZ_SECONDS=5
 	@echo "make test: all suites passed"
 

@@ -161,8 +161,8 @@ pub(crate) fn plan(
 /// SHA-1): for a certificate a relying party is asked to link or store, such as the
 /// authentication certificate an account holder binds at account opening. Returns the anchor.
 ///
-/// Native only, for relying-party backends: in the wasm build a second caller of [`plan`] and
-/// [`evaluate`] keeps them from being inlined into the verification and costs the small entry
+/// Native only, for relying-party backends: in the wasm build a second caller of `plan` and
+/// `evaluate` keeps them from being inlined into the verification and costs the small entry
 /// 1 KB.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn validate_certificate(

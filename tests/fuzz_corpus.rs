@@ -36,7 +36,10 @@ mod rcs300_escape;
 #[path = "../fuzz/targets/reader_stack.rs"]
 mod reader_stack;
 
-const TARGETS: &[(&str, fn(&[u8]))] = &[
+/// A target's name and its body.
+type Target = (&'static str, fn(&[u8]));
+
+const TARGETS: &[Target] = &[
     ("certificate", certificate::run),
     ("assertion_claims", assertion_claims::run),
     ("verify_assertion", verify_assertion::run),
