@@ -13,28 +13,28 @@
 
 use std::path::{Path, PathBuf};
 
-#[path = "../fuzz/targets/certificate.rs"]
-mod certificate;
+#[path = "../fuzz/targets/apdu_response.rs"]
+mod apdu_response;
 #[path = "../fuzz/targets/assertion_claims.rs"]
 mod assertion_claims;
-#[path = "../fuzz/targets/verify_assertion.rs"]
-mod verify_assertion;
-#[path = "../fuzz/targets/options_json.rs"]
-mod options_json;
+#[path = "../fuzz/targets/card_client.rs"]
+mod card_client;
+#[path = "../fuzz/targets/certificate.rs"]
+mod certificate;
 #[path = "../fuzz/targets/crl.rs"]
 mod crl;
 #[path = "../fuzz/targets/ocsp_response.rs"]
 mod ocsp_response;
-#[path = "../fuzz/targets/apdu_response.rs"]
-mod apdu_response;
-#[path = "../fuzz/targets/card_client.rs"]
-mod card_client;
-#[path = "../fuzz/targets/rcs380_frame.rs"]
-mod rcs380_frame;
+#[path = "../fuzz/targets/options_json.rs"]
+mod options_json;
 #[path = "../fuzz/targets/rcs300_escape.rs"]
 mod rcs300_escape;
+#[path = "../fuzz/targets/rcs380_frame.rs"]
+mod rcs380_frame;
 #[path = "../fuzz/targets/reader_stack.rs"]
 mod reader_stack;
+#[path = "../fuzz/targets/verify_assertion.rs"]
+mod verify_assertion;
 
 /// A target's name and its body.
 type Target = (&'static str, fn(&[u8]));
@@ -71,11 +71,10 @@ fn seeds(target: &str) -> Vec<PathBuf> {
 }
 
 fn files(dir: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
-    let mut out: Vec<PathBuf> = entries
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_file())
-        .collect();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<PathBuf> = entries.map(|e| e.unwrap().path()).filter(|p| p.is_file()).collect();
     out.sort();
     out
 }
@@ -103,5 +102,9 @@ fn every_committed_input_of_every_target_replays_cleanly() {
         }
         println!("{name}: {passed} passed, {failed} failed");
     }
-    assert!(failures.is_empty(), "inputs that panic or break an invariant:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "inputs that panic or break an invariant:\n{}",
+        failures.join("\n")
+    );
 }
