@@ -72,6 +72,18 @@ pub(super) async fn write_batch(pool: &AnyPool, batch: &mut Vec<WriteOp>) {
                 }
             }
         }
+        // Review-security L14: one failing write must not fail the unrelated writes it was
+        // batched with. Each is tried again on its own; only the one that fails alone fails.
+        Err(e) if batch.len() > 1 => {
+            tracing::warn!(
+                "write batch of {} failed ({e}); writing its members one by one",
+                batch.len()
+            );
+            for op in batch.drain(..) {
+                let mut alone = vec![op];
+                Box::pin(write_batch(pool, &mut alone)).await;
+            }
+        }
         Err(e) => {
             let message = e.to_string();
             for op in batch.drain(..) {
@@ -236,11 +248,54 @@ pub(super) fn bind_record<'q>(
 
 #[cfg(test)]
 mod tests {
-    use super::placeholders;
+    use super::*;
 
     #[test]
     fn placeholder_rows() {
         assert_eq!(placeholders(2, 3, 0), "($1, $2, $3), ($4, $5, $6)");
         assert_eq!(placeholders(1, 2, 1), "($2, $3)");
+    }
+
+    fn challenge(nonce: &str) -> Challenge {
+        Challenge {
+            nonce: nonce.to_owned(),
+            purpose: "login".to_owned(),
+            audience: "http://localhost".to_owned(),
+            issued_at: 1,
+            expires_at: 2,
+            consumed_at: None,
+        }
+    }
+
+    /// Review-security L14: a batch with one write that cannot succeed (a challenge whose nonce
+    /// exists) commits the others; only that one is answered with an error.
+    #[tokio::test]
+    async fn one_failing_write_fails_alone() {
+        let dir = std::env::temp_dir().join(format!("jpki-writer-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = format!("sqlite://{}/w.db", dir.display());
+        let store = Store::open(&url, 2).await.unwrap();
+        store.insert_challenge(&challenge("taken")).await.unwrap();
+        let mut batch = Vec::new();
+        let mut answers = Vec::new();
+        for nonce in ["fresh-1", "taken", "fresh-2"] {
+            let (reply, answer) = oneshot::channel();
+            batch.push(WriteOp::Challenge(challenge(nonce), reply));
+            answers.push(answer);
+        }
+        write_batch(&store.writer, &mut batch).await;
+        let results: Vec<bool> = futures_results(answers).await;
+        assert_eq!(results, [true, false, true]);
+        assert!(store.challenge("fresh-2").await.unwrap().is_some());
+        store.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    async fn futures_results(answers: Vec<oneshot::Receiver<StoreResult<()>>>) -> Vec<bool> {
+        let mut out = Vec::new();
+        for a in answers {
+            out.push(matches!(a.await, Ok(Ok(()))));
+        }
+        out
     }
 }
