@@ -455,4 +455,42 @@ mod tests {
         })
         .is_none());
     }
+
+    /// Property tests (review-security M8): every length is written in the minimal form and
+    /// read back; every INTEGER content is accepted exactly when it is minimal.
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn lengths_round_trip(len in 0usize..70_000, tag in prop::sample::select(vec![0x04u8, 0x30, 0x31, 0xA0])) {
+                let mut der = vec![tag];
+                push_length(&mut der, len);
+                let header = der.len();
+                der.resize(header + len, 0xAB);
+                let mut r = Reader::new(&der, 0);
+                let t = r.read().unwrap();
+                prop_assert_eq!((t.tag, t.value.len(), t.value_offset), (tag, len, header));
+                prop_assert!(r.is_empty());
+                // One byte short: refused, with the offset of the length.
+                let mut short = Reader::new(&der[..der.len() - usize::from(len > 0)], 0);
+                prop_assert_eq!(short.read().is_ok(), len == 0);
+            }
+
+            #[test]
+            fn integers_are_accepted_exactly_when_minimal(n in any::<i64>(), pad in 0usize..3) {
+                // Two's complement, minimal: drop leading 0x00/0xFF octets that only repeat the sign.
+                let full = n.to_be_bytes();
+                let mut start = 0;
+                while start < 7 && ((full[start] == 0 && full[start + 1] & 0x80 == 0) || (full[start] == 0xFF && full[start + 1] & 0x80 != 0)) {
+                    start += 1;
+                }
+                let mut content = vec![if n < 0 { 0xFF } else { 0x00 }; pad];
+                content.extend_from_slice(&full[start..]);
+                let tlv = Tlv { tag: 0x02, value: &content, offset: 0, value_offset: 2 };
+                prop_assert_eq!(crate::pkix::check_integer(&tlv, "test").is_ok(), pad == 0);
+            }
+        }
+    }
 }

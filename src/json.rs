@@ -1099,4 +1099,47 @@ mod tests {
         bad_key.insert(1u8, 2u8);
         assert!(to_string(&bad_key, float).is_err());
     }
+
+    /// Property tests (review-security M8): any JSON value serde_json writes (objects with
+    /// distinct names, integers, strings with any characters, nesting within the depth limit)
+    /// is read by ours as serde_json reads it, and ours writes what serde_json writes.
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn json_value() -> impl Strategy<Value = Value> {
+            let leaf = prop_oneof![
+                Just(Value::Null),
+                any::<bool>().prop_map(Value::Bool),
+                any::<i64>().prop_map(Value::from),
+                any::<u64>().prop_map(Value::from),
+                ".{0,12}".prop_map(Value::String),
+            ];
+            leaf.prop_recursive(6, 64, 6, |inner| {
+                prop_oneof![
+                    prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                    prop::collection::btree_map(".{0,8}", inner, 0..6)
+                        .prop_map(|m| Value::Object(m.into_iter().collect())),
+                ]
+            })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+            #[test]
+            fn reads_what_serde_json_writes(v in json_value()) {
+                let text = serde_json::to_string(&v).unwrap();
+                let ours = parse(text.as_bytes()).unwrap();
+                prop_assert_eq!(Value::from(&ours), v.clone());
+                // And writes it back as serde_json does.
+                prop_assert_eq!(to_string(&ours, float).unwrap(), serde_json::to_string(&Value::from(&ours)).unwrap());
+            }
+
+            #[test]
+            fn arbitrary_bytes_are_read_or_refused_never_a_panic(bytes in prop::collection::vec(any::<u8>(), 0..64)) {
+                let _ = parse(&bytes);
+            }
+        }
+    }
 }

@@ -357,3 +357,62 @@ fn l11_saved_indexes_are_marked_in_their_answers() {
         .source
         .starts_with("crl-index:"));
 }
+
+mod properties {
+    //! Property tests (review-security M8) on the public API: base64url round trips and
+    //! canonical form; a CRL of any serials, built, saved and loaded, answers for each.
+    use super::*;
+    use jpki_verify::encoding::{decode_base64url_nopad, encode_base64};
+    use jpki_verify_testpki::{CrlEntry, DateTime};
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn base64url_round_trips(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
+            let text = encode_base64(&bytes, true);
+            prop_assert!(!text.contains('=') && !text.contains('+') && !text.contains('/'));
+            prop_assert_eq!(decode_base64url_nopad(text.as_bytes(), 0).unwrap(), bytes);
+        }
+
+        #[test]
+        fn base64url_decodes_only_its_canonical_form(text in "[A-Za-z0-9_=+/-]{0,12}") {
+            if let Ok(bytes) = decode_base64url_nopad(text.as_bytes(), 0) {
+                prop_assert_eq!(encode_base64(&bytes, true), text);
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+        #[test]
+        fn crl_index_round_trip(
+            short in prop::collection::btree_set(1u64..u64::MAX, 0..40),
+            long in prop::collection::btree_set(prop::collection::vec(1u8..=255, 9..20), 0..5),
+            reasons in prop::collection::vec(prop::option::of(prop::sample::select(vec![0u8, 1, 3, 4, 5, 6, 9, 10])), 45),
+        ) {
+            let mut spec = current_crl_spec(CertKind::Sign);
+            spec.entries.clear();
+            let at = DateTime::new(2026, 5, 1, 0, 0, 0);
+            let serials: Vec<Vec<u8>> = short
+                .iter()
+                .map(|s| s.to_be_bytes().iter().copied().skip_while(|&b| b == 0).collect())
+                .chain(long.iter().cloned())
+                .collect();
+            for (i, serial) in serials.iter().enumerate() {
+                let mut e = CrlEntry::new(0, at, reasons[i % reasons.len()]);
+                e.serial = serial.clone();
+                spec.entries.push(e);
+            }
+            let index = CrlIndex::build(&crl(&spec).unwrap(), &TrustAnchors::test_pki(), &RustCrypto).unwrap();
+            let loaded = CrlIndex::from_bytes(&index.to_bytes()).unwrap();
+            prop_assert_eq!(loaded.len(), serials.len());
+            for serial in &serials {
+                let found = loaded.lookup(serial);
+                prop_assert!(found.is_some(), "{:02X?}", serial);
+                prop_assert_eq!(found, index.lookup(serial));
+            }
+            prop_assert_eq!(loaded.lookup(&[0x7F; 21]), None);
+        }
+    }
+}
