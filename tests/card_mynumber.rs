@@ -18,8 +18,18 @@ use jpki_verify::card::{
 };
 use jpki_verify::{Error, Purpose, Result};
 
+thread_local! {
+    /// Whether this test's virtual card takes partial DF names, as real cards may.
+    static PARTIAL_NAMES: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 fn virtual_card() -> VirtualCard {
-    VirtualCard::new(VirtualCardConfig::default()).unwrap().with_apdu_log()
+    let vc = VirtualCard::new(VirtualCardConfig::default()).unwrap().with_apdu_log();
+    if PARTIAL_NAMES.with(std::cell::Cell::get) {
+        vc.with_partial_aid_names()
+    } else {
+        vc
+    }
 }
 
 fn select_aid(aid: &[u8]) -> Vec<u8> {
@@ -58,6 +68,43 @@ fn passes(guard: &mut MyNumberGuard<VirtualCard>, command: &[u8]) -> Vec<u8> {
 
 #[test]
 fn every_route_to_the_my_number_is_refused() {
+    every_route_refused();
+}
+
+/// Review-security A4: the same routes against a card that, like real ones may, selects an
+/// application by the first bytes of its AID.
+#[test]
+fn every_route_to_the_my_number_is_refused_on_a_card_that_takes_partial_names() {
+    PARTIAL_NAMES.with(|p| p.set(true));
+    every_route_refused();
+    // A partial name of a My Number AP may be selected (the guard cannot tell which AP the
+    // card chose, so both APs' rules apply), but no My Number file or key is reached after it.
+    for aid in [&TEXT_INPUT_AID[..], &CARD_SURFACE_AID[..]] {
+        for n in [5, 7, 9] {
+            let vc = virtual_card();
+            let mut guard = MyNumberGuard::new(vc.clone());
+            passes(&mut guard, &select_aid(&aid[..n]));
+            refused(
+                &mut guard,
+                "SFI 1 after a partial name",
+                &apdu([0, 0xB0, 0x81, 0], &[], Some(0)),
+            );
+            refused(
+                &mut guard,
+                "EF 0001 after a partial name",
+                &apdu([0, 0xA4, 2, 0x0C], &[0, 1], None),
+            );
+            refused(
+                &mut guard,
+                "照合番号A after a partial name",
+                &apdu([0, 0x20, 0, 0x94], FAKE_MY_NUMBER.as_bytes(), None),
+            );
+            assert_eq!(vc.my_number_reads(), 0);
+        }
+    }
+}
+
+fn every_route_refused() {
     let vc = virtual_card();
     let mut guard = MyNumberGuard::new(vc.clone());
     let my_number = FAKE_MY_NUMBER.as_bytes();
@@ -393,6 +440,21 @@ fn the_client_never_receives_the_my_number() {
 
 /// Control: without the guard the same card hands out the fake My Number, so the checks above
 /// would see a leak.
+/// The partial-name card really does take partial names (so the test above is not vacuous).
+#[test]
+fn control_a_partial_name_selects_the_text_input_ap_without_the_guard() {
+    let whole_only = virtual_card();
+    assert_eq!(whole_only.process(&select_aid(&TEXT_INPUT_AID[..7])), [0x6A, 0x82]);
+    let partial = virtual_card().with_partial_aid_names();
+    assert_eq!(partial.process(&select_aid(&TEXT_INPUT_AID[..7])), [0x90, 0x00]);
+    assert_eq!(
+        partial.process(&apdu([0, 0xA4, 2, 0x0C], &[0, 0x11], None)),
+        [0x90, 0x00]
+    );
+    assert_eq!(partial.process(&apdu([0, 0x20, 0, 0x80], b"1234", None)), [0x90, 0x00]);
+    assert!(leaks(&partial.process(&apdu([0, 0xB0, 0x81, 0], &[], Some(17)))));
+}
+
 #[test]
 fn control_without_the_guard_the_my_number_is_readable() {
     let vc = virtual_card();

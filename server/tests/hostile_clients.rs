@@ -292,3 +292,11 @@ fn operator_token_guesses_are_throttled() {
     assert_eq!(r.status, 429, "the right token is not even compared now");
     assert_eq!(c.get("/healthz").status, 200);
 }
+
+/// A `--max-connections` beyond what the runtime's semaphore can count is clamped, not a
+/// panic at start.
+#[test]
+fn an_absurd_connection_limit_is_clamped() {
+    let server = Server::start(&sqlite_url("maxconn"), &["--max-connections", "18446744073709551615"]);
+    assert_eq!(server.client().get("/healthz").status, 200);
+}

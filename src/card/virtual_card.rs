@@ -34,7 +34,8 @@
 //! the counter and from the no-data query on a blocked PIN, `6984` for any later VERIFY with
 //! data. A correct PIN resets its counter. Security status is cleared by any SELECT by DF name
 //! (even of the same AP), SELECT of the MF, [`VirtualCard::reset`] and
-//! [`VirtualCard::power_off`]. SELECT by DF name matches whole AIDs only (no partial names);
+//! [`VirtualCard::power_off`]. SELECT by DF name matches whole AIDs only, unless
+//! [`VirtualCard::with_partial_aid_names`] (then the first bytes of an AID select it too);
 //! SELECT by path is not supported (`6A86`). SFI *n* in READ BINARY addresses EF `000n`
 //! (*invented*). Signatures are RSASSA-PKCS1-v1_5 type-1 padding of the given DigestInfo
 //! (deterministic); a COMPUTE DIGITAL SIGNATURE with `Le` shorter than the signature answers
@@ -229,6 +230,8 @@ struct Card {
     surface_basic: Vec<u8>,
     my_number_reads: usize,
     log: Option<Vec<Vec<u8>>>,
+    /// SELECT by DF name also takes the first bytes of an AID (ISO/IEC 7816-4 partial DF name).
+    partial_aid_names: bool,
 }
 
 /// A software JPKI card with the test PKI's keys (see the module documentation). Cloning gives
@@ -325,10 +328,20 @@ impl VirtualCard {
             surface_basic: vec![0xFF, 0x30, 0x06, 0xDF, 0x31, 0x03, 0x00, 0x00, 0x02],
             my_number_reads: 0,
             log: None,
+            partial_aid_names: false,
         };
         Ok(VirtualCard {
             card: Arc::new(Mutex::new(card)),
         })
+    }
+
+    /// Makes SELECT by DF name take a partial name too — the first bytes of an AID select the
+    /// first application whose AID starts with them (JPKI, then text input, then card
+    /// surface), as real cards may (ISO/IEC 7816-4 §11.2.2); returns the same card. For the My
+    /// Number guard's prefix defence end to end (review-security A4).
+    pub fn with_partial_aid_names(self) -> VirtualCard {
+        self.lock().partial_aid_names = true;
+        self
     }
 
     /// Starts recording every command APDU for [`VirtualCard::apdu_log`] (VERIFY data
@@ -564,6 +577,17 @@ impl Card {
                 d if d == JPKI_AID => self.enter(Df::Jpki),
                 d if d == TEXT_INPUT_AID => self.enter(Df::TextInput),
                 d if d == CARD_SURFACE_AID => self.enter(Df::CardSurface),
+                d if self.partial_aid_names && !d.is_empty() => {
+                    if JPKI_AID.starts_with(d) {
+                        self.enter(Df::Jpki)
+                    } else if TEXT_INPUT_AID.starts_with(d) {
+                        self.enter(Df::TextInput)
+                    } else if CARD_SURFACE_AID.starts_with(d) {
+                        self.enter(Df::CardSurface)
+                    } else {
+                        sw(StatusWord::FILE_NOT_FOUND)
+                    }
+                }
                 _ => sw(StatusWord::FILE_NOT_FOUND),
             },
             0x00 | 0x02 => {

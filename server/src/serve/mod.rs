@@ -404,7 +404,8 @@ async fn serve(args: &ServeArgs) -> Result<(), Failure> {
     let _ = std::io::stdout().flush();
 
     let limits = listener::ConnectionLimits {
-        max_connections: args.max_connections.max(1),
+        // tokio's semaphore panics above MAX_PERMITS (2^61): clamp, do not trust the flag.
+        max_connections: args.max_connections.clamp(1, tokio::sync::Semaphore::MAX_PERMITS),
         header_read_timeout: Duration::from_secs(args.header_read_timeout.max(1)),
         request_timeout: Duration::from_secs(args.request_timeout.max(1)),
     };
