@@ -211,6 +211,12 @@ impl From<&JsonValue> for serde_json::Value {
 /// Deepest nesting accepted (objects and arrays): the top-level value is depth 0.
 pub(crate) const MAX_DEPTH: usize = 32;
 
+/// Most members of one object. Members are kept sorted by inserting where a binary search
+/// says, which moves the later ones: quadratic in one object's members, so they are bounded
+/// (an assertion's claims or header, the verification options: a dozen or two each; a
+/// `txn` of 256 members is already far more than a person reads before signing).
+pub const MAX_OBJECT_MEMBERS: usize = 256;
+
 /// Why and where (byte offset into the JSON text) parsing stopped.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct SyntaxError {
@@ -325,6 +331,9 @@ impl Reader<'_> {
             let name_at = self.at;
             if self.peek() != Some(b'"') {
                 return err("expected a member name", self.at);
+            }
+            if out.members.len() == MAX_OBJECT_MEMBERS {
+                return err("more than 256 members in one object", name_at);
             }
             let name = self.string()?;
             let Err(slot) = out.position(&name) else {
@@ -1026,6 +1035,32 @@ mod tests {
                 String::from_utf8_lossy(s)
             );
         }
+    }
+
+    /// The members budget at the boundary and one past it, and the cost of objects at the
+    /// budget by ratio: 64 objects of 256 members cost about 64 times one such object (not
+    /// more: the quadratic insertion is bounded by the budget).
+    #[test]
+    fn members_per_object_budget() {
+        let object = |n: usize| {
+            let members: Vec<String> = (0..n).rev().map(|i| format!("\"m{i:05}\":{i}")).collect();
+            format!("{{{}}}", members.join(","))
+        };
+        assert!(parse(object(MAX_OBJECT_MEMBERS).as_bytes()).is_ok());
+        let e = bad(object(MAX_OBJECT_MEMBERS + 1).as_bytes());
+        assert_eq!(e.reason, "more than 256 members in one object");
+        let one = object(MAX_OBJECT_MEMBERS);
+        let many = format!("[{}]", vec![one.as_str(); 64].join(","));
+        let time = |text: &str, reps: usize| {
+            let start = std::time::Instant::now();
+            for _ in 0..reps {
+                parse(text.as_bytes()).unwrap();
+            }
+            start.elapsed().as_secs_f64()
+        };
+        let ratio = time(&many, 5) / time(&one, 5 * 64);
+        println!("64 objects / 64 × one object: {ratio:.2}");
+        assert!(ratio < 4.0, "{ratio}");
     }
 
     #[test]
