@@ -40,7 +40,19 @@ test("wasm and native parse every certificate identically", () => {
     const native = JSON.parse(execFileSync(cli, ["inspect", file], { encoding: "utf8" }));
     const der = readFileSync(file);
     assert.deepStrictEqual(parseCertificate(der), native, file);
-    assert.deepStrictEqual(browserBuild.parseCertificate(der), native, `${file} (dist/web)`);
+    const web = browserBuild.parseCertificate(der);
+    if (file.includes("-gen1-")) {
+      // dist/web is built with feature current-anchors: the generation-1 CAs (expired
+      // 2025-10-19) are not among its anchors, so it parses their certificates the same but
+      // cannot label them (docs/security.md).
+      const { anchor, caGeneration, notes, ...rest } = web;
+      const { anchor: _a, caGeneration: _g, notes: _n, ...nativeRest } = native;
+      assert.deepStrictEqual(rest, nativeRest, `${file} (dist/web)`);
+      assert.deepStrictEqual([anchor, caGeneration], [null, null], `${file} (dist/web)`);
+      assert.ok(notes.some((n) => n.includes("generation unknown")), `${file} (dist/web): ${notes}`);
+    } else {
+      assert.deepStrictEqual(web, native, `${file} (dist/web)`);
+    }
   }
 });
 
