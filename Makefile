@@ -61,7 +61,7 @@ test-browser:
 	scripts/test-browser
 
 test-node: build pkg
-	node --test tests/js/*.test.mjs
+	node --test tests/js/*.test.mjs tests/js/*.www.mjs
 
 ## The package as users receive it: the packed tarball (target/npm/) checked against what its
 ## entry points import, installed into a fresh project outside the repository, and

@@ -1,4 +1,5 @@
-// The Web Smart Card transport (www/js/smartcard.js) against a stand-in for navigator.smartCard
+// The flow's Web Smart Card transport (www/js/smartcard.js; a `.www.mjs` test: it is the flow's
+// file, not the package's, so scripts/test-package does not copy it) against a stand-in for navigator.smartCard
 // that records how it is called: the connection is exclusive (review-security L10: in shared
 // mode another PC/SC client could slip commands in between reading the tries and VERIFY), and
 // it is reset on close so no verified PIN outlives the flow.
