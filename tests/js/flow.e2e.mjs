@@ -509,7 +509,7 @@ test("account opening, login and the audit trail in Chromium", async (t) => {
       await expectStep("step-result");
       await byId("result-ok").waitFor();
       const log = await page.evaluate(() => window.__smartCardLog);
-      assert.ok(log.includes('connect Fake PC/SC Reader 00 00 shared {"preferredProtocols":["t1","t0"]}'), log.join("\n"));
+      assert.ok(log.includes('connect Fake PC/SC Reader 00 00 exclusive {"preferredProtocols":["t1","t0"]}'), log.join("\n"));
       assert.ok(log.filter((l) => l === "transmit").length > 10, "the card client spoke through transmit()");
       assert.ok(log.includes("disconnect reset"), "the card is reset when its part is done");
       assertClean();
