@@ -35,28 +35,45 @@ fn is_separator(c: char) -> bool {
         )
 }
 
-/// Replaces every run of exactly 12 digits (ASCII or full-width) that may be split by single
-/// separators ([`is_separator`]) anywhere — `DDDDDDDDDDDD`, `DDDD DDDD DDDD`, `DDDD－DDDD－DDDD`,
-/// `DDDDーDDDDーDDDD`, `D D D …` — with `[REDACTED]`. Longer runs (13-digit millisecond
-/// times, card numbers) are left alone: they are not My Numbers.
+/// Replaces every My-Number-shaped stretch with `[REDACTED]`: 12 digits (ASCII or full-width)
+/// made of whole digit groups, where a group is a maximal run of digits and groups are split
+/// by single separators ([`is_separator`]) — `DDDDDDDDDDDD`, `DDDD DDDD DDDD`,
+/// `DDDD－DDDD－DDDD`, `DDDDーDDDDーDDDD`, `D D D …`, and such a stretch beside other numbers
+/// (`tel 03 123456789012`). A single group of more than 12 digits (a 13-digit millisecond
+/// time) is left alone; over-redacting a date or a card number next to it is accepted.
 pub(crate) fn redact_my_numbers(input: &str) -> std::borrow::Cow<'_, str> {
     let chars: Vec<(usize, char)> = input.char_indices().collect();
     let mut out: Option<String> = None;
-    let mut i = 0;
     let mut copied = 0;
+    let mut i = 0;
     while i < chars.len() {
-        if is_digit(chars[i].1) && !continues_digits_before(&chars, i) {
-            let (digits, end) = digit_run(&chars, i);
-            if digits == 12 {
-                let o = out.get_or_insert_with(|| String::with_capacity(input.len()));
-                o.push_str(&input[copied..chars[i].0]);
-                o.push_str("[REDACTED]");
-                copied = chars.get(end).map_or(input.len(), |c| c.0);
-            }
-            i = end.max(i + 1);
+        if !(is_digit(chars[i].1) && !continues_digits_before(&chars, i)) {
+            i += 1;
             continue;
         }
-        i += 1;
+        let groups = digit_groups(&chars, i);
+        let end = groups.last().map_or(i + 1, |g| g.1);
+        // Whole groups, from each group on, adding up to exactly 12 digits.
+        let mut g = 0;
+        while g < groups.len() {
+            let mut digits = 0;
+            let mut last = g;
+            while last < groups.len() && digits < 12 {
+                digits += groups[last].1 - groups[last].0;
+                last += 1;
+            }
+            if digits == 12 {
+                let (from, to) = (groups[g].0, groups[last - 1].1);
+                let o = out.get_or_insert_with(|| String::with_capacity(input.len()));
+                o.push_str(&input[copied..chars[from].0]);
+                o.push_str("[REDACTED]");
+                copied = chars.get(to).map_or(input.len(), |c| c.0);
+                g = last;
+            } else {
+                g += 1;
+            }
+        }
+        i = end;
     }
     match out {
         None => std::borrow::Cow::Borrowed(input),
@@ -76,24 +93,23 @@ fn continues_digits_before(chars: &[(usize, char)], i: usize) -> bool {
     }
 }
 
-/// The digits of the run starting at `i` (single separators between them allowed), and the
-/// index just after its last digit.
-fn digit_run(chars: &[(usize, char)], i: usize) -> (usize, usize) {
-    let mut digits = 0;
+/// The digit groups of the run starting at `i`: `(first, end)` indexes into `chars` of each
+/// maximal run of digits, consecutive groups split by one separator.
+fn digit_groups(chars: &[(usize, char)], i: usize) -> Vec<(usize, usize)> {
+    let mut groups = Vec::new();
     let mut j = i;
-    let mut end = i;
-    while j < chars.len() {
-        if is_digit(chars[j].1) {
-            digits += 1;
+    loop {
+        let start = j;
+        while j < chars.len() && is_digit(chars[j].1) {
             j += 1;
-            end = j;
-        } else if is_separator(chars[j].1) && chars.get(j + 1).is_some_and(|c| is_digit(c.1)) {
+        }
+        groups.push((start, j));
+        if j + 1 < chars.len() && is_separator(chars[j].1) && is_digit(chars[j + 1].1) {
             j += 1;
         } else {
-            break;
+            return groups;
         }
     }
-    (digits, end)
 }
 
 /// `text` as an error message may echo it: quoted, control characters as `?`, at most 64
@@ -186,13 +202,12 @@ mod tests {
         ] {
             assert_eq!(r(&format!("no:{form}!")), "no:[REDACTED]!", "{form}");
         }
-        // Not 12 digits: dates, phone numbers, card numbers, a 12-digit run inside 16.
-        for other in [
-            "2026-12-07 00:39:03",
-            "03-1234-5678",
-            "1234 5678 9012 3456",
-            "1234-5678-9012-3",
-        ] {
+        // Beside other numbers, a My Number is still found (12 digits in whole groups).
+        assert_eq!(r("ids 1 123456789012"), "ids 1 [REDACTED]");
+        assert_eq!(r("tel 03 1234 5678 9012 ok"), "tel 03 [REDACTED] ok");
+        assert_eq!(r("1234 5678 9012 3456"), "[REDACTED] 3456");
+        // Not 12 digits in whole groups: dates, phone numbers, 13-digit times.
+        for other in ["2026-12-07 00:39:03", "03-1234-5678", "at 1795740000000 42"] {
             assert_eq!(r(other), other);
         }
         assert_eq!(super::shown("a\u{3000}b\n"), "\"a\u{3000}b?\"");
