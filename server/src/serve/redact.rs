@@ -47,7 +47,7 @@ pub(crate) fn redact_my_numbers(input: &str) -> std::borrow::Cow<'_, str> {
     let mut copied = 0;
     let mut i = 0;
     while i < chars.len() {
-        if !(is_digit(chars[i].1) && !continues_digits_before(&chars, i)) {
+        if !is_digit(chars[i].1) || continues_digits_before(&chars, i) {
             i += 1;
             continue;
         }
