@@ -7,7 +7,9 @@
 //
 // gzip is zlib level 9 (what a CDN's static gzip gives); KB = 1000 bytes. The budget is the
 // browsers' and workers' default entry (dist/web: verify only, JWS, WebCrypto answers the
-// signature checks): issue 11's target, 70 KB gzip. The full build (dist/full: Rust provider,
+// signature checks): issue 11's target, 70 KB gzip, for the verify path, plus 2 KB since
+// issue 15 for the numbers helpers every entry exports (isValidMyNumber, isValidCorporateNumber,
+// redactMyNumbers: 1.53 KB measured) and the smartphone token model (0.2 KB; bench/README.md). The full build (dist/full: Rust provider,
 // CMS, card, revocation, virtual card; "jpki-verify/sync" and the Node entries) is reported,
 // not budgeted. Exit 1 when a budgeted build is above its budget.
 import { existsSync, readFileSync } from "node:fs";
@@ -16,7 +18,7 @@ import { gzipSync } from "node:zlib";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BUILDS = [
-  { name: "web", entry: '"jpki-verify" in browsers and workers (verify only, JWS)', budgetGz: 70_000 },
+  { name: "web", entry: '"jpki-verify" in browsers and workers (verify only, JWS, numbers helpers)', budgetGz: 72_000 },
   { name: "full", entry: '"jpki-verify/sync" and the Node entries (Rust provider, CMS, card, revocation)', budgetGz: null },
 ];
 const kb = (n) => (n / 1000).toFixed(1);

@@ -13,6 +13,7 @@ seeds_for() {
     options_json) echo seeds/options_json ;;
     ocsp_response) echo seeds/ocsp_response ;;
     card_client) echo seeds/card_client ;;
+    numbers) echo seeds/numbers ;;
     *) ;;
   esac
 }

@@ -4,7 +4,14 @@
 import { verifyAssertionPrepare, verifyAssertionFinish, signatureJob } from "./dist/web/jpki_verify.js";
 import { makeVerifyAssertion, makeVerifySignature } from "./webcrypto-driver.js";
 
-export { parseCertificate, jwsSigningInput, sdkVersion } from "./dist/web/jpki_verify.js";
+export {
+  parseCertificate,
+  jwsSigningInput,
+  sdkVersion,
+  isValidMyNumber,
+  isValidCorporateNumber,
+  redactMyNumbers,
+} from "./dist/web/jpki_verify.js";
 
 /** Verifies a JPKI assertion (JWS string or CMS bytes) with WebCrypto; resolves to a Verdict. */
 export const verifyAssertion = makeVerifyAssertion(verifyAssertionPrepare, verifyAssertionFinish);

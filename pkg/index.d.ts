@@ -16,7 +16,14 @@ export type {
   ErrorReport,
   SignatureAlgorithmName,
 } from "./dist/web/jpki_verify.js";
-export { parseCertificate, jwsSigningInput, sdkVersion } from "./dist/web/jpki_verify.js";
+export {
+  parseCertificate,
+  jwsSigningInput,
+  sdkVersion,
+  isValidMyNumber,
+  isValidCorporateNumber,
+  redactMyNumbers,
+} from "./dist/web/jpki_verify.js";
 import type { Verdict, VerifyOptions, SignatureAlgorithmName } from "./dist/web/jpki_verify.js";
 /**
  * Verifies a JPKI assertion (JWS string or CMS bytes) with the WebCrypto provider. Resolves to

@@ -11,7 +11,14 @@ import { makeVerifyAssertion, makeVerifySignature } from "./node-crypto-driver.j
 
 initSync({ module: readFileSync(new URL("./dist/full/jpki_verify_bg.wasm", import.meta.url)) });
 
-export { parseCertificate, jwsSigningInput, sdkVersion } from "./dist/full/jpki_verify.js";
+export {
+  parseCertificate,
+  jwsSigningInput,
+  sdkVersion,
+  isValidMyNumber,
+  isValidCorporateNumber,
+  redactMyNumbers,
+} from "./dist/full/jpki_verify.js";
 /** Verifies a JPKI assertion (JWS string or CMS bytes) with node:crypto; resolves to a Verdict. */
 export const verifyAssertion = makeVerifyAssertion(verifyAssertionPrepare, verifyAssertionFinish);
 /** Checks one signature with node:crypto (low level; used by the Wycheproof tests). */

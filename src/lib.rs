@@ -18,6 +18,7 @@
 //! | [`card`] | APDUs, the JPKI card client, the PIN and My Number guards, the virtual card (feature `virtual-card`) |
 //! | `reader` | (feature `reader`) the PaSoRi driver stack below the card `Transport`, and its simulators |
 //! | [`json`] | the strict JSON reader and its value type (`Claims::txn`) |
+//! | [`numbers`] | My Number / Corporate Number check digits, the forms people type, log redaction |
 //! | [`encoding`] | strict base64 / base64url and hex |
 //! | [`error`] | the one error type; every variant has a stable `JPKI_*` code |
 //! | [`time`] | RFC 3339 ⇄ Unix seconds (the core never reads a clock) |
@@ -43,6 +44,7 @@ mod der;
 pub mod encoding;
 pub mod error;
 pub mod json;
+pub mod numbers;
 mod path;
 mod pkix;
 #[cfg(feature = "reader")]

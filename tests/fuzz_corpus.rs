@@ -23,6 +23,8 @@ mod card_client;
 mod certificate;
 #[path = "../fuzz/targets/crl.rs"]
 mod crl;
+#[path = "../fuzz/targets/numbers.rs"]
+mod numbers;
 #[path = "../fuzz/targets/ocsp_response.rs"]
 mod ocsp_response;
 #[path = "../fuzz/targets/options_json.rs"]
@@ -51,6 +53,7 @@ const TARGETS: &[Target] = &[
     ("rcs380_frame", rcs380_frame::run),
     ("rcs300_escape", rcs300_escape::run),
     ("reader_stack", reader_stack::run),
+    ("numbers", numbers::run),
 ];
 
 fn fuzz_dir() -> PathBuf {
@@ -65,6 +68,7 @@ fn seeds(target: &str) -> Vec<PathBuf> {
         "options_json" => &["seeds/options_json"],
         "ocsp_response" => &["seeds/ocsp_response"],
         "card_client" => &["seeds/card_client"],
+        "numbers" => &["seeds/numbers"],
         _ => &[],
     };
     dirs.iter().map(|d| fuzz_dir().join(d)).collect()

@@ -9,6 +9,7 @@
 //! | `crl import FILE [--into DIR]` | verify a CRL against the pinned CA and save its compact index |
 //! | `testpki DIR` | regenerate the deterministic test PKI into DIR |
 //! | `card status\|read\|sign\|sim` | the JPKI card through PC/SC; `sim`: a virtual card for tests (feature `card`) |
+//! | `platform-sim --answers FILE` | a platform operator's answers over HTTP, the test double of `serve --platform-operator` |
 //!
 //! Exit codes: 0 success (for `verify`: valid), 1 `verify`: invalid, 2 bad input or usage
 //! (one line on stderr: `jpki-verify: CODE: message`).
@@ -16,6 +17,8 @@
 #![forbid(unsafe_code)]
 
 mod cli;
+mod http_client;
+mod platform_operator;
 mod revocation;
 mod serve;
 
@@ -38,7 +41,7 @@ struct Args {
 enum Command {
     /// Run the relying-party backend: challenges, verification, records, audit trail, and the
     /// account-opening flow (`--www`).
-    Serve(serve::ServeArgs),
+    Serve(Box<serve::ServeArgs>),
     /// Parse a certificate (DER or PEM) and print the JPKI certificate model as JSON.
     Inspect {
         /// Certificate file (DER or PEM).
@@ -71,6 +74,10 @@ enum Command {
     /// (docs/kiosk.md). For nfcpy (scripts/nfcpy-check), the browser tests and the demo.
     #[cfg(feature = "card")]
     ReaderSim(cli::reader_sim::ReaderSimArgs),
+    /// A platform operator's answers (J-LIS linkage, latest 4 basic information) served over
+    /// HTTP from a file: the test double of `serve --platform-operator http://…`
+    /// (docs/platform-operator.md).
+    PlatformSim(platform_operator::sim::PlatformSimArgs),
 }
 
 fn main() -> ExitCode {
@@ -90,6 +97,7 @@ fn main() -> ExitCode {
         Command::Card(c) => cli::card::run(&c),
         #[cfg(feature = "card")]
         Command::ReaderSim(r) => cli::reader_sim::run(&r).map(|()| true),
+        Command::PlatformSim(p) => platform_operator::sim::run(&p),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

@@ -150,50 +150,9 @@ pub(crate) fn watch(
 }
 
 /// POSTs a DER OCSP request to an `http://` responder (RFC 6960 Appendix A.1) and returns the
-/// response body. OCSP runs over plain HTTP by design: the response is signed. Bounded: 10 s,
-/// 64 KiB.
+/// response body ([`crate::http_client::post`]: 10 s, 64 KiB).
 pub(crate) async fn ocsp_fetch(url: &str, request: &[u8]) -> Result<Vec<u8>, String> {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let rest = url
-        .strip_prefix("http://")
-        .ok_or_else(|| format!("OCSP responder URL must be http://…: {url}"))?;
-    let (authority, path) = match rest.find('/') {
-        Some(i) => (&rest[..i], &rest[i..]),
-        None => (rest, "/"),
-    };
-    let host_port = if authority.contains(':') {
-        authority.to_owned()
-    } else {
-        format!("{authority}:80")
-    };
-    let work = async {
-        let mut stream = tokio::net::TcpStream::connect(&host_port)
-            .await
-            .map_err(|e| e.to_string())?;
-        let head = format!(
-            "POST {path} HTTP/1.0\r\nHost: {authority}\r\nContent-Type: application/ocsp-request\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-            request.len()
-        );
-        stream.write_all(head.as_bytes()).await.map_err(|e| e.to_string())?;
-        stream.write_all(request).await.map_err(|e| e.to_string())?;
-        let mut buf = Vec::new();
-        stream
-            .take(64 * 1024 + 4096)
-            .read_to_end(&mut buf)
-            .await
-            .map_err(|e| e.to_string())?;
-        Ok::<_, String>(buf)
-    };
-    let buf = tokio::time::timeout(Duration::from_secs(10), work)
+    crate::http_client::post(url, "application/ocsp-request", request)
         .await
-        .map_err(|_| "OCSP responder did not answer within 10 s".to_owned())??;
-    let split = buf
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .ok_or("OCSP responder sent no HTTP header")?;
-    let status_line = String::from_utf8_lossy(&buf[..buf.iter().position(|&b| b == b'\r').unwrap_or(0)]).into_owned();
-    if status_line.split(' ').nth(1).is_none_or(|s| s != "200") {
-        return Err(format!("OCSP responder answered {status_line:?}"));
-    }
-    Ok(buf[split + 4..].to_vec())
+        .map_err(|e| format!("OCSP responder: {e}"))
 }

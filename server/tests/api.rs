@@ -292,11 +292,15 @@ fn account_opening_then_audit(server: &Server) {
             "certificate",
             "challengeIssuedAt",
             "createdAt",
+            "customerId",
             "evidence",
             "id",
             "identity",
+            "kept",
             "linkedAuthenticationSubject",
+            "purpose",
             "subject",
+            "token",
             "verdict",
             "verifiedAt"
         ]

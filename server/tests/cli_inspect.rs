@@ -73,8 +73,8 @@ fn every_test_pki_certificate() {
         n += 1;
     }
     assert_eq!(
-        n, 32,
-        "15 personas (incl. moved and lost) × 2 certificates + the two CAs"
+        n, 40,
+        "19 personas (incl. moved, lost, the smartphone and renewal ones) × 2 certificates + the two CAs"
     );
 }
 

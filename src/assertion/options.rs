@@ -25,6 +25,9 @@ pub enum Purpose {
     Login,
     /// Signing a transaction or document: the signature certificate.
     Sign,
+    /// Renewal: an account holder's new signature certificate (after the old one expired or
+    /// was revoked for a change of details), to be linked to the existing customer.
+    Renewal,
 }
 
 impl Purpose {
@@ -32,7 +35,7 @@ impl Purpose {
     pub fn required_kind(self) -> Kind {
         match self {
             Purpose::Login => Kind::Authentication,
-            Purpose::AccountOpening | Purpose::Sign => Kind::Signature,
+            Purpose::AccountOpening | Purpose::Sign | Purpose::Renewal => Kind::Signature,
         }
     }
 
@@ -42,15 +45,17 @@ impl Purpose {
             Purpose::AccountOpening => "account-opening",
             Purpose::Login => "login",
             Purpose::Sign => "sign",
+            Purpose::Renewal => "renewal",
         }
     }
 
-    /// The purpose named by a claim value (`account-opening`, `login`, `sign`).
+    /// The purpose named by a claim value (`account-opening`, `login`, `sign`, `renewal`).
     pub fn parse(s: &str) -> Option<Purpose> {
         Some(match s {
             "account-opening" => Purpose::AccountOpening,
             "login" => Purpose::Login,
             "sign" => Purpose::Sign,
+            "renewal" => Purpose::Renewal,
             _ => return None,
         })
     }
@@ -213,7 +218,7 @@ impl VerifyOptions {
     pub(crate) fn unchecked_severity(&self) -> Severity {
         self.revocation_unchecked.unwrap_or(match self.purpose {
             Purpose::Login => Severity::Warning,
-            Purpose::AccountOpening | Purpose::Sign => Severity::Error,
+            Purpose::AccountOpening | Purpose::Sign | Purpose::Renewal => Severity::Error,
         })
     }
 }
@@ -318,7 +323,7 @@ impl VerifyOptions {
         let m = Members::new(value, "options", &Self::JSON_MEMBERS)?;
         let purpose = m.required_string("purpose")?;
         let purpose = Purpose::parse(purpose)
-            .ok_or_else(|| invalid("purpose must be account-opening, login or sign".to_owned()))?;
+            .ok_or_else(|| invalid("purpose must be account-opening, login, sign or renewal".to_owned()))?;
         let time = match m.get("time") {
             None => return Err(invalid("missing option time in options".to_owned())),
             Some(Value::Number(n)) => n

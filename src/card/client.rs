@@ -57,6 +57,37 @@ pub enum Token {
     Unknown(String),
 }
 
+impl crate::cert::Certificate {
+    /// The model with the card's token label taken into account (the label is what the device
+    /// answered from EF `0006`; [`JpkiCard::token`]). A label agreeing with the
+    /// certificate makes the basis [`crate::cert::TokenBasis::CertificateAndCardLabel`]; a label where the
+    /// certificate says nothing decides the token with basis [`crate::cert::TokenBasis::CardLabel`]; a label
+    /// that contradicts the certificate changes nothing but a note — a policy decision must
+    /// rest on what J-LIS signed, not on what a device says.
+    pub fn with_card_label(mut self, label: &Token) -> crate::cert::Certificate {
+        use crate::cert::{Role, Token as CertToken, TokenBasis};
+        if self.role == Role::Ca {
+            return self;
+        }
+        let from_label = match label {
+            Token::Card => CertToken::Card,
+            Token::Android | Token::Iphone => CertToken::Smartphone,
+            _ => return self,
+        };
+        match self.token {
+            CertToken::Unknown => {
+                self.token = from_label;
+                self.token_basis = TokenBasis::CardLabel;
+            }
+            t if t == from_label => self.token_basis = TokenBasis::CertificateAndCardLabel,
+            _ => self.notes.push(format!(
+                "the token label ({label:?}) contradicts the certificate's token; the certificate's is kept"
+            )),
+        }
+        self
+    }
+}
+
 impl Token {
     /// Classifies a raw label.
     pub fn from_label(raw: &[u8]) -> Token {

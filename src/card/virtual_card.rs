@@ -93,13 +93,18 @@ macro_rules! persona {
 
 /// The personas built in (`jpki_verify_testpki::VIRTUAL_CARD_PERSONAS`, described in
 /// `tests/fixtures/testpki/README.md`): two valid ones, `expired`, whose certificates expired
-/// on 2024-03-31, and `moved`, whose signature certificate the test CA's CRL revokes
-/// (affiliationChanged: the holder moved).
-static PERSONAS: [PersonaFiles; 4] = [
+/// on 2024-03-31, `moved`, whose signature certificate the test CA's CRL revokes
+/// (affiliationChanged: the holder moved), `movednew`, the same person's new card after the
+/// move, and the smartphone personas `android` and `iphone` (present them with
+/// [`VirtualToken::Android`] / [`VirtualToken::Iphone`]).
+static PERSONAS: [PersonaFiles; 7] = [
     persona!("taro"),
     persona!("hanako"),
     persona!("expired"),
     persona!("moved"),
+    persona!("movednew"),
+    persona!("android"),
+    persona!("iphone"),
 ];
 static SIGN_CA: &[u8] = testpki!("sign-ca.der");
 static AUTH_CA: &[u8] = testpki!("auth-ca.der");
@@ -119,6 +124,21 @@ pub enum VirtualToken {
     /// `JPKIAPGPSETOKEN`, an Android smartphone: the authentication certificate needs the
     /// authentication PIN.
     Android,
+    /// `JPKIAPIOSTOKEN`, an iPhone (one source, soltia48/myna-card): the authentication
+    /// certificate is free, as on a card (unconfirmed; jpki-facts §5.1).
+    Iphone,
+}
+
+impl VirtualToken {
+    /// The token a persona's certificates were issued for: `android` and `iphone` are
+    /// smartphones, every other persona is a card.
+    pub fn of_persona(persona: &str) -> VirtualToken {
+        match persona {
+            "android" => VirtualToken::Android,
+            "iphone" => VirtualToken::Iphone,
+            _ => VirtualToken::Card,
+        }
+    }
 }
 
 /// How to make a [`VirtualCard`]. `S` is any string type (`&str` or `String`), e.g.
@@ -126,9 +146,10 @@ pub enum VirtualToken {
 /// sign_password: "ABC123" }`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VirtualCardConfig<S: AsRef<str> = &'static str> {
-    /// Test PKI persona id ([`personas`]): `taro`, `hanako`, `expired`, `moved`.
+    /// Test PKI persona id ([`personas`]): `taro`, `hanako`, `expired`, `moved`, `movednew`,
+    /// `android`, `iphone`.
     pub persona: S,
-    /// Card or Android token.
+    /// Card, Android or iPhone token ([`VirtualToken::of_persona`] gives the persona's own).
     pub token: VirtualToken,
     /// The authentication PIN (4 digits); also the text-input AP's PIN.
     pub auth_pin: S,
@@ -284,6 +305,7 @@ impl VirtualCard {
         let label: &[u8] = match config.token {
             VirtualToken::Card => b"JPKIAPICCTOKEN2",
             VirtualToken::Android => b"JPKIAPGPSETOKEN",
+            VirtualToken::Iphone => b"JPKIAPIOSTOKEN",
         };
         let mut token_info = Vec::with_capacity(160);
         for (field, width) in [
@@ -501,7 +523,7 @@ impl Card {
             (Df::Jpki, 0x000A) => File::Data(
                 self.auth_cert,
                 match self.token {
-                    VirtualToken::Card => Access::Free,
+                    VirtualToken::Card | VirtualToken::Iphone => Access::Free,
                     VirtualToken::Android => Access::Pin(PinId::Auth),
                 },
             ),

@@ -17,6 +17,7 @@
 //! The model never makes a trust decision: `anchor` says which pinned CA the certificate
 //! *names* as its issuer (by DN and key identifier); only path validation proves it.
 
+mod derive;
 mod identity;
 mod pem;
 mod profile;
@@ -25,13 +26,14 @@ pub(crate) mod x509;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+pub use derive::{prefecture, PREFECTURES};
 pub use identity::{
     DateOfBirth, Era, Identity, OtherAttribute, Sex, OID_ADDRESS, OID_ADDRESS_SUBSTITUTED, OID_DATE_OF_BIRTH, OID_NAME,
     OID_NAME_SUBSTITUTED, OID_SEX, PERSONAL_DATA_ARC,
 };
 pub use profile::{
-    Environment, Kind, Role, Token, POLICY_ARC, POLICY_AUTH, POLICY_AUTH_TEST, POLICY_SIGN, POLICY_SIGN_SMARTPHONE,
-    POLICY_SIGN_TEST,
+    Environment, Kind, Role, SmartphoneProfile, Token, TokenBasis, POLICY_ARC, POLICY_AUTH, POLICY_AUTH_TEST,
+    POLICY_SIGN, POLICY_SIGN_SMARTPHONE, POLICY_SIGN_TEST, POLICY_SMARTPHONE_TESTPKI,
 };
 pub use x509::MAX_EXTENSIONS;
 
@@ -56,6 +58,8 @@ pub struct Certificate {
     pub kind: Kind,
     /// Card or smartphone token (end entities only; unconfirmed basis is noted in `notes`).
     pub token: Token,
+    /// What `token` rests on: a certificate policy, a configured issuer, the card's token label.
+    pub token_basis: TokenBasis,
     /// Production (J-LIS) or test hierarchy.
     pub environment: Environment,
     /// X.509 version (3 for every JPKI certificate).
@@ -569,6 +573,7 @@ fn build_model(der: &[u8], x: &x509::X509<'_>) -> Result<Certificate> {
         role: if is_ca { Role::Ca } else { Role::EndEntity },
         kind: class.kind,
         token: class.token,
+        token_basis: class.token_basis,
         environment: class.environment,
         version: x.version,
         serial_number: serial_hex(x.serial),

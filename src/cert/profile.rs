@@ -8,7 +8,17 @@
 //! 1.2.392.200149.8.5.1.0.20      signature certificate, J-LIS test environment
 //! 1.2.392.200149.8.5.1.0.30      authentication certificate, test environment   [inferred]
 //! 1.2.392.200149.8.5.1.1.40      smartphone (移動端末設備用) signature certificate [unconfirmed]
+//! 1.3.6.1.5.5.7.13.1             this project's test PKI: "the key is on a smartphone"
+//!                                (RFC 7229 id-TEST-certPolicyOne; no J-LIS certificate carries it)
 //! ```
+//!
+//! **Smartphone certificates.** J-LIS has not published how a smartphone certificate differs
+//! from a card's (issuer, algorithm, policy OIDs: jpki-facts §5.1). Both possibilities are
+//! designed for: a policy of its own (the reported `…1.1.40`, which also gives the kind), or the
+//! card's policy plus a marker — a further policy OID or an issuer of its own. Parsing applies
+//! the default [`SmartphoneProfile`]; a relying party that learns the real values configures
+//! them ([`SmartphoneProfile::token_of`]). The card's token label (EF `0006`) is the other
+//! evidence; [`TokenBasis`] says which one the model's `token` rests on.
 //!
 //! Sources and confidence: docs/jpki-facts.md §2.3. The production OIDs are confirmed
 //! (kjur/jsrsasign-oid-jpki citing the J-LIS profile, p.32); the test signature OID was observed
@@ -28,6 +38,11 @@ pub const POLICY_SIGN_TEST: &str = "1.2.392.200149.8.5.1.0.20";
 pub const POLICY_AUTH_TEST: &str = "1.2.392.200149.8.5.1.0.30";
 /// Smartphone signature certificate policy (unconfirmed).
 pub const POLICY_SIGN_SMARTPHONE: &str = "1.2.392.200149.8.5.1.1.40";
+/// The test PKI's smartphone marker, RFC 7229's `id-TEST-certPolicyOne` (an OID reserved for
+/// test certificate policies): its smartphone personas carry it beside the JPKI test policy, as
+/// real smartphone certificates might carry a marker beside the card policy. No J-LIS
+/// certificate carries it.
+pub const POLICY_SMARTPHONE_TESTPKI: &str = "1.3.6.1.5.5.7.13.1";
 /// The arc under which J-LIS defines its certificate policies.
 pub const POLICY_ARC: &str = "1.2.392.200149.8.5.1";
 
@@ -70,6 +85,67 @@ pub enum Token {
     Unknown,
 }
 
+/// What a certificate model's `token` rests on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub enum TokenBasis {
+    /// A certificate policy OID (the card policies, a smartphone policy or marker).
+    CertificatePolicy,
+    /// An issuer the relying party configured as a smartphone CA ([`SmartphoneProfile`]).
+    Issuer,
+    /// The token label the card (or phone) answered from EF `0006` — read from the device, not
+    /// signed by J-LIS: evidence of what answered, not of what J-LIS issued.
+    CardLabel,
+    /// The certificate and the token label, agreeing.
+    CertificateAndCardLabel,
+    /// Nothing decided it (`token` is `unknown`).
+    None,
+}
+
+/// Which policy OIDs and issuers mean "the key is on a smartphone" (移動端末設備用電子証明書).
+/// Every entry is configuration, not a fact of this SDK: J-LIS has not published them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SmartphoneProfile {
+    /// Policy OIDs of smartphone certificates (default: the reported `…8.5.1.1.40` and the
+    /// test PKI's marker).
+    pub policies: Vec<String>,
+    /// Issuer DNs (as the model writes them, `C=JP, O=JPKI, OU=…, CN=…`) of CAs that issue
+    /// only smartphone certificates (default: none known).
+    pub issuers: Vec<String>,
+}
+
+impl Default for SmartphoneProfile {
+    fn default() -> SmartphoneProfile {
+        SmartphoneProfile {
+            policies: vec![POLICY_SIGN_SMARTPHONE.to_owned(), POLICY_SMARTPHONE_TESTPKI.to_owned()],
+            issuers: Vec::new(),
+        }
+    }
+}
+
+impl SmartphoneProfile {
+    /// The token of an end-entity certificate under this profile, and its basis: a smartphone
+    /// policy or issuer → smartphone; a card policy → card; otherwise unknown.
+    pub fn token_of(&self, cert: &super::Certificate) -> (Token, TokenBasis) {
+        if cert.role == Role::Ca {
+            return (Token::Unknown, TokenBasis::None);
+        }
+        if cert.policies.iter().any(|p| self.policies.contains(p)) {
+            return (Token::Smartphone, TokenBasis::CertificatePolicy);
+        }
+        if self.issuers.contains(&cert.issuer) {
+            return (Token::Smartphone, TokenBasis::Issuer);
+        }
+        let card = [POLICY_SIGN, POLICY_AUTH, POLICY_SIGN_TEST, POLICY_AUTH_TEST];
+        if cert.policies.iter().any(|p| card.contains(&p.as_str())) {
+            return (Token::Card, TokenBasis::CertificatePolicy);
+        }
+        (Token::Unknown, TokenBasis::None)
+    }
+}
+
 /// Production (J-LIS) or test hierarchy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -88,6 +164,7 @@ pub enum Environment {
 pub(crate) struct Classification {
     pub(crate) kind: Kind,
     pub(crate) token: Token,
+    pub(crate) token_basis: TokenBasis,
     pub(crate) environment: Environment,
     pub(crate) notes: Vec<String>,
 }
@@ -117,6 +194,7 @@ pub(crate) fn classify(f: &Facts<'_>) -> Classification {
     let mut token = Token::Unknown;
     let mut env_from_policy = None;
     let mut conflicting = false;
+    let mut marker = false;
 
     for p in f.policies {
         let (k, t, e) = match p.as_str() {
@@ -130,6 +208,10 @@ pub(crate) fn classify(f: &Facts<'_>) -> Classification {
             POLICY_SIGN_SMARTPHONE => {
                 notes.push(format!("policy {POLICY_SIGN_SMARTPHONE} is reported (single unverified source) as the smartphone signature policy"));
                 (Kind::Signature, Token::Smartphone, Environment::Production)
+            }
+            POLICY_SMARTPHONE_TESTPKI => {
+                marker = true;
+                continue;
             }
             _ => continue,
         };
@@ -145,7 +227,10 @@ pub(crate) fn classify(f: &Facts<'_>) -> Classification {
         token = t;
         env_from_policy = Some(e);
     }
-    if token == Token::Card {
+    if marker && kind != Kind::Unknown {
+        // The policy list shows the marker, and `tokenBasis` says a policy decided.
+        token = Token::Smartphone;
+    } else if token == Token::Card {
         notes.push("token 'card' is inferred from the card policy OID; J-LIS has not published whether smartphone certificates use distinct OIDs".to_owned());
     }
 
@@ -198,9 +283,14 @@ pub(crate) fn classify(f: &Facts<'_>) -> Classification {
     if f.is_ca {
         token = Token::Unknown;
     }
+    let token_basis = match token {
+        Token::Unknown => TokenBasis::None,
+        _ => TokenBasis::CertificatePolicy,
+    };
     Classification {
         kind,
         token,
+        token_basis,
         environment,
         notes,
     }

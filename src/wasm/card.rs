@@ -324,7 +324,7 @@ fn assertion_request(v: &JsValue) -> Result<AssertionRequest> {
             .ok_or_else(|| invalid(&format!("request.{k} must be whole Unix seconds")))
     };
     let purpose = Purpose::parse(&text("purpose")?)
-        .ok_or_else(|| invalid("request.purpose must be account-opening, login or sign"))?;
+        .ok_or_else(|| invalid("request.purpose must be account-opening, login, sign or renewal"))?;
     Ok(AssertionRequest {
         audience: text("audience")?,
         nonce: text("nonce")?,
@@ -351,12 +351,13 @@ pub struct VirtualCard {
 #[cfg(feature = "virtual-card")]
 #[wasm_bindgen(js_class = VirtualCard)]
 impl VirtualCard {
-    /// `{ persona?: "taro" | "hanako" | "expired" | "moved", token?: "card" | "android", authPin?, signPassword? }`
-    /// (defaults: taro, card, 1234, ABC123).
+    /// `{ persona?: "taro" | "hanako" | "expired" | "moved" | "movednew" | "android" | "iphone", token?: "card" | "android" | "iphone", authPin?, signPassword? }`
+    /// (defaults: taro, the persona's own token — `android` and `iphone` are smartphones —,
+    /// 1234, ABC123).
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(
-            unchecked_param_type = "{ persona?: string; token?: \"card\" | \"android\"; authPin?: string; signPassword?: string }"
+            unchecked_param_type = "{ persona?: string; token?: \"card\" | \"android\" | \"iphone\"; authPin?: string; signPassword?: string }"
         )]
         options: JsValue,
     ) -> core::result::Result<VirtualCard, JsValue> {
@@ -367,13 +368,20 @@ impl VirtualCard {
                 None
             }
         };
+        let persona = get("persona").unwrap_or_else(|| "taro".to_owned());
         let token = match get("token").as_deref() {
-            None | Some("card") => crate::card::VirtualToken::Card,
+            None => crate::card::VirtualToken::of_persona(&persona),
+            Some("card") => crate::card::VirtualToken::Card,
             Some("android") => crate::card::VirtualToken::Android,
-            Some(_) => return Err(to_js_error(&invalid("token must be \"card\" or \"android\""))),
+            Some("iphone") => crate::card::VirtualToken::Iphone,
+            Some(_) => {
+                return Err(to_js_error(&invalid(
+                    "token must be \"card\", \"android\" or \"iphone\"",
+                )))
+            }
         };
         let config = crate::card::VirtualCardConfig {
-            persona: get("persona").unwrap_or_else(|| "taro".to_owned()),
+            persona,
             token,
             auth_pin: get("authPin").unwrap_or_else(|| "1234".to_owned()),
             sign_password: get("signPassword").unwrap_or_else(|| "ABC123".to_owned()),

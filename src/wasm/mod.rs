@@ -50,7 +50,7 @@ export type JpkiErrorCode =
   | "JPKI_READER_UNPLUGGED" | "JPKI_READER_TIMEOUT" | "JPKI_READER_PROTOCOL" | "JPKI_NO_CARD"
   | "JPKI_CARD_REMOVED";
 
-export type Purpose = "account-opening" | "login" | "sign";
+export type Purpose = "account-opening" | "login" | "sign" | "renewal";
 
 /** A caller-supplied trust anchor, pinned by the SHA-256 of its DER. */
 export interface ExtraAnchor {
@@ -188,6 +188,8 @@ export interface Certificate {
   role: "endEntity" | "ca";
   kind: CertificateKind;
   token: "card" | "smartphone" | "unknown";
+  /** What `token` rests on. */
+  tokenBasis: "certificatePolicy" | "issuer" | "cardLabel" | "certificateAndCardLabel" | "none";
   environment: "production" | "test" | "unknown";
   version: number;
   serialNumber: string;
@@ -231,6 +233,28 @@ pub fn parse_certificate(
 #[wasm_bindgen(js_name = sdkVersion)]
 pub fn sdk_version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
+}
+
+/// Whether `text` is a My Number (12 digits) with a valid check digit, in any form people type:
+/// full-width digits, ASCII and ideographic spaces, `-` `‐` `−` `－` `ー` between digits.
+/// Answers only `true`/`false`; nothing is kept.
+#[wasm_bindgen(js_name = isValidMyNumber)]
+pub fn is_valid_my_number(text: &str) -> bool {
+    crate::numbers::is_valid_my_number(text)
+}
+
+/// Whether `text` is a Corporate Number (法人番号, 13 digits) with a valid check digit, in the
+/// same typed forms.
+#[wasm_bindgen(js_name = isValidCorporateNumber)]
+pub fn is_valid_corporate_number(text: &str) -> bool {
+    crate::numbers::is_valid_corporate_number(text)
+}
+
+/// `text` with every stretch that could be a My Number (12 digits in whole groups, any typed
+/// form, whatever the check digit) replaced by `[REDACTED]`.
+#[wasm_bindgen(js_name = redactMyNumbers)]
+pub fn redact_my_numbers(text: &str) -> String {
+    crate::numbers::redact_my_numbers(text).into_owned()
 }
 
 /// Accepts `Uint8Array`, `ArrayBuffer` or a string (PEM); anything else is `JPKI_MALFORMED`.

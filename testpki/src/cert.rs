@@ -207,9 +207,20 @@ pub(crate) fn authority_key_identifier(key_id: &[u8]) -> Result<Vec<u8>, Error> 
 ///     qualifier          ANY DEFINED BY policyQualifierId }  -- CPSuri ::= IA5String
 /// ```
 pub(crate) fn certificate_policies(policy: &[u64]) -> Result<Vec<u8>, Error> {
+    certificate_policies_with_marker(policy, None)
+}
+
+/// certificatePolicies with the JPKI policy (CPS qualifier) and, for smartphone personas, the
+/// test PKI's smartphone marker as a second PolicyInformation without qualifiers.
+pub(crate) fn certificate_policies_with_marker(policy: &[u64], marker: Option<&[u64]>) -> Result<Vec<u8>, Error> {
     let qualifier = der::sequence(&[&der::oid(oids::QT_CPS)?, &der::ia5_string(CPS_URI)?]);
     let info = der::sequence(&[&der::oid(policy)?, &der::sequence(&[&qualifier])]);
-    extension(oids::CE_CERTIFICATE_POLICIES, true, &der::sequence(&[&info]))
+    let mut infos = vec![info];
+    if let Some(m) = marker {
+        infos.push(der::sequence(&[&der::oid(m)?]));
+    }
+    let refs: Vec<&[u8]> = infos.iter().map(Vec::as_slice).collect();
+    extension(oids::CE_CERTIFICATE_POLICIES, true, &der::sequence(&refs))
 }
 
 /// One JPKI identity attribute as a GeneralName `otherName`:

@@ -311,7 +311,11 @@ fn build_end_entity_with(
     let key_id = key.key_identifier();
     let spki = key.spki()?;
 
-    let mut extensions = vec![cert::key_usage(ku_bits)?, cert::certificate_policies(policy)?];
+    let marker = persona.defect.is_smartphone().then_some(oids::TEST_SMARTPHONE_MARKER);
+    let mut extensions = vec![
+        cert::key_usage(ku_bits)?,
+        cert::certificate_policies_with_marker(policy, marker)?,
+    ];
     if kind == CertKind::Sign {
         extensions.push(cert::jpki_subject_alt_name(&persona.identity)?);
     }
@@ -404,7 +408,7 @@ fn write_files(dir: &Path, files: Vec<GeneratedFile>) -> Result<Vec<GeneratedFil
 }
 
 /// The personas whose keys the SDK's virtual card holds (`VirtualCard`, `card::VirtualCard`).
-pub const VIRTUAL_CARD_PERSONAS: [&str; 4] = ["taro", "hanako", "expired", "moved"];
+pub const VIRTUAL_CARD_PERSONAS: [&str; 7] = ["taro", "hanako", "expired", "moved", "movednew", "android", "iphone"];
 
 /// The generated files the SDK compiles in (`embedded/testpki/` of the jpki-verify crate): the
 /// two test CAs (its TEST anchors, `TrustAnchors::test_pki`) and the certificates and keys of

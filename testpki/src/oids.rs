@@ -41,6 +41,9 @@ pub(crate) const CE_AUTHORITY_KEY_ID: &[u64] = &[2, 5, 29, 35];
 /// `id-qt-cps`.
 pub(crate) const QT_CPS: &[u64] = &[1, 3, 6, 1, 5, 5, 7, 2, 1];
 
+/// The test PKI's smartphone marker: RFC 7229 `id-TEST-certPolicyOne` (reserved for test
+/// certificate policies).
+pub(crate) const TEST_SMARTPHONE_MARKER: &[u64] = &[1, 3, 6, 1, 5, 5, 7, 13, 1];
 /// J-LIS test-environment policy for signature certificates.
 pub(crate) const JPKI_TEST_SIGN_POLICY: &[u64] = &[1, 2, 392, 200_149, 8, 5, 1, 0, 20];
 /// J-LIS test-environment policy for user-authentication certificates.

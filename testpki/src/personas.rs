@@ -111,6 +111,20 @@ pub enum Defect {
     Rsa1024,
     /// Both end-entity keys are ECDSA P-256 (still signed by the RSA CA).
     EcdsaP256,
+    /// Valid smartphone certificates (スマホ用電子証明書) of an Android phone: both carry the test
+    /// PKI's smartphone marker (RFC 7229 `id-TEST-certPolicyOne`, 1.3.6.1.5.5.7.13.1) beside
+    /// the JPKI test policy; the virtual card presents them with the token label
+    /// `JPKIAPGPSETOKEN`. J-LIS has not published how real ones differ (jpki-facts §5.1).
+    Android,
+    /// The same for an iPhone (token label `JPKIAPIOSTOKEN`).
+    Iphone,
+}
+
+impl Defect {
+    /// Whether the persona's keys are on a smartphone.
+    pub fn is_smartphone(self) -> bool {
+        matches!(self, Defect::Android | Defect::Iphone)
+    }
 }
 
 /// One test persona; each has a signature and an authentication certificate.
@@ -380,6 +394,54 @@ pub const PERSONAS: &[Persona] = &[
             "1",
             "319720202",
             "静岡県静岡市葵区追手町９番６号",
+        ),
+        defect: Defect::None,
+    },
+    Persona {
+        id: "android",
+        number: 15,
+        exercises: "Android smartphone certificates (token JPKIAPGPSETOKEN): the test PKI's smartphone marker beside the test policy; the authentication certificate needs the PIN before it can be read.",
+        identity: utf8(
+            "携帯\u{3000}優",
+            "1",
+            "420050310",
+            "石川県金沢市広坂一丁目１番１号",
+        ),
+        defect: Defect::Android,
+    },
+    Persona {
+        id: "iphone",
+        number: 16,
+        exercises: "iPhone smartphone certificates (token JPKIAPIOSTOKEN), marked like android's.",
+        identity: utf8(
+            "林檎\u{3000}葵",
+            "2",
+            "520190801",
+            "沖縄県那覇市泉崎一丁目２番２号",
+        ),
+        defect: Defect::Iphone,
+    },
+    Persona {
+        id: "movednew",
+        number: 17,
+        exercises: "moved's new certificates after the move: the same name, sex and date of birth, a new address (renewal linked by the 4 basic information).",
+        identity: utf8(
+            "引越\u{3000}舞",
+            "2",
+            "419880606",
+            "岡山県岡山市北区内山下二丁目４番６号",
+        ),
+        defect: Defect::None,
+    },
+    Persona {
+        id: "wed",
+        number: 18,
+        exercises: "moved's new certificates after a marriage: a new family name, the same sex, date of birth and address (linkable only with operator evidence).",
+        identity: utf8(
+            "結城\u{3000}舞",
+            "2",
+            "419880606",
+            "神奈川県横浜市中区日本大通１番地",
         ),
         defect: Defect::None,
     },

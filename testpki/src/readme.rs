@@ -18,6 +18,8 @@ fn defect_text(defect: Defect) -> &'static str {
         Defect::Sha1Signature => "SHA-1 signature",
         Defect::Rsa1024 => "RSA-1024 key",
         Defect::EcdsaP256 => "ECDSA P-256 key",
+        Defect::Android => "smartphone (Android)",
+        Defect::Iphone => "smartphone (iPhone)",
     }
 }
 

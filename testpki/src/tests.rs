@@ -219,7 +219,11 @@ fn end_entities() {
             let ParsedExtension::CertificatePolicies(policies) = cp.parsed_extension() else {
                 panic!()
             };
-            assert_eq!(policies.len(), 1);
+            assert_eq!(policies.len(), if p.defect.is_smartphone() { 2 } else { 1 });
+            if p.defect.is_smartphone() {
+                assert_eq!(policies[1].policy_id.to_id_string(), "1.3.6.1.5.5.7.13.1");
+                assert!(policies[1].policy_qualifiers.is_none());
+            }
             let expect_policy = match (kind, p.defect) {
                 (_, Defect::WrongPolicy) => "2.5.29.32.0",
                 (CertKind::Sign, _) => "1.2.392.200149.8.5.1.0.20",

@@ -68,6 +68,7 @@ enum PurposeArg {
     AccountOpening,
     Login,
     Sign,
+    Renewal,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -106,6 +107,7 @@ pub(crate) fn run(a: &VerifyArgs) -> Result<bool, Failure> {
         PurposeArg::AccountOpening => Purpose::AccountOpening,
         PurposeArg::Login => Purpose::Login,
         PurposeArg::Sign => Purpose::Sign,
+        PurposeArg::Renewal => Purpose::Renewal,
     };
     let mut options = assertion::VerifyOptions::new(&a.audience, &a.nonce, purpose, time);
     options.trust = match a.trust {

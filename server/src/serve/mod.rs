@@ -7,6 +7,7 @@
 //! on stdout (tests read the port from it); logs go to stderr, redacted ([`redact`]).
 
 mod api;
+mod claims_policy;
 mod guard;
 mod listener;
 mod metrics;
@@ -128,6 +129,32 @@ pub(crate) struct ServeArgs {
     /// Requests a client may send at once before its per-minute rate applies.
     #[arg(long, env = "JPKI_RATE_BURST", default_value_t = 10)]
     rate_burst: u32,
+    /// Claims an account record keeps (comma-separated): `name`, `dateOfBirth`, `sex`,
+    /// `address`, `evidence` (the signed assertion), `prefecture`, `ageOverN` (e.g.
+    /// `ageOver18`, at the verification time). The default is the 確認記録 a bank must keep.
+    #[arg(long, env = "JPKI_KEEP", default_value = claims_policy::LEGAL_RECORD)]
+    keep: String,
+    /// Accept smartphone signature certificates (スマホ用電子証明書) for account opening and
+    /// renewal (犯収法 method ワ since 2023-05-11). Off until the bank enables it.
+    #[arg(long, env = "JPKI_ALLOW_SMARTPHONE_SIGNATURE")]
+    allow_smartphone_signature: bool,
+    /// Policy OIDs that mean a smartphone certificate (repeat or comma-separate; default: the
+    /// reported 1.2.392.200149.8.5.1.1.40 and the test PKI's marker). J-LIS has not published
+    /// them: configuration, not a fact of this SDK.
+    #[arg(long = "smartphone-policy", env = "JPKI_SMARTPHONE_POLICY", value_delimiter = ',')]
+    smartphone_policies: Vec<String>,
+    /// Issuer DNs (as `jpki-verify inspect` prints them) of CAs that issue only smartphone
+    /// certificates (repeat; none is known).
+    #[arg(long = "smartphone-issuer", env = "JPKI_SMARTPHONE_ISSUER")]
+    smartphone_issuers: Vec<String>,
+    /// The platform operator's answers (J-LIS linkage, latest 4 basic information):
+    /// `file:PATH` or `http://…` (docs/platform-operator.md).
+    #[arg(long, env = "JPKI_PLATFORM_OPERATOR")]
+    platform_operator: Option<String>,
+    /// Link a renewal to a customer by the 4 basic information when the previous certificate is
+    /// revoked for a change of details or superseded (without the operator's linkage).
+    #[arg(long, env = "JPKI_RENEWAL_BY_BASIC_INFORMATION")]
+    renewal_by_basic_information: bool,
 }
 
 /// Arguments of `recheck`.
@@ -337,6 +364,24 @@ async fn serve(args: &ServeArgs) -> Result<(), Failure> {
         kiosk: args.kiosk,
         kiosk_idle_seconds: args.kiosk_idle.clamp(10, 3600),
         simulated_reader: args.simulated_reader,
+        claims_policy: claims_policy::ClaimsPolicy::parse(&args.keep)
+            .map_err(|e| failure("JPKI_INVALID_OPTIONS", e))?,
+        allow_smartphone_signature: args.allow_smartphone_signature,
+        smartphone: {
+            let mut p = jpki_verify::cert::SmartphoneProfile::default();
+            if !args.smartphone_policies.is_empty() {
+                p.policies = args.smartphone_policies.clone();
+            }
+            p.issuers = args.smartphone_issuers.clone();
+            p
+        },
+        platform_operator: args
+            .platform_operator
+            .as_deref()
+            .map(crate::platform_operator::PlatformOperator::parse)
+            .transpose()
+            .map_err(|e| failure("JPKI_INVALID_OPTIONS", e))?,
+        renewal_by_basic_information: args.renewal_by_basic_information,
     };
     if config.simulated_reader && config.trust != Trust::Test {
         return Err(Failure::input(

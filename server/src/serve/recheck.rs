@@ -49,7 +49,7 @@ pub(crate) fn row_json(r: &RecheckRow) -> Value {
 /// The signer's certificate from the stored evidence (the leaf of the JWS `x5c`, or the CMS
 /// signer's certificate). The evidence was verified when the account was opened; here it is
 /// only a place to find the certificate again.
-fn evidence_certificate(format: &str, evidence: &str) -> Result<jpki_verify::Certificate, Error> {
+pub(crate) fn evidence_certificate(format: &str, evidence: &str) -> Result<jpki_verify::Certificate, Error> {
     let der = if format == "cms" {
         let cms = decode_base64(evidence.trim().as_bytes())?;
         jpki_verify::assertion::unverified_leaf(&cms, Some(jpki_verify::Format::Cms), None)?
@@ -62,7 +62,7 @@ fn evidence_certificate(format: &str, evidence: &str) -> Result<jpki_verify::Cer
 /// The status of `cert` from the CRL indexes at `time`: `(status, reason, source)` — the
 /// core's answers of the covering indexes, the first usable one; `unchecked` with the cause
 /// when there is none (stale, no CRL for that CA).
-fn status_from_crls(
+pub(crate) fn status_from_crls(
     crls: &[CrlIndex],
     cert: &jpki_verify::Certificate,
     time: i64,

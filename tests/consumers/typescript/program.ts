@@ -5,6 +5,9 @@ import {
   parseCertificate,
   jwsSigningInput,
   sdkVersion,
+  isValidMyNumber,
+  isValidCorporateNumber,
+  redactMyNumbers,
   verifyAssertion,
   verifySignature,
   type Certificate,
@@ -158,3 +161,10 @@ function explain(e: unknown): string {
 }
 
 export { main, explain };
+
+// The numbers helpers: booleans and a string, nothing else.
+export const numberChecks: [boolean, boolean, string] = [
+  isValidMyNumber("1234 5678 9018"),
+  isValidCorporateNumber("7000012050002"),
+  redactMyNumbers("id 123456789018"),
+];

@@ -185,6 +185,7 @@ enum PurposeArg {
     AccountOpening,
     Login,
     Sign,
+    Renewal,
 }
 
 /// Longest line accepted as a PIN on standard input (passwords are at most 16 characters).
@@ -383,6 +384,7 @@ fn sign(a: &SignArgs) -> Result<(), Failure> {
         PurposeArg::Login => (jpki_verify::Purpose::Login, KeyRef::Auth, PinRef::Auth),
         PurposeArg::AccountOpening => (jpki_verify::Purpose::AccountOpening, KeyRef::Sign, PinRef::Sign),
         PurposeArg::Sign => (jpki_verify::Purpose::Sign, KeyRef::Sign, PinRef::Sign),
+        PurposeArg::Renewal => (jpki_verify::Purpose::Renewal, KeyRef::Sign, PinRef::Sign),
     };
     let iat = match &a.at {
         Some(t) => jpki_verify::time::parse_rfc3339(t).map_err(jpki_verify::Error::from)?,

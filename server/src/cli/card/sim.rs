@@ -40,9 +40,10 @@ pub(crate) struct SimArgs {
     /// Test persona whose certificates and keys the card holds.
     #[arg(long, default_value = "taro")]
     persona: String,
-    /// Which JPKI token to simulate: a My Number Card or the Android smartphone certificate.
-    #[arg(long, value_enum, default_value = "card")]
-    token: TokenArg,
+    /// Which JPKI token to simulate: a My Number Card, or an Android or iPhone smartphone
+    /// certificate (default: the persona's own; `android` and `iphone` are smartphones).
+    #[arg(long, value_enum)]
+    token: Option<TokenArg>,
     /// Keep retrying the connection this long (seconds) while pcscd is not listening yet.
     #[arg(long, default_value_t = 60)]
     connect_timeout: u64,
@@ -52,14 +53,17 @@ pub(crate) struct SimArgs {
 enum TokenArg {
     Card,
     Android,
+    Iphone,
 }
 
 pub(crate) fn run(a: &SimArgs) -> Result<(), Failure> {
     let config = VirtualCardConfig {
         persona: a.persona.clone(),
         token: match a.token {
-            TokenArg::Card => VirtualToken::Card,
-            TokenArg::Android => VirtualToken::Android,
+            None => VirtualToken::of_persona(&a.persona),
+            Some(TokenArg::Card) => VirtualToken::Card,
+            Some(TokenArg::Android) => VirtualToken::Android,
+            Some(TokenArg::Iphone) => VirtualToken::Iphone,
         },
         auth_pin: secret_from_env(ENV_AUTH_PIN, "1234")?,
         sign_password: secret_from_env(ENV_SIGN_PASSWORD, "ABC123")?,

@@ -164,31 +164,101 @@ pub(super) async fn submit(state: &AppState, req: AssertionRequest, endpoint: En
         audience: challenge.audience.clone(),
         record_id: None,
         instance: state.config.instance.clone(),
+        detail: None,
     };
 
-    if purpose == Purpose::AccountOpening && detached.is_some() {
+    let opens_record = matches!(purpose, Purpose::AccountOpening | Purpose::Renewal);
+    if opens_record && detached.is_some() {
         // The record keeps the signed assertion as evidence; a detached signature without its
         // content could never be re-verified from the record.
         return Err(ApiError::bad_request(
-            "account opening needs the signed content inside the assertion (attached CMS or JWS), not detached",
+            "account opening and renewal need the signed content inside the assertion (attached CMS or JWS), not detached",
         ));
     }
-    let record = if verdict.valid && purpose == Purpose::AccountOpening {
+    // The bank's policy after a valid verification: smartphone certificates, then the customer
+    // a renewal continues. A refusal burns the challenge and is recorded like a failure.
+    let mut refusal: Option<ApiError> = None;
+    let mut linked = None;
+    let token = verdict.certificate.as_ref().map_or(
+        (jpki_verify::Token::Unknown, jpki_verify::cert::TokenBasis::None),
+        |c| state.config.smartphone.token_of(c),
+    );
+    if verdict.valid
+        && opens_record
+        && token.0 == jpki_verify::Token::Smartphone
+        && !state.config.allow_smartphone_signature
+    {
+        refusal = Some(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "JPKI_SMARTPHONE_NOT_ALLOWED",
+            "this bank does not accept smartphone signature certificates for account opening (--allow-smartphone-signature)",
+        ));
+        event.detail = Some(json!({ "token": "smartphone", "tokenBasis": token.1 }).to_string());
+    }
+    if verdict.valid && purpose == Purpose::Renewal && refusal.is_none() {
+        match renewal::find_customer(state, &verdict, now).await {
+            Ok(l) => {
+                event.detail = Some(l.evidence.to_string());
+                linked = Some(l);
+            }
+            Err(missing) => {
+                event.detail = Some(json!({ "missing": missing }).to_string());
+                refusal = Some(ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "JPKI_RENEWAL_UNLINKED",
+                    format!("the renewal is not linked to a customer: {}", missing.join("; ")),
+                ));
+            }
+        }
+    }
+    if let Some(r) = &refusal {
+        event.outcome = "refused".to_owned();
+        event.code = Some(r.code.to_owned());
+    }
+    let record = if verdict.valid && opens_record && refusal.is_none() {
         let auth_subject = match &req.authentication_certificate {
             Some(b64) => Some(linked_auth_subject(state, &verdict, b64)?),
             None => None,
         };
-        let r = account_record(state, &verdict, &req, format, auth_subject, challenge.issued_at, now)?;
+        let customer_id = linked
+            .as_ref()
+            .map_or_else(|| new_id("cus"), |l| l.previous.customer_id.clone());
+        let r = account_record(
+            state,
+            &verdict,
+            &req,
+            RecordContext {
+                format,
+                auth_subject,
+                customer_id,
+                purpose,
+                token: token.0,
+                challenge_issued_at: challenge.issued_at,
+                now,
+            },
+        )?;
         event.record_id = Some(r.id.clone());
         Some(r)
     } else {
         None
     };
+    let link = match (&record, &linked) {
+        (Some(r), Some(l)) => Some(CustomerLink {
+            id: new_id("lnk"),
+            customer_id: r.customer_id.clone(),
+            record_id: r.id.clone(),
+            previous_record_id: l.previous.id.clone(),
+            basis: l.basis.to_owned(),
+            evidence: l.evidence.to_string(),
+            at: now,
+        }),
+        _ => None,
+    };
 
     // Consumed atomically with what it produced; a failed verification burns the challenge too.
     let consumed = state
         .store
-        .consume(&challenge.nonce, now, record.as_ref(), &event)
+        .consume(&challenge.nonce, now, record.as_ref(), link.as_ref(), &event)
         .await
         .map_err(|e| ApiError::store(state, &e))?;
     state
@@ -212,6 +282,12 @@ pub(super) async fn submit(state: &AppState, req: AssertionRequest, endpoint: En
         {
             tracing::warn!(error = %e.0, "recording the hand-off outcome failed (the record stands)");
         }
+    }
+    if let Some(mut r) = refusal {
+        tracing::debug!(event = %event.id, code = r.code, purpose = %event.purpose, "assertion refused by policy");
+        r.verdict = Some(Box::new(verdict));
+        r.event_id = Some(event.id);
+        return Err(r);
     }
     if !verdict.valid {
         state.metrics.assertions_invalid.fetch_add(1, Ordering::Relaxed);
@@ -338,14 +414,23 @@ pub(super) fn linked_auth_subject(state: &AppState, verdict: &Verdict, b64: &str
     Ok(state.subjects.subject(&cert.issuer, &cert.serial_number))
 }
 
+/// What a record needs beyond the verdict and the request.
+pub(super) struct RecordContext {
+    pub(super) format: Option<Format>,
+    pub(super) auth_subject: Option<String>,
+    pub(super) customer_id: String,
+    pub(super) purpose: Purpose,
+    pub(super) token: jpki_verify::Token,
+    pub(super) challenge_issued_at: i64,
+    pub(super) now: i64,
+}
+
+/// The record of a valid account opening or renewal: only what the claims policy keeps.
 pub(super) fn account_record(
     state: &AppState,
     verdict: &Verdict,
     req: &AssertionRequest,
-    format: Option<Format>,
-    auth_subject: Option<String>,
-    challenge_issued_at: i64,
-    now: i64,
+    cx: RecordContext,
 ) -> Result<AccountRecord, ApiError> {
     let internal = |what: &str| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "JPKI_INTERNAL", what.to_owned());
     let cert = verdict
@@ -356,7 +441,8 @@ pub(super) fn account_record(
         .identity
         .as_ref()
         .ok_or_else(|| internal("valid account-opening verdict without identity"))?;
-    let to_json = |v: &dyn erased::Ser| v.json();
+    // Derived claims (ageOverN) at the verification time, the time the verdict was given at.
+    let kept = state.config.claims_policy.apply(id, cx.now / 1000);
     let summary = json!({
         "valid": verdict.valid,
         "anchor": verdict.anchor,
@@ -365,42 +451,42 @@ pub(super) fn account_record(
         "verifiedAt": verdict.verified_at,
         "trust": state.config.trust,
     });
+    let token = serde_json::to_value(cx.token)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_else(|| "unknown".to_owned());
     Ok(AccountRecord {
         id: new_id("rec"),
         subject: state.subjects.subject(&cert.issuer, &cert.serial_number),
-        auth_subject,
-        name: id.name.clone(),
-        name_substituted: to_json(&id.name_substituted),
-        date_of_birth: to_json(&id.date_of_birth),
-        sex: to_json(&id.sex).trim_matches('"').to_owned(),
-        address: id.address.clone(),
-        address_substituted: to_json(&id.address_substituted),
+        auth_subject: cx.auth_subject,
+        name: kept.name,
+        name_substituted: kept.name_substituted,
+        date_of_birth: kept.date_of_birth,
+        sex: kept.sex,
+        address: kept.address,
+        address_substituted: kept.address_substituted,
         cert_serial: cert.serial_number.clone(),
         cert_issuer: cert.issuer.clone(),
         cert_not_after: cert.not_after.clone(),
         verdict: summary.to_string(),
-        evidence_format: match format {
+        evidence_format: match cx.format {
             Some(Format::Cms) => "cms",
             _ => "jws",
         }
         .to_owned(),
-        evidence: req.assertion.clone(),
-        challenge_issued_at,
-        verified_at: now,
-        created_at: now,
+        evidence: if kept.evidence {
+            req.assertion.clone()
+        } else {
+            String::new()
+        },
+        challenge_issued_at: cx.challenge_issued_at,
+        verified_at: cx.now,
+        created_at: cx.now,
+        customer_id: cx.customer_id,
+        purpose: cx.purpose.as_str().to_owned(),
+        kept: kept.summary,
+        token,
     })
-}
-
-/// Serializes any `Serialize` value to a JSON string (object-safe for the closure above).
-mod erased {
-    pub(super) trait Ser {
-        fn json(&self) -> String;
-    }
-    impl<T: serde::Serialize> Ser for T {
-        fn json(&self) -> String {
-            serde_json::to_string(self).unwrap_or_default()
-        }
-    }
 }
 
 pub(super) async fn post_assertion(

@@ -35,13 +35,47 @@ pub(super) async fn post_audit(
             "valid login without a subject",
         )
     })?;
-    let records = state
+    let linked = state
         .store
         .records_linked_to(&subject, MAX_AUDIT_RECORDS)
         .await
         .map_err(|e| ApiError::store(&state, &e))?;
+    // The customers those records belong to, and all of each customer's records: a renewed
+    // card's login shows the whole history, the records before the renewal included.
+    let mut customers: Vec<String> = Vec::new();
+    for (_, _, _, c) in &linked {
+        if !c.is_empty() && !customers.contains(c) && customers.len() < MAX_AUDIT_SUBJECTS {
+            customers.push(c.clone());
+        }
+    }
+    let mut records = Vec::new();
+    let mut links = Vec::new();
+    for c in &customers {
+        let rows = state
+            .store
+            .customer_records(c, MAX_AUDIT_RECORDS)
+            .await
+            .map_err(|e| ApiError::store(&state, &e))?;
+        for row in rows {
+            if records.len() < usize::try_from(MAX_AUDIT_RECORDS).unwrap_or(100) {
+                records.push((row, c.clone()));
+            }
+        }
+        links.extend(
+            state
+                .store
+                .customer_links(c)
+                .await
+                .map_err(|e| ApiError::store(&state, &e))?,
+        );
+    }
+    for (id, s, created_at, c) in linked {
+        if !records.iter().any(|((rid, ..), _)| *rid == id) {
+            records.push(((id, s, created_at, String::new(), "{}".to_owned()), c));
+        }
+    }
     let mut subjects = vec![subject.clone()];
-    for (_, s, _) in &records {
+    for ((_, s, ..), _) in &records {
         if !subjects.contains(s) && subjects.len() < MAX_AUDIT_SUBJECTS {
             subjects.push(s.clone());
         }
@@ -63,18 +97,44 @@ pub(super) async fn post_audit(
                 "code": e.code,
                 "audience": e.audience,
                 "recordId": e.record_id,
+                "detail": e.detail.as_deref().and_then(|d| serde_json::from_str::<Value>(d).ok()),
                 "certificate": if e.subject.as_deref() == Some(subject.as_str()) { "authentication" } else { "signature" },
             })
         })
         .collect();
+    // What each record kept (the claims policy's list and derived values, never the values of
+    // the identity itself: this answer goes to whoever holds the card).
     let records: Vec<Value> = records
         .iter()
-        .map(|(id, _, created_at)| json!({ "id": id, "createdAt": jpki_verify::time::to_rfc3339(created_at / 1000) }))
+        .map(|((id, _, created_at, purpose, kept), customer)| {
+            let kept: Value = serde_json::from_str(kept).unwrap_or(Value::Null);
+            json!({
+                "id": id,
+                "customerId": customer,
+                "purpose": purpose,
+                "kept": kept,
+                "createdAt": jpki_verify::time::to_rfc3339(created_at / 1000),
+            })
+        })
+        .collect();
+    let links: Vec<Value> = links
+        .iter()
+        .map(|l| {
+            json!({
+                "recordId": l.record_id,
+                "previousRecordId": l.previous_record_id,
+                "basis": l.basis,
+                "evidence": serde_json::from_str::<Value>(&l.evidence).unwrap_or(Value::Null),
+                "at": jpki_verify::time::to_rfc3339(l.at / 1000),
+            })
+        })
         .collect();
     Ok(Json(json!({
         "subject": subject,
         "eventId": v.event_id,
+        "customers": customers,
         "events": events,
         "records": records,
+        "links": links,
     })))
 }

@@ -18,7 +18,7 @@ pub(super) async fn post_challenge(
     let req: ChallengeRequest = parse_body(&state, body)?;
     let purpose = Purpose::parse(&req.purpose).ok_or_else(|| {
         ApiError::bad_request(format!(
-            "purpose {}: expected account-opening, login or sign",
+            "purpose {}: expected account-opening, login, sign or renewal",
             crate::serve::redact::shown(&req.purpose)
         ))
     })?;

@@ -3,7 +3,7 @@
 //! | route | what |
 //! |---|---|
 //! | `POST /v1/challenges` | issue a single-use challenge bound to purpose and audience |
-//! | `POST /v1/assertions` | verify an assertion against its challenge; account opening → record |
+//! | `POST /v1/assertions` | verify an assertion against its challenge; account opening → record (new customer); renewal → record of the customer it renews, on evidence (`renewal.rs`) |
 //! | `POST /v1/audit` | the person proves control of their authentication certificate (login assertion) and gets every event about their certificates |
 //! | `GET /v1/records/{id}` | operator: one account-opening record (bearer token) |
 //! | `GET /v1/config` | what the flow needs to know (audiences, trust, revocation policy) |
@@ -20,6 +20,7 @@ mod audit;
 mod challenges;
 mod handoff;
 mod operator;
+mod renewal;
 
 use assertions::*;
 use audit::*;
@@ -52,7 +53,7 @@ use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use super::metrics::Metrics;
-use super::store::{AccountRecord, AuditEvent, Challenge, Consumed, Handoff, Store, StoreError};
+use super::store::{AccountRecord, AuditEvent, Challenge, Consumed, CustomerLink, Handoff, Store, StoreError};
 use super::subject::SubjectKey;
 
 /// Largest request body (a JWS with two certificates is ~5 KB; CMS with content more).
@@ -78,6 +79,16 @@ pub(crate) struct Config {
     pub(crate) kiosk_idle_seconds: u32,
     /// The flow offers the PaSoRi path on the reader simulator (`--simulated-reader`).
     pub(crate) simulated_reader: bool,
+    /// Which claims records keep (`--keep`).
+    pub(crate) claims_policy: super::claims_policy::ClaimsPolicy,
+    /// Smartphone signature certificates accepted for account opening and renewal.
+    pub(crate) allow_smartphone_signature: bool,
+    /// What makes a certificate a smartphone's (`--smartphone-policy`, `--smartphone-issuer`).
+    pub(crate) smartphone: jpki_verify::cert::SmartphoneProfile,
+    /// The platform operator's answers (`--platform-operator`).
+    pub(crate) platform_operator: Option<crate::platform_operator::PlatformOperator>,
+    /// Renewals may be linked by the 4 basic information (`--renewal-by-basic-information`).
+    pub(crate) renewal_by_basic_information: bool,
 }
 
 /// Shared state of the handlers.

@@ -88,6 +88,7 @@ pub(super) async fn get_record(
         audience: "operator".to_owned(),
         record_id: Some(record.id.clone()),
         instance: state.config.instance.clone(),
+        detail: None,
     };
     state
         .store
@@ -97,6 +98,10 @@ pub(super) async fn get_record(
     let parse = |s: &str| serde_json::from_str::<Value>(s).unwrap_or(Value::Null);
     Ok(Json(json!({
         "id": record.id,
+        "customerId": record.customer_id,
+        "purpose": record.purpose,
+        "kept": parse(&record.kept),
+        "token": record.token,
         "subject": record.subject,
         "linkedAuthenticationSubject": record.auth_subject,
         "identity": {
@@ -113,7 +118,9 @@ pub(super) async fn get_record(
             "notAfter": record.cert_not_after,
         },
         "verdict": parse(&record.verdict),
-        "evidence": { "format": record.evidence_format, "assertion": record.evidence },
+        // `null` when the claims policy does not keep the evidence.
+        "evidence": (!record.evidence.is_empty())
+            .then(|| json!({ "format": record.evidence_format, "assertion": record.evidence })),
         "challengeIssuedAt": jpki_verify::time::to_rfc3339(record.challenge_issued_at / 1000),
         "verifiedAt": jpki_verify::time::to_rfc3339(record.verified_at / 1000),
         "createdAt": jpki_verify::time::to_rfc3339(record.created_at / 1000),

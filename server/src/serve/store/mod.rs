@@ -103,6 +103,29 @@ pub(crate) struct AccountRecord {
     pub(crate) challenge_issued_at: i64,
     pub(crate) verified_at: i64,
     pub(crate) created_at: i64,
+    /// The customer (stable across renewals; migration 0004).
+    pub(crate) customer_id: String,
+    /// `account-opening` or `renewal`.
+    pub(crate) purpose: String,
+    /// JSON: what the claims policy kept (`serve/claims_policy.rs`).
+    pub(crate) kept: String,
+    /// The certificate model's token (`card`, `smartphone`, `unknown`).
+    pub(crate) token: String,
+}
+
+/// A linkage decision that joined a new record to an existing customer (`customer_links`).
+#[derive(Clone, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct CustomerLink {
+    pub(crate) id: String,
+    pub(crate) customer_id: String,
+    pub(crate) record_id: String,
+    pub(crate) previous_record_id: String,
+    /// `operator-linkage` or `basic-information`.
+    pub(crate) basis: String,
+    /// JSON, no identity.
+    pub(crate) evidence: String,
+    pub(crate) at: i64,
 }
 
 /// An audit event (the columns of `audit_events`).
@@ -117,6 +140,8 @@ pub(crate) struct AuditEvent {
     pub(crate) audience: String,
     pub(crate) record_id: Option<String>,
     pub(crate) instance: String,
+    /// JSON detail of the outcome (no identity), e.g. a renewal's linkage basis.
+    pub(crate) detail: Option<String>,
 }
 
 /// One account's result in a revocation re-check run (the columns of `recheck_results`).
@@ -321,6 +346,7 @@ impl Store {
         nonce: &str,
         now: i64,
         record: Option<&AccountRecord>,
+        link: Option<&CustomerLink>,
         event: &AuditEvent,
     ) -> StoreResult<Consumed> {
         let (reply, answer) = oneshot::channel();
@@ -328,6 +354,7 @@ impl Store {
             nonce: nonce.to_owned(),
             now,
             record: record.cloned(),
+            link: link.cloned(),
             event: event.clone(),
             reply,
         })))
@@ -344,21 +371,11 @@ impl Store {
     /// Writes one audit event on its own (direct write: an operator's read of a record is
     /// recorded before the record is answered).
     pub(crate) async fn insert_event(&self, e: &AuditEvent) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO audit_events (id, at, subject, purpose, outcome, code, audience, record_id, instance) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(&e.id)
-        .bind(e.at)
-        .bind(&e.subject)
-        .bind(&e.purpose)
-        .bind(&e.outcome)
-        .bind(&e.code)
-        .bind(&e.audience)
-        .bind(&e.record_id)
-        .bind(&e.instance)
-        .execute(&self.writer)
-        .await?;
+        let sql = format!(
+            "INSERT INTO audit_events ({EVENT_COLUMNS}) VALUES {}",
+            placeholders(1, 10, 0)
+        );
+        bind_event(sqlx::query(&sql), e).execute(&self.writer).await?;
         Ok(())
     }
 
@@ -435,16 +452,99 @@ impl Store {
         row.map(|r| record_from_row(&r)).transpose()
     }
 
-    /// `(id, subject, created_at)` of the records whose signature or linked authentication
-    /// subject is `subject`, the oldest first, at most `limit`: only the columns the audit view
-    /// shows, not the identity or the evidence (review-security L12).
+    /// The newest record whose signature-certificate subject is `subject` (the record a renewal
+    /// may continue), if any.
+    pub(crate) async fn record_of_subject(&self, subject: &str) -> StoreResult<Option<AccountRecord>> {
+        let row = sqlx::query(&format!(
+            "SELECT {RECORD_COLUMNS} FROM account_records WHERE subject = $1 ORDER BY created_at DESC, id DESC LIMIT 1"
+        ))
+        .bind(subject)
+        .fetch_optional(&self.reader)
+        .await?;
+        row.map(|r| record_from_row(&r)).transpose()
+    }
+
+    /// The records whose date of birth and sex are as given (JSON and code, as stored), the
+    /// newest first: the candidates of a renewal matched by the 4 basic information. At most
+    /// `limit`.
+    pub(crate) async fn records_born(
+        &self,
+        date_of_birth: &str,
+        sex: &str,
+        limit: i64,
+    ) -> StoreResult<Vec<AccountRecord>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {RECORD_COLUMNS} FROM account_records WHERE date_of_birth = $1 AND sex = $2 \
+             ORDER BY created_at DESC, id DESC LIMIT $3"
+        ))
+        .bind(date_of_birth)
+        .bind(sex)
+        .bind(limit)
+        .fetch_all(&self.reader)
+        .await?;
+        rows.iter().map(record_from_row).collect()
+    }
+
+    /// `(id, subject, created_at, purpose, kept)` of a customer's records, the oldest first.
+    pub(crate) async fn customer_records(
+        &self,
+        customer_id: &str,
+        limit: i64,
+    ) -> StoreResult<Vec<(String, String, i64, String, String)>> {
+        let rows = sqlx::query(
+            "SELECT id, subject, created_at, purpose, kept FROM account_records WHERE customer_id = $1 \
+             ORDER BY created_at, id LIMIT $2",
+        )
+        .bind(customer_id)
+        .bind(limit)
+        .fetch_all(&self.reader)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get(0)?,
+                    r.try_get(1)?,
+                    r.try_get(2)?,
+                    r.try_get(3)?,
+                    r.try_get(4)?,
+                ))
+            })
+            .collect()
+    }
+
+    /// The linkage decisions of a customer, the oldest first.
+    pub(crate) async fn customer_links(&self, customer_id: &str) -> StoreResult<Vec<CustomerLink>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {LINK_COLUMNS} FROM customer_links WHERE customer_id = $1 ORDER BY at, id LIMIT 100"
+        ))
+        .bind(customer_id)
+        .fetch_all(&self.reader)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(CustomerLink {
+                    id: r.try_get(0)?,
+                    customer_id: r.try_get(1)?,
+                    record_id: r.try_get(2)?,
+                    previous_record_id: r.try_get(3)?,
+                    basis: r.try_get(4)?,
+                    evidence: r.try_get(5)?,
+                    at: r.try_get(6)?,
+                })
+            })
+            .collect()
+    }
+
+    /// `(id, subject, created_at, customer_id)` of the records whose signature or linked
+    /// authentication subject is `subject`, the oldest first, at most `limit`: only the columns
+    /// the audit view shows, not the identity or the evidence (review-security L12).
     pub(crate) async fn records_linked_to(
         &self,
         auth_subject: &str,
         limit: i64,
-    ) -> StoreResult<Vec<(String, String, i64)>> {
+    ) -> StoreResult<Vec<(String, String, i64, String)>> {
         let rows = sqlx::query(
-            "SELECT id, subject, created_at FROM account_records WHERE auth_subject = $1 OR subject = $1 \
+            "SELECT id, subject, created_at, customer_id FROM account_records WHERE auth_subject = $1 OR subject = $1 \
              ORDER BY created_at LIMIT $2",
         )
         .bind(auth_subject)
@@ -452,7 +552,14 @@ impl Store {
         .fetch_all(&self.reader)
         .await?;
         rows.iter()
-            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+            .map(|r| {
+                Ok((
+                    r.try_get(0)?,
+                    r.try_get(1)?,
+                    r.try_get(2)?,
+                    r.try_get::<Option<String>, _>(3)?.unwrap_or_default(),
+                ))
+            })
             .collect()
     }
 
@@ -462,8 +569,9 @@ impl Store {
         for s in subjects {
             let rows = sqlx::query(
                 // The newest `limit` events (a person must see recent use first of all).
-                "SELECT id, at, subject, purpose, outcome, code, audience, record_id, instance \
-                 FROM audit_events WHERE subject = $1 ORDER BY at DESC, id DESC LIMIT $2",
+                &format!(
+                    "SELECT {EVENT_COLUMNS} FROM audit_events WHERE subject = $1 ORDER BY at DESC, id DESC LIMIT $2"
+                ),
             )
             .bind(s)
             .bind(limit)
@@ -480,6 +588,7 @@ impl Store {
                     audience: r.try_get(6)?,
                     record_id: r.try_get(7)?,
                     instance: r.try_get(8)?,
+                    detail: r.try_get(9)?,
                 });
             }
         }
@@ -628,7 +737,15 @@ async fn sqlite_pool(url: &str, max: u32) -> StoreResult<AnyPool> {
 
 const RECORD_COLUMNS: &str = "id, subject, auth_subject, name, name_substituted, date_of_birth, sex, address, \
      address_substituted, cert_serial, cert_issuer, cert_not_after, verdict, evidence_format, evidence, \
-     challenge_issued_at, verified_at, created_at";
+     challenge_issued_at, verified_at, created_at, customer_id, purpose, kept, token";
+/// How many columns [`RECORD_COLUMNS`] names.
+const RECORD_COLUMN_COUNT: usize = 22;
+
+const EVENT_COLUMNS: &str = "id, at, subject, purpose, outcome, code, audience, record_id, instance, detail";
+const EVENT_COLUMN_COUNT: usize = 10;
+
+const LINK_COLUMNS: &str = "id, customer_id, record_id, previous_record_id, basis, evidence, at";
+const LINK_COLUMN_COUNT: usize = 7;
 
 fn record_from_row(r: &AnyRow) -> StoreResult<AccountRecord> {
     Ok(AccountRecord {
@@ -650,5 +767,10 @@ fn record_from_row(r: &AnyRow) -> StoreResult<AccountRecord> {
         challenge_issued_at: r.try_get(15)?,
         verified_at: r.try_get(16)?,
         created_at: r.try_get(17)?,
+        // Rows written before migration 0004 got their customer there; NULL cannot remain.
+        customer_id: r.try_get::<Option<String>, _>(18)?.unwrap_or_default(),
+        purpose: r.try_get(19)?,
+        kept: r.try_get(20)?,
+        token: r.try_get(21)?,
     })
 }

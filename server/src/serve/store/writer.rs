@@ -19,6 +19,7 @@ pub(super) struct ConsumeOp {
     pub(super) nonce: String,
     pub(super) now: i64,
     pub(super) record: Option<AccountRecord>,
+    pub(super) link: Option<CustomerLink>,
     pub(super) event: AuditEvent,
     pub(super) reply: oneshot::Sender<StoreResult<Consumed>>,
 }
@@ -188,7 +189,7 @@ pub(super) async fn try_batch(pool: &AnyPool, batch: &[WriteOp]) -> Result<Vec<C
         if !records.is_empty() {
             let sql = format!(
                 "INSERT INTO account_records ({RECORD_COLUMNS}) VALUES {}",
-                placeholders(records.len(), 18, 0)
+                placeholders(records.len(), RECORD_COLUMN_COUNT, 0)
             );
             let mut q = sqlx::query(&sql);
             for r in &records {
@@ -196,24 +197,33 @@ pub(super) async fn try_batch(pool: &AnyPool, batch: &[WriteOp]) -> Result<Vec<C
             }
             q.execute(&mut *tx).await?;
         }
+        let links: Vec<&CustomerLink> = winners.iter().filter_map(|c| c.link.as_ref()).collect();
+        if !links.is_empty() {
+            let sql = format!(
+                "INSERT INTO customer_links ({LINK_COLUMNS}) VALUES {}",
+                placeholders(links.len(), LINK_COLUMN_COUNT, 0)
+            );
+            let mut q = sqlx::query(&sql);
+            for l in &links {
+                q = q
+                    .bind(&l.id)
+                    .bind(&l.customer_id)
+                    .bind(&l.record_id)
+                    .bind(&l.previous_record_id)
+                    .bind(&l.basis)
+                    .bind(&l.evidence)
+                    .bind(l.at);
+            }
+            q.execute(&mut *tx).await?;
+        }
         if !winners.is_empty() {
             let sql = format!(
-                "INSERT INTO audit_events (id, at, subject, purpose, outcome, code, audience, record_id, instance) VALUES {}",
-                placeholders(winners.len(), 9, 0)
+                "INSERT INTO audit_events ({EVENT_COLUMNS}) VALUES {}",
+                placeholders(winners.len(), EVENT_COLUMN_COUNT, 0)
             );
             let mut q = sqlx::query(&sql);
             for c in &winners {
-                let e = &c.event;
-                q = q
-                    .bind(&e.id)
-                    .bind(e.at)
-                    .bind(&e.subject)
-                    .bind(&e.purpose)
-                    .bind(&e.outcome)
-                    .bind(&e.code)
-                    .bind(&e.audience)
-                    .bind(&e.record_id)
-                    .bind(&e.instance);
+                q = bind_event(q, &c.event);
             }
             q.execute(&mut *tx).await?;
         }
@@ -244,6 +254,28 @@ pub(super) fn bind_record<'q>(
         .bind(r.challenge_issued_at)
         .bind(r.verified_at)
         .bind(r.created_at)
+        .bind(&r.customer_id)
+        .bind(&r.purpose)
+        .bind(&r.kept)
+        .bind(&r.token)
+}
+
+/// Binds the [`EVENT_COLUMNS`] of `e` (the one binding of an event, for the group-commit
+/// writer and for `Store::insert_event`).
+pub(super) fn bind_event<'q>(
+    q: Query<'q, Any, AnyArguments<'q>>,
+    e: &'q AuditEvent,
+) -> Query<'q, Any, AnyArguments<'q>> {
+    q.bind(&e.id)
+        .bind(e.at)
+        .bind(&e.subject)
+        .bind(&e.purpose)
+        .bind(&e.outcome)
+        .bind(&e.code)
+        .bind(&e.audience)
+        .bind(&e.record_id)
+        .bind(&e.instance)
+        .bind(&e.detail)
 }
 
 #[cfg(test)]
