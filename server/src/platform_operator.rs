@@ -160,7 +160,6 @@ impl PlatformOperator {
     }
 
     /// The current 4 basic information of `cert`'s holder, under the person's consent.
-    #[allow(dead_code)] // the consent queries (issue 15 part 3) are the caller
     pub(crate) async fn basic_information(
         &self,
         cert: &CertRef,

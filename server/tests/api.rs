@@ -177,10 +177,16 @@ fn openapi_matches_routes(server: &Server) {
         "GET /healthz",
         "GET /metrics",
         "GET /openapi.json",
+        "POST /v1/sessions",
+        "GET /v1/sessions/current",
+        "DELETE /v1/sessions/current",
+        "GET /v1/consents/text",
+        "POST /v1/consents",
+        "POST /v1/consents/withdrawal",
     ] {
         assert!(documented.iter().any(|d| d == route), "{route} is not in openapi.json");
     }
-    assert_eq!(documented.len(), 12, "{documented:?}");
+    assert_eq!(documented.len(), 18, "{documented:?}");
     // Undocumented paths are JSON 404s.
     let r = c.get("/v1/nothing-here");
     assert_eq!((r.status, r.code()), (404, Some("JPKI_NOT_FOUND")));
@@ -289,6 +295,7 @@ fn account_opening_then_audit(server: &Server) {
     assert_eq!(
         keys,
         [
+            "basicInformationHistory",
             "certificate",
             "challengeIssuedAt",
             "createdAt",

@@ -7,28 +7,11 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
-use jpki_verify_testpki::{crl_issued_at, CertKind};
+use jpki_verify_testpki::CertKind;
 use serde_json::{json, Value};
-use support::{b64, sha256_b64url, Server, Signer};
-
-/// Opens an account (or renews one) with `persona`'s signature certificate, binding its
-/// authentication certificate. Returns the response.
-fn submit(server: &Server, persona: &str, purpose: &str) -> support::Response {
-    let mut c = server.client();
-    let origin = server.origin();
-    let sign = Signer::new(&format!("{persona}-sign"));
-    let auth = Signer::new(&format!("{persona}-auth"));
-    let nonce = c.challenge(purpose, &origin);
-    let txn = json!({ "application": purpose, "authCertificateSha256": sha256_b64url(&auth.cert) });
-    let jws = sign.assertion(&origin, &nonce, purpose, Some(txn));
-    c.post(
-        "/v1/assertions",
-        &json!({ "assertion": jws, "format": "jws", "authenticationCertificate": b64(&auth.cert) }),
-    )
-}
+use support::{Server, Signer};
 
 fn record(server: &Server, id: &str) -> Value {
     let r = server.client().get_as_operator(&format!("/v1/records/{id}"));
@@ -47,80 +30,6 @@ fn audit_view(server: &Server, persona: &str) -> Value {
     r.body
 }
 
-/// A CRL folder holding the test signature CA's current CRL (`moved-sign` affiliationChanged,
-/// `lost-sign` keyCompromise), imported as an operator would.
-fn crl_dir() -> String {
-    let dir = support::temp_dir("customers-crl");
-    let file = support::temp_dir("customers-crl-file").join("sign-ca.crl");
-    std::fs::write(&file, crl_issued_at(CertKind::Sign, support::now()).unwrap()).unwrap();
-    let out = Command::new(support::binary())
-        .args(["crl", "import", file.to_str().unwrap(), "--into", dir.to_str().unwrap()])
-        .args(["--trust", "test"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    dir.to_str().unwrap().to_owned()
-}
-
-/// `serialNumber` and `issuer` of a fixture certificate, as `jpki-verify inspect` reports them
-/// (the form the platform operator's answers use).
-fn cert_ref(file: &str) -> Value {
-    let out = Command::new(support::binary())
-        .arg("inspect")
-        .arg(support::repo().join("tests/fixtures/testpki").join(file))
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    json!({ "issuer": v["issuer"], "serialNumber": v["serialNumber"] })
-}
-
-/// `jpki-verify platform-sim`: the platform operator as a real process on a loopback port.
-struct PlatformSim {
-    child: Child,
-    url: String,
-    query_log: std::path::PathBuf,
-}
-
-impl PlatformSim {
-    fn start(answers: &Value) -> PlatformSim {
-        let dir = support::temp_dir("platform-sim");
-        let file = dir.join("answers.json");
-        std::fs::write(&file, answers.to_string()).unwrap();
-        let query_log = dir.join("queries.jsonl");
-        let mut child = Command::new(support::binary())
-            .arg("platform-sim")
-            .arg("--answers")
-            .arg(&file)
-            .arg("--query-log")
-            .arg(&query_log)
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let url = line.trim().strip_prefix("LISTENING ").expect(&line).to_owned();
-        PlatformSim { child, url, query_log }
-    }
-
-    fn queries(&self) -> Vec<Value> {
-        std::fs::read_to_string(&self.query_log)
-            .unwrap_or_default()
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect()
-    }
-}
-
-impl Drop for PlatformSim {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// `moved` opens an account, moves (its signature certificate is revoked as
 /// affiliationChanged) and renews as `movednew`: linked by the 4 basic information only where
 /// the bank's policy allows it, and only once the CRL says why the old certificate went.
@@ -129,7 +38,7 @@ fn renewal_after_a_move_is_linked_by_the_basic_information() {
     let db = support::sqlite_url("customers-move");
     // The account is opened before the move (no CRL yet: the test server allows unchecked).
     let mut before = Server::start(&db, &[]);
-    let opened = submit(&before, "moved", "account-opening");
+    let opened = support::submit_with_auth(&before, "moved", "account-opening");
     assert_eq!(opened.status, 200, "{}", opened.text);
     let first_id = opened.body["recordId"].as_str().unwrap().to_owned();
     let first = record(&before, &first_id);
@@ -142,18 +51,18 @@ fn renewal_after_a_move_is_linked_by_the_basic_information() {
     assert_eq!(first["purpose"], "account-opening");
     assert_eq!(first["token"], "card");
     // Without evidence, a renewal is refused and says what is missing.
-    let r = submit(&before, "movednew", "renewal");
+    let r = support::submit_with_auth(&before, "movednew", "renewal");
     assert_eq!((r.status, r.code()), (422, Some("JPKI_RENEWAL_UNLINKED")), "{}", r.text);
     let message = r.body["error"]["message"].as_str().unwrap();
     assert!(message.contains("--platform-operator"), "{message}");
     assert!(message.contains("--renewal-by-basic-information"), "{message}");
     assert!(before.stop());
 
-    let crls = crl_dir();
+    let crls = support::current_crl_dir(&[CertKind::Sign]);
     // The policy allows it, but the CRL is not there: the old certificate's revocation is
     // unknown, so nothing is linked.
     let mut no_crl = Server::start(&db, &["--renewal-by-basic-information"]);
-    let r = submit(&no_crl, "movednew", "renewal");
+    let r = support::submit_with_auth(&no_crl, "movednew", "renewal");
     assert_eq!((r.status, r.code()), (422, Some("JPKI_RENEWAL_UNLINKED")), "{}", r.text);
     assert!(
         r.body["error"]["message"]
@@ -167,7 +76,7 @@ fn renewal_after_a_move_is_linked_by_the_basic_information() {
 
     let server = Server::start(&db, &["--renewal-by-basic-information", "--crl-dir", &crls]);
     // A new name is never linked by the basic information (marriage needs operator evidence).
-    let r = submit(&server, "wed", "renewal");
+    let r = support::submit_with_auth(&server, "wed", "renewal");
     assert_eq!((r.status, r.code()), (422, Some("JPKI_RENEWAL_UNLINKED")), "{}", r.text);
     assert!(
         r.body["error"]["message"].as_str().unwrap().contains("name differs"),
@@ -175,7 +84,7 @@ fn renewal_after_a_move_is_linked_by_the_basic_information() {
         r.text
     );
     // The move: same name, date of birth and sex, a new address, the old one revoked for it.
-    let r = submit(&server, "movednew", "renewal");
+    let r = support::submit_with_auth(&server, "movednew", "renewal");
     assert_eq!(r.status, 200, "{}", r.text);
     let renewed = record(&server, r.body["recordId"].as_str().unwrap());
     assert_eq!(renewed["customerId"], customer.as_str(), "the same customer");
@@ -220,7 +129,7 @@ fn renewal_after_a_move_is_linked_by_the_basic_information() {
     assert_eq!(old_view["customers"], json!([customer]));
     // The same renewal again is not a second link: a new challenge, a new record of the same
     // customer (the operator sees both), never a new customer.
-    let again = submit(&server, "movednew", "renewal");
+    let again = support::submit_with_auth(&server, "movednew", "renewal");
     assert_eq!(again.status, 200, "{}", again.text);
     assert_eq!(
         record(&server, again.body["recordId"].as_str().unwrap())["customerId"],
@@ -232,18 +141,18 @@ fn renewal_after_a_move_is_linked_by_the_basic_information() {
 /// `platform-sim` process over HTTP; a certificate the operator does not link is refused.
 #[test]
 fn renewal_after_a_marriage_is_linked_by_the_platform_operator() {
-    let old = cert_ref("moved-sign.der");
-    let new = cert_ref("wed-sign.der");
-    let sim = PlatformSim::start(&json!({
+    let old = support::cert_ref("moved-sign.der");
+    let new = support::cert_ref("wed-sign.der");
+    let sim = support::PlatformSim::start(&json!({
         "linkages": [{ "id": "lnk-0001", "old": old, "new": new, "reason": "name-change", "answeredAt": "2026-12-01T00:00:00Z" }]
     }));
     let db = support::sqlite_url("customers-wed");
     let server = Server::start(&db, &["--platform-operator", &sim.url]);
-    let opened = submit(&server, "moved", "account-opening");
+    let opened = support::submit_with_auth(&server, "moved", "account-opening");
     assert_eq!(opened.status, 200, "{}", opened.text);
     let customer = record(&server, opened.body["recordId"].as_str().unwrap())["customerId"].clone();
 
-    let r = submit(&server, "wed", "renewal");
+    let r = support::submit_with_auth(&server, "wed", "renewal");
     assert_eq!(r.status, 200, "{}", r.text);
     let renewed = record(&server, r.body["recordId"].as_str().unwrap());
     assert_eq!(renewed["customerId"], customer);
@@ -255,7 +164,7 @@ fn renewal_after_a_marriage_is_linked_by_the_platform_operator() {
 
     // The operator links nothing to movednew, and the bank's policy does not allow a match by
     // the basic information: refused, saying both.
-    let r = submit(&server, "movednew", "renewal");
+    let r = support::submit_with_auth(&server, "movednew", "renewal");
     assert_eq!((r.status, r.code()), (422, Some("JPKI_RENEWAL_UNLINKED")), "{}", r.text);
     let message = r.body["error"]["message"].as_str().unwrap();
     assert!(message.contains("no linkage"), "{message}");
@@ -278,7 +187,7 @@ fn renewal_after_a_marriage_is_linked_by_the_platform_operator() {
 fn smartphone_signature_certificates_need_the_operator_to_enable_them() {
     let strict = Server::start(&support::sqlite_url("customers-phone-off"), &[]);
     for persona in ["android", "iphone"] {
-        let r = submit(&strict, persona, "account-opening");
+        let r = support::submit_with_auth(&strict, persona, "account-opening");
         assert_eq!(
             (r.status, r.code()),
             (422, Some("JPKI_SMARTPHONE_NOT_ALLOWED")),
@@ -288,14 +197,17 @@ fn smartphone_signature_certificates_need_the_operator_to_enable_them() {
         assert!(r.body["eventId"].is_string());
     }
     // A card's certificate is unaffected.
-    assert_eq!(submit(&strict, "taro", "account-opening").status, 200);
+    assert_eq!(
+        support::submit_with_auth(&strict, "taro", "account-opening").status,
+        200
+    );
 
     let allowed = Server::start(
         &support::sqlite_url("customers-phone-on"),
         &["--allow-smartphone-signature"],
     );
     for persona in ["android", "iphone"] {
-        let r = submit(&allowed, persona, "account-opening");
+        let r = support::submit_with_auth(&allowed, persona, "account-opening");
         assert_eq!(r.status, 200, "{persona}: {}", r.text);
         assert_eq!(r.body["verdict"]["certificate"]["token"], "smartphone", "{persona}");
         assert_eq!(
@@ -309,7 +221,7 @@ fn smartphone_signature_certificates_need_the_operator_to_enable_them() {
         &support::sqlite_url("customers-phone-policy"),
         &["--smartphone-policy", "1.2.392.200149.8.5.1.99.99"],
     );
-    let r = submit(&other, "android", "account-opening");
+    let r = support::submit_with_auth(&other, "android", "account-opening");
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(record(&other, r.body["recordId"].as_str().unwrap())["token"], "card");
 }
@@ -322,7 +234,7 @@ fn the_claims_policy_decides_what_a_record_keeps() {
         &support::sqlite_url("customers-keep"),
         &["--keep", "ageOver18,prefecture"],
     );
-    let r = submit(&server, "taro", "account-opening");
+    let r = support::submit_with_auth(&server, "taro", "account-opening");
     assert_eq!(r.status, 200, "{}", r.text);
     // The verdict (the answer to this request) has the identity; the record does not.
     assert_eq!(r.body["verdict"]["identity"]["name"], "山田　太郎");

@@ -313,6 +313,7 @@ test("account opening, login and the audit trail in Chromium", async (t) => {
     assert.match(await text("identity-sex"), /男性/);
     assert.match(await text("cert-serial"), /\S/);
     assert.match(await text("cert-issuer"), /JPKI-TEST/);
+    assert.equal(await text("cert-token"), "マイナンバーカード");
     assert.match(await text("claims-aud"), new RegExp(base.replace(/[.:/]/g, "\\$&")));
     await byId("step-review").locator("summary").click();
     const jws = (await text("jws")).replace(/\s+/g, "");
@@ -479,6 +480,30 @@ test("account opening, login and the audit trail in Chromium", async (t) => {
     await expectText("result-error", "JPKI_REVOKED");
     await expectText("result-error", "市区町村窓口");
     await shot("moved-revoked");
+    const expected = /^console error: Failed to load resource: the server responded with a status of 422/;
+    problems.splice(0, problems.length, ...problems.filter((p) => !expected.test(p)));
+    assertClean();
+  });
+
+  await t.test("iphone: the review says smartphone, and this bank has not enabled smartphone certificates", async () => {
+    await byId("result-restart").click();
+    await expectStep("step-consent");
+    await byId("consent-check").check();
+    await byId("consent-continue").click();
+    await expectStep("step-reader");
+    await byId("persona-select").selectOption("iphone");
+    await byId("reader-continue").click();
+    await expectStep("step-pin");
+    await submitPin("ABC123");
+    await expectStep("step-review");
+    await byId("precheck-ok").waitFor();
+    assert.equal(await text("cert-token"), "スマートフォン（スマホ用電子証明書）");
+    await shot("smartphone-review");
+    await byId("review-send").click();
+    await expectStep("step-result");
+    await expectText("result-error", "JPKI_SMARTPHONE_NOT_ALLOWED");
+    await expectText("result-error", "スマートフォン用電子証明書");
+    await shot("smartphone-refused");
     const expected = /^console error: Failed to load resource: the server responded with a status of 422/;
     problems.splice(0, problems.length, ...problems.filter((p) => !expected.test(p)));
     assertClean();

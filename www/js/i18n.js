@@ -98,6 +98,7 @@ const TEXTS = {
   "persona.hanako": ["高橋 花子（有効・置き換え文字あり）", "Hanako Takahashi (valid; a substituted character)"],
   "persona.expired": ["有効期限切れの証明書", "Expired certificates"],
   "persona.moved": ["転居済み（署名用電子証明書は失効）", "Moved house (signature certificate revoked)"],
+  "persona.iphone": ["スマートフォン（iPhone）の電子証明書", "Smartphone certificate (iPhone)"],
   "reader.pasori": ["PaSoRi（USB 接続のカードリーダー）", "PaSoRi (USB card reader)"],
   "reader.pasori.desc": [
     "USB に接続した Sony PaSoRi（RC-S380）にマイナンバーカードを置いて読み取ります。初回はブラウザーがリーダーの使用許可を求めます（窓口の端末では不要です）。",
@@ -228,6 +229,10 @@ const TEXTS = {
   "field.dob": ["生年月日", "Date of birth"],
   "field.sex": ["性別", "Sex"],
   "field.serial": ["シリアル番号（発行番号）", "Serial number"],
+  "field.token": ["電子証明書の格納先", "Certificate held on"],
+  "token.card": ["マイナンバーカード", "My Number Card"],
+  "token.smartphone": ["スマートフォン（スマホ用電子証明書）", "Smartphone (smartphone JPKI certificate)"],
+  "token.unknown": ["不明", "Unknown"],
   "field.issuer": ["発行者", "Issuer"],
   "field.validity": ["有効期間", "Validity"],
   "field.audience": ["宛先（この銀行）", "Audience (this bank)"],

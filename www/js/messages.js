@@ -169,6 +169,22 @@ export const MESSAGES = {
     ja: "読み取り中にカードが離れました。カードをリーダーに置き直してください。暗証番号の確認中だった場合は、残り回数を確認してから再入力をお願いします。",
     en: "The card was moved away during the read. Place it on the reader again. If it happened while checking your PIN, the remaining tries are shown again before you re-enter it.",
   },
+  JPKI_SMARTPHONE_NOT_ALLOWED: {
+    ja: "この金融機関では、スマートフォン用電子証明書での口座開設を受け付けていません。マイナンバーカード本体をかざしてやり直してください。",
+    en: "This bank does not accept the smartphone certificate for account opening. Start again holding your My Number Card itself to the reader or phone.",
+  },
+  JPKI_RENEWAL_UNLINKED: {
+    ja: "新しい電子証明書を、お客さまの口座に結び付ける確認ができませんでした。口座はそのままです。金融機関にお問い合わせください。",
+    en: "Your new certificate could not be linked to your account. Your account is unchanged; please contact the bank.",
+  },
+  JPKI_NO_LINKED_CUSTOMER: {
+    ja: "このカードの電子証明書は、この金融機関の口座に結び付いていません。先に口座開設、または新しいカードでの更新手続きをしてください。",
+    en: "This card's certificate is not linked to an account at this bank. Open an account first, or renew with your new card.",
+  },
+  JPKI_SESSION_INVALID: {
+    ja: "ログインの有効期限が切れました。もう一度カードでログインしてください。",
+    en: "Your login has expired. Log in again with your card.",
+  },
   JPKI_HANDOFF_UNKNOWN: {
     ja: "この引き継ぎは見つかりません。元の画面でもう一度「スマートフォンで続ける」を押してください。",
     en: "This hand-off was not found. Press \"Continue on my phone\" again on the first screen.",

@@ -155,6 +155,10 @@ pub(crate) struct ServeArgs {
     /// revoked for a change of details or superseded (without the operator's linkage).
     #[arg(long, env = "JPKI_RENEWAL_BY_BASIC_INFORMATION")]
     renewal_by_basic_information: bool,
+    /// Lifetime of a login session (`POST /v1/sessions`), seconds from the login; never
+    /// extended. At most 43200 (12 hours).
+    #[arg(long, env = "JPKI_SESSION_TTL", default_value_t = api::SESSION_TTL_DEFAULT)]
+    session_ttl: u32,
 }
 
 /// Arguments of `recheck`.
@@ -172,6 +176,11 @@ pub(crate) struct RecheckArgs {
     /// Also use saved CRL indexes (see `serve --trust-crl-indexes`).
     #[arg(long, env = "JPKI_TRUST_CRL_INDEXES")]
     trust_crl_indexes: bool,
+    /// The platform operator to ask for the latest 4 basic information of accounts whose
+    /// certificate was revoked for a change of details, where the customer consented
+    /// (`file:PATH` or `http://…`, docs/platform-operator.md).
+    #[arg(long, env = "JPKI_PLATFORM_OPERATOR")]
+    platform_operator: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -207,7 +216,13 @@ pub(crate) fn run_recheck(args: &RecheckArgs) -> Result<bool, Failure> {
             .map_err(|e| failure("JPKI_UNAVAILABLE", format!("database: {}", e.0)))?;
         let crls = crate::revocation::load_dir(&args.crl_dir, &anchors_for(args.trust), args.trust_crl_indexes);
         let policy = jpki_verify::revocation::RevocationPolicy::default();
-        let summary = recheck::run(&store, &crls, &policy, api::now_ms(), api::new_id)
+        let operator = args
+            .platform_operator
+            .as_deref()
+            .map(crate::platform_operator::PlatformOperator::parse)
+            .transpose()
+            .map_err(|e| failure("JPKI_INVALID_OPTIONS", e))?;
+        let summary = recheck::run(&store, &crls, &policy, operator.as_ref(), api::now_ms(), api::new_id)
             .await
             .map_err(|e| failure("JPKI_UNAVAILABLE", format!("database: {}", e.0)))?;
         store.close().await;
@@ -382,6 +397,7 @@ async fn serve(args: &ServeArgs) -> Result<(), Failure> {
             .transpose()
             .map_err(|e| failure("JPKI_INVALID_OPTIONS", e))?,
         renewal_by_basic_information: args.renewal_by_basic_information,
+        session_ttl_ms: i64::from(args.session_ttl.clamp(1, api::SESSION_TTL_MAX)) * 1000,
     };
     if config.simulated_reader && config.trust != Trust::Test {
         return Err(Failure::input(

@@ -11,7 +11,8 @@ use jpki_verify::revocation::RevocationPolicy;
 use jpki_verify::Error;
 use serde_json::{json, Value};
 
-use super::store::{RecheckRow, Store, StoreError};
+use super::store::{BasicInformationEntry, RecheckRow, Store, StoreError};
+use crate::platform_operator::{CertRef, PlatformOperator};
 
 /// What one run found.
 #[derive(Debug, Default)]
@@ -20,6 +21,9 @@ pub(crate) struct Summary {
     pub(crate) checked: usize,
     pub(crate) changed: Vec<RecheckRow>,
     pub(crate) unchecked: usize,
+    /// Per account revoked for a change of details: what the latest 4 basic information
+    /// query did (`{"recordId", "outcome": "updated"|"unchanged"|"noConsent"|"noAnswer"|"failed"}`).
+    pub(crate) latest_basic_information: Vec<Value>,
 }
 
 impl Summary {
@@ -29,6 +33,7 @@ impl Summary {
             "checked": self.checked,
             "unchecked": self.unchecked,
             "changed": self.changed.iter().map(row_json).collect::<Vec<_>>(),
+            "latestBasicInformation": self.latest_basic_information,
         })
     }
 }
@@ -95,6 +100,7 @@ pub(crate) async fn run(
     store: &Store,
     crls: &[CrlIndex],
     policy: &RevocationPolicy,
+    operator: Option<&PlatformOperator>,
     now_ms: i64,
     instance_id: impl Fn(&str) -> String,
 ) -> Result<Summary, StoreError> {
@@ -110,10 +116,19 @@ pub(crate) async fn run(
         after = last.0.clone();
         let mut rows = Vec::with_capacity(page.len());
         for (record_id, format, evidence) in &page {
-            let (status, reason, source) = match evidence_certificate(format, evidence) {
-                Ok(cert) => status_from_crls(crls, &cert, now_ms / 1000, policy),
+            let cert = evidence_certificate(format, evidence);
+            let (status, reason, source) = match &cert {
+                Ok(cert) => status_from_crls(crls, cert, now_ms / 1000, policy),
                 Err(e) => ("unchecked".to_owned(), None, Some(format!("evidence: {}", e.code()))),
             };
+            if let (Some(operator), Ok(cert), "revoked", Some("affiliationChanged")) =
+                (operator, &cert, status.as_str(), reason.as_deref())
+            {
+                let outcome = latest_basic_information(store, operator, record_id, cert, now_ms, &instance_id).await?;
+                summary
+                    .latest_basic_information
+                    .push(json!({ "recordId": record_id, "outcome": outcome }));
+            }
             let previous = store.last_recheck_status(record_id).await?;
             let changed = status != previous && status != "unchecked";
             if status == "unchecked" {
@@ -136,4 +151,56 @@ pub(crate) async fn run(
         summary.changed.extend(rows.into_iter().filter(|r| r.changed));
     }
     Ok(summary)
+}
+
+/// Asks the platform operator for the current 4 basic information of the holder of `cert`
+/// (record `record_id`, revoked for a change of details), only under the customer's live
+/// consent, and keeps the answer when it is new. The outcome, for the summary.
+async fn latest_basic_information(
+    store: &Store,
+    operator: &PlatformOperator,
+    record_id: &str,
+    cert: &jpki_verify::Certificate,
+    now_ms: i64,
+    instance_id: &impl Fn(&str) -> String,
+) -> Result<&'static str, StoreError> {
+    let Some(record) = store.record(record_id).await? else {
+        return Ok("noAnswer");
+    };
+    // Withdrawn, or never given: no query at all.
+    let Some(consent) = store.active_consent(&record.customer_id).await? else {
+        return Ok("noConsent");
+    };
+    let cert_ref = CertRef {
+        issuer: cert.issuer.clone(),
+        serial_number: cert.serial_number.clone(),
+    };
+    let answer = match operator.basic_information(&cert_ref, &consent.id).await {
+        Ok(Some(a)) => a,
+        Ok(None) => return Ok("noAnswer"),
+        Err(e) => {
+            tracing::warn!(record = %record_id, error = %e, "latest 4 basic information query failed");
+            return Ok("failed");
+        }
+    };
+    let history = store.basic_information_history(&record.customer_id).await?;
+    if history.iter().any(|h| h.answer_id == answer.id) {
+        return Ok("unchanged");
+    }
+    store
+        .insert_basic_information(&BasicInformationEntry {
+            id: instance_id("bif"),
+            customer_id: record.customer_id.clone(),
+            record_id: record_id.to_owned(),
+            consent_id: consent.id.clone(),
+            answer_id: answer.id,
+            name: answer.name,
+            date_of_birth: answer.date_of_birth,
+            sex: answer.sex,
+            address: answer.address,
+            as_of: answer.as_of,
+            fetched_at: now_ms,
+        })
+        .await?;
+    Ok("updated")
 }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
 /// The repository root (server/..).
 pub fn repo() -> PathBuf {
@@ -549,4 +549,97 @@ impl Signer {
 /// SHA-256 of `bytes`, base64url (the account-opening `txn.authCertificateSha256`).
 pub fn sha256_b64url(bytes: &[u8]) -> String {
     b64url(ring::digest::digest(&ring::digest::SHA256, bytes).as_ref())
+}
+
+/// A CRL folder holding the current CRLs of the test CAs `kinds` (signature: `moved-sign`
+/// affiliationChanged, `lost-sign` keyCompromise; authentication: `lost-auth`), issued an hour
+/// ago and imported with `jpki-verify crl import` as an operator would.
+pub fn current_crl_dir(kinds: &[jpki_verify_testpki::CertKind]) -> String {
+    let dir = temp_dir("current-crls");
+    for (i, kind) in kinds.iter().enumerate() {
+        let file = temp_dir("current-crl-file").join(format!("ca-{i}.crl"));
+        std::fs::write(&file, jpki_verify_testpki::crl_issued_at(*kind, now()).unwrap()).unwrap();
+        let out = Command::new(binary())
+            .args(["crl", "import", file.to_str().unwrap(), "--into", dir.to_str().unwrap()])
+            .args(["--trust", "test"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    dir.to_str().unwrap().to_owned()
+}
+
+/// Opens an account (or renews one) with `persona`'s signature certificate, binding its
+/// authentication certificate. Returns the response.
+pub fn submit_with_auth(server: &Server, persona: &str, purpose: &str) -> Response {
+    let mut c = server.client();
+    let origin = server.origin();
+    let sign = Signer::new(&format!("{persona}-sign"));
+    let auth = Signer::new(&format!("{persona}-auth"));
+    let nonce = c.challenge(purpose, &origin);
+    let txn = serde_json::json!({ "application": purpose, "authCertificateSha256": sha256_b64url(&auth.cert) });
+    let jws = sign.assertion(&origin, &nonce, purpose, Some(txn));
+    c.post(
+        "/v1/assertions",
+        &serde_json::json!({ "assertion": jws, "format": "jws", "authenticationCertificate": b64(&auth.cert) }),
+    )
+}
+
+/// `serialNumber` and `issuer` of a fixture certificate, as `jpki-verify inspect` reports them
+/// (the form the platform operator's answers use).
+pub fn cert_ref(file: &str) -> Value {
+    let out = Command::new(binary())
+        .arg("inspect")
+        .arg(repo().join("tests/fixtures/testpki").join(file))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    json!({ "issuer": v["issuer"], "serialNumber": v["serialNumber"] })
+}
+
+/// `jpki-verify platform-sim`: the platform operator as a real process on a loopback port.
+pub struct PlatformSim {
+    child: Child,
+    pub url: String,
+    query_log: std::path::PathBuf,
+}
+
+impl PlatformSim {
+    pub fn start(answers: &Value) -> PlatformSim {
+        let dir = temp_dir("platform-sim");
+        let file = dir.join("answers.json");
+        std::fs::write(&file, answers.to_string()).unwrap();
+        let query_log = dir.join("queries.jsonl");
+        let mut child = Command::new(binary())
+            .arg("platform-sim")
+            .arg("--answers")
+            .arg(&file)
+            .arg("--query-log")
+            .arg(&query_log)
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line.trim().strip_prefix("LISTENING ").expect(&line).to_owned();
+        PlatformSim { child, url, query_log }
+    }
+
+    pub fn queries(&self) -> Vec<Value> {
+        std::fs::read_to_string(&self.query_log)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+}
+
+impl Drop for PlatformSim {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

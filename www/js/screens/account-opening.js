@@ -107,6 +107,8 @@ export function certificateBlock(cert) {
   block.append(el("h3", { id: "cert-h" }, tx("review.cert.h")));
   block.append(dataList([
     ["field.serial", cert.serialNumber, "cert-serial"],
+    // Card or smartphone, from the certificate (and the card's token label when read).
+    ["field.token", tx(`token.${["card", "smartphone"].includes(cert.token) ? cert.token : "unknown"}`), "cert-token"],
     ["field.issuer", cert.issuer, "cert-issuer"],
     ["field.validity", `${formatTime(cert.notBefore)} – ${formatTime(cert.notAfter)}`, "cert-validity"],
   ], "certificate"));

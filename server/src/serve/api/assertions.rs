@@ -29,6 +29,10 @@ pub(super) struct Verified {
     pub(super) event_id: String,
     pub(super) record_id: Option<String>,
     pub(super) subject: Option<String>,
+    /// The customer a session login, consent or withdrawal is linked to.
+    pub(super) customer_id: Option<String>,
+    /// The customer's record that linked it (the event's record).
+    pub(super) linked_record_id: Option<String>,
 }
 
 /// Which purposes an endpoint accepts.
@@ -36,6 +40,12 @@ pub(super) struct Verified {
 pub(super) enum Endpoint {
     Assertions,
     Audit,
+    /// `POST /v1/sessions`: a login that opens the bank's session for the linked customer.
+    Session,
+    /// `POST /v1/consents`: a signature over the consent text by a customer's certificate.
+    Consent,
+    /// `POST /v1/consents/withdrawal`: a login by a customer's authentication certificate.
+    Withdrawal,
 }
 
 pub(super) fn decode_b64_field(text: &str, what: &str) -> Result<Vec<u8>, ApiError> {
@@ -98,11 +108,22 @@ pub(super) async fn submit(state: &AppState, req: AssertionRequest, endpoint: En
             ));
         }
     }
-    if endpoint == Endpoint::Audit && purpose != Purpose::Login {
+    if endpoint == Endpoint::Consent && purpose != Purpose::Sign {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             "JPKI_PURPOSE_MISMATCH",
-            "the audit trail needs a login assertion (authentication certificate)",
+            "a consent is signed with the signature certificate (purpose sign)",
+        ));
+    }
+    if matches!(endpoint, Endpoint::Audit | Endpoint::Session | Endpoint::Withdrawal) && purpose != Purpose::Login {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "JPKI_PURPOSE_MISMATCH",
+            if endpoint == Endpoint::Audit {
+                "the audit trail needs a login assertion (authentication certificate)"
+            } else {
+                "a session needs a login assertion (authentication certificate)"
+            },
         ));
     }
 
@@ -112,6 +133,10 @@ pub(super) async fn submit(state: &AppState, req: AssertionRequest, endpoint: En
     options.trust = state.config.trust;
     if state.config.allow_unchecked_revocation {
         options.revocation_unchecked = Some(Severity::Warning);
+    } else if endpoint == Endpoint::Session {
+        // A session is the bank's own login: a lost card (its authentication certificate
+        // revoked) must not get in, so the revocation status must be known.
+        options.revocation_unchecked = Some(Severity::Error);
     }
     // Revocation evidence: the CRL indexes in force, and an OCSP answer when a responder is
     // configured (fetched here: the core does no I/O). The responder is asked only about an
@@ -207,6 +232,46 @@ pub(super) async fn submit(state: &AppState, req: AssertionRequest, endpoint: En
                     StatusCode::UNPROCESSABLE_ENTITY,
                     "JPKI_RENEWAL_UNLINKED",
                     format!("the renewal is not linked to a customer: {}", missing.join("; ")),
+                ));
+            }
+        }
+    }
+    let mut session_customer = None;
+    if verdict.valid && endpoint == Endpoint::Consent {
+        match super::consents::consent_customer(state, &verdict, subject.as_deref()).await {
+            Ok((record_id, customer)) => {
+                event.record_id = Some(record_id);
+                event.detail = Some(json!({ "consent": super::consents::CONSENT_VERSION }).to_string());
+                session_customer = Some(customer);
+            }
+            Err(e) => refusal = Some(e),
+        }
+    }
+    if verdict.valid && matches!(endpoint, Endpoint::Session | Endpoint::Withdrawal) {
+        let linked = match &subject {
+            Some(s) => state
+                .store
+                .records_linked_to(s, 1)
+                .await
+                .map_err(|e| ApiError::store(state, &e))?,
+            None => Vec::new(),
+        };
+        match linked.into_iter().next() {
+            Some((record_id, _, _, customer)) if !customer.is_empty() => {
+                event.record_id = Some(record_id);
+                let what = if endpoint == Endpoint::Session {
+                    "session"
+                } else {
+                    "consentWithdrawal"
+                };
+                event.detail = Some(json!({ what: true, "customerId": customer }).to_string());
+                session_customer = Some(customer);
+            }
+            _ => {
+                refusal = Some(ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "JPKI_NO_LINKED_CUSTOMER",
+                    "this authentication certificate is not linked to a customer of this bank (open an account, or renew, with it first)",
                 ));
             }
         }
@@ -310,9 +375,11 @@ pub(super) async fn submit(state: &AppState, req: AssertionRequest, endpoint: En
     tracing::debug!(event = %event.id, record = ?event.record_id, purpose = %event.purpose, "assertion verified");
     Ok(Verified {
         verdict,
-        event_id: event.id,
+        event_id: event.id.clone(),
         record_id: record.map(|r| r.id),
         subject,
+        customer_id: session_customer,
+        linked_record_id: event.record_id,
     })
 }
 

@@ -129,10 +129,37 @@ pub(super) async fn post_audit(
             })
         })
         .collect();
+    // Consents and the queries made under them (when and as of when; the values are the
+    // bank's, in the operator's view of the record).
+    let mut consents = Vec::new();
+    let mut queries = Vec::new();
+    for c in &customers {
+        let given = state
+            .store
+            .consents_of(c)
+            .await
+            .map_err(|e| ApiError::store(&state, &e))?;
+        consents.extend(given.iter().map(super::consents::consent_json));
+        let history = state
+            .store
+            .basic_information_history(c)
+            .await
+            .map_err(|e| ApiError::store(&state, &e))?;
+        queries.extend(history.iter().map(|h| {
+            json!({
+                "recordId": h.record_id,
+                "consentId": h.consent_id,
+                "asOf": h.as_of,
+                "fetchedAt": jpki_verify::time::to_rfc3339(h.fetched_at / 1000),
+            })
+        }));
+    }
     Ok(Json(json!({
         "subject": subject,
         "eventId": v.event_id,
         "customers": customers,
+        "consents": consents,
+        "basicInformationQueries": queries,
         "events": events,
         "records": records,
         "links": links,

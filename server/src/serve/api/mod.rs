@@ -18,15 +18,20 @@
 mod assertions;
 mod audit;
 mod challenges;
+mod consents;
 mod handoff;
 mod operator;
 mod renewal;
+mod sessions;
 
 use assertions::*;
 use audit::*;
 use challenges::*;
+use consents::*;
 use handoff::*;
 use operator::*;
+use sessions::*;
+pub(crate) use sessions::{SESSION_TTL_DEFAULT, SESSION_TTL_MAX};
 
 use std::path::Path;
 use std::sync::atomic::Ordering;
@@ -89,6 +94,8 @@ pub(crate) struct Config {
     pub(crate) platform_operator: Option<crate::platform_operator::PlatformOperator>,
     /// Renewals may be linked by the 4 basic information (`--renewal-by-basic-information`).
     pub(crate) renewal_by_basic_information: bool,
+    /// Lifetime of a login session (`--session-ttl`), milliseconds.
+    pub(crate) session_ttl_ms: i64,
 }
 
 /// Shared state of the handlers.
@@ -218,6 +225,17 @@ pub(crate) fn router(state: Shared, www: Option<&Path>, pkg: Option<&Path>) -> R
         .route("/v1/challenges", post(post_challenge).route_layer(challenges()))
         .route("/v1/assertions", post(post_assertion).route_layer(verifications()))
         .route("/v1/audit", post(post_audit).route_layer(verifications()))
+        .route("/v1/sessions", post(post_session).route_layer(verifications()))
+        .route("/v1/consents/text", get(get_consent_text))
+        .route("/v1/consents", post(post_consent).route_layer(verifications()))
+        .route(
+            "/v1/consents/withdrawal",
+            post(post_withdrawal).route_layer(verifications()),
+        )
+        .route(
+            "/v1/sessions/current",
+            get(get_current_session).delete(delete_current_session),
+        )
         .route("/v1/records/{id}", get(get_record).route_layer(operator()))
         .route("/v1/rechecks", get(get_rechecks).route_layer(operator()))
         .route("/v1/config", get(get_config))

@@ -96,7 +96,29 @@ pub(super) async fn get_record(
         .await
         .map_err(|e| ApiError::store(&state, &e))?;
     let parse = |s: &str| serde_json::from_str::<Value>(s).unwrap_or(Value::Null);
+    // The latest 4 basic information received about this record's certificate (recheck).
+    let history: Vec<Value> = state
+        .store
+        .basic_information_history(&record.customer_id)
+        .await
+        .map_err(|e| ApiError::store(&state, &e))?
+        .into_iter()
+        .filter(|h| h.record_id == record.id)
+        .map(|h| {
+            json!({
+                "name": h.name,
+                "dateOfBirth": h.date_of_birth,
+                "sex": h.sex,
+                "address": h.address,
+                "asOf": h.as_of,
+                "answerId": h.answer_id,
+                "consentId": h.consent_id,
+                "fetchedAt": jpki_verify::time::to_rfc3339(h.fetched_at / 1000),
+            })
+        })
+        .collect();
     Ok(Json(json!({
+        "basicInformationHistory": history,
         "id": record.id,
         "customerId": record.customer_id,
         "purpose": record.purpose,

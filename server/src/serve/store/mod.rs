@@ -17,7 +17,12 @@
 //! only after the transaction holding its record committed. PostgreSQL deadlocks between
 //! instances (two batches locking shared nonces in different orders) are retried.
 
+mod consents;
+mod sessions;
 mod writer;
+
+pub(crate) use consents::{BasicInformationEntry, Consent};
+pub(crate) use sessions::Session;
 
 pub(crate) use writer::MAX_BATCH;
 use writer::*;
