@@ -80,7 +80,7 @@ fn latest_basic_information_only_under_a_live_consent() {
     let moved = support::cert_ref("moved-sign.der");
     let sim = support::PlatformSim::start(&json!({
         "basicInformation": [{
-            "id": "bi-0001", "certificate": moved, "name": "引越　舞", "dateOfBirth": "419880606",
+            "id": "bi-0001", "certificate": moved, "name": "引越　舞", "dateOfBirth": "419890606",
             "sex": "2", "address": "岡山県岡山市北区内山下二丁目４番６号", "asOf": "2026-12-01T00:00:00+09:00"
         }]
     }));

@@ -380,7 +380,7 @@ pub const PERSONAS: &[Persona] = &[
         identity: utf8(
             "引越\u{3000}舞",
             "2",
-            "419880606",
+            "419890606",
             "神奈川県横浜市中区日本大通１番地",
         ),
         defect: Defect::None,
@@ -428,7 +428,7 @@ pub const PERSONAS: &[Persona] = &[
         identity: utf8(
             "引越\u{3000}舞",
             "2",
-            "419880606",
+            "419890606",
             "岡山県岡山市北区内山下二丁目４番６号",
         ),
         defect: Defect::None,
@@ -440,7 +440,7 @@ pub const PERSONAS: &[Persona] = &[
         identity: utf8(
             "結城\u{3000}舞",
             "2",
-            "419880606",
+            "419890606",
             "神奈川県横浜市中区日本大通１番地",
         ),
         defect: Defect::None,

@@ -371,6 +371,8 @@ test("account opening, login and the audit trail in Chromium", async (t) => {
     assert.equal(await page.getAttribute("html", "lang"), "ja");
     await expectText("audit-table", "口座開設");
     await expectText("audit-table", "確認済み");
+    // What the bank kept of the record (the default legal record).
+    assert.equal(await text("record-kept"), "氏名、生年月日、性別、住所、署名データ");
     await shot("audit-trail");
     assertClean();
   });

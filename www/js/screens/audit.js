@@ -2,6 +2,7 @@
 
 import { api, newChallenge, responseError } from "../api.js";
 import { $, el, tx } from "../dom.js";
+import { t } from "../i18n.js";
 import { state } from "../state.js";
 import { codeError, setStatus } from "../status.js";
 import { showStep, signOnCard } from "../views.js";
@@ -64,11 +65,32 @@ export function renderTrail() {
     const sec = el("section", { class: "card-block", "aria-labelledby": "records-h" });
     sec.append(el("h3", { id: "records-h" }, tx("trail.records.h")));
     const rt = el("table", { "data-testid": "records-table" });
-    rt.append(el("thead", {}, el("tr", {}, el("th", { scope: "col" }, tx("col.recordId")), el("th", { scope: "col" }, tx("col.createdAt")))));
-    rt.append(el("tbody", {}, ...records.map((r) => el("tr", {}, el("td", {}, el("code", {}, r.id)), el("td", {}, formatTime(r.createdAt))))));
+    rt.append(el("thead", {}, el("tr", {},
+      el("th", { scope: "col" }, tx("col.recordId")),
+      el("th", { scope: "col" }, tx("col.purpose")),
+      el("th", { scope: "col" }, tx("col.kept")),
+      el("th", { scope: "col" }, tx("col.createdAt")))));
+    rt.append(el("tbody", {}, ...records.map((r) => el("tr", { "data-testid": "record-row" },
+      el("td", {}, el("code", {}, r.id)),
+      el("td", {}, RECORD_PURPOSES.has(r.purpose) ? tx(`purpose.${r.purpose}`) : "—"),
+      el("td", { "data-testid": "record-kept" }, keptText(r.kept)),
+      el("td", {}, formatTime(r.createdAt))))));
     sec.append(el("div", { class: "table-wrap" }, rt));
     body.append(sec);
   }
 }
 
-export const FLOW_PURPOSES = new Set(["account-opening", "login", "sign"]);
+export const FLOW_PURPOSES = new Set(["account-opening", "login", "sign", "renewal"]);
+const RECORD_PURPOSES = new Set(["account-opening", "renewal"]);
+const CLAIMS = new Set(["name", "dateOfBirth", "sex", "address", "evidence", "prefecture"]);
+
+/** What the bank's claims policy kept of a record, in the page's language ("—" when unknown). */
+export function keptText(kept) {
+  const claims = Array.isArray(kept?.claims) ? kept.claims : [];
+  const names = claims.map((c) => {
+    const age = /^ageOver(\d{1,3})$/.exec(String(c));
+    if (age) return t("claim.ageOver").replace("{n}", age[1]);
+    return CLAIMS.has(c) ? t(`claim.${c}`) : null;
+  }).filter(Boolean);
+  return names.length ? names.join(t("list.separator")) : "—";
+}
