@@ -377,9 +377,80 @@ test("account opening, login and the audit trail in Chromium", async (t) => {
     assertClean();
   });
 
-  await t.test("hanako: wrong passwords down to the last try, then the guard", async () => {
-    await byId("trail-restart").click();
+  await t.test("the bank's login: a session for the customer, then logout", async () => {
+    await byId("nav-login").click();
+    await expectStep("step-login");
+    await expectText("step-login", "失効していればログインできません");
+    await shot("login");
+    await byId("login-continue").click();
+    await expectStep("step-reader");
+    await byId("persona-select").selectOption("taro");
+    await byId("reader-continue").click();
+    await expectStep("step-pin");
+    await submitPin("1234");
+    await expectStep("step-session");
+    await byId("session-ok").waitFor();
+    assert.equal(await byId("session-lbi").isVisible(), true);
+    assert.match(await text("session-customer"), /^cus_[\w-]+$/);
+    assert.match(await text("session-expires"), /JST/);
+    assert.equal(await text("session-revocation"), "有効（失効していません）", "the CRL was checked");
+    await shot("session");
+    await byId("lang-toggle").click();
+    await expectText("step-session", "You are logged in.");
+    await shot("session-en");
+    await byId("lang-toggle").click();
+    await byId("session-logout").click();
+    await byId("session-logged-out").waitFor();
+    assert.equal(await byId("session-logout").isVisible(), false);
+    assert.equal(await page.textContent("#h-session"), "ログアウト");
+    await shot("logged-out");
+    assertClean();
+  });
+
+  await t.test("consent to checks of the latest 4 basic information, signed with the signature certificate", async () => {
+    await page.evaluate(() => { location.hash = "lbi"; });
+    await expectStep("step-lbi");
+    await expectText("lbi-text", "最新の基本4情報");
+    await expectText("lbi-text", "withdraw this consent");
+    await byId("lbi-continue").click();
+    await expectText("lbi-error", "チェック");
+    await byId("lbi-check").check();
+    await shot("lbi-consent");
+    await byId("lbi-continue").click();
+    await expectStep("step-reader");
+    await byId("persona-select").selectOption("taro");
+    await byId("reader-continue").click();
+    await expectStep("step-pin");
+    await expectText("tries-left", "残り 5 回");
+    await submitPin("ABC123");
+    await expectStep("step-lbi-done");
+    await byId("lbi-ok").waitFor();
+    assert.match(await text("lbi-consent-id"), /^cns_[\w-]+$/);
+    assert.match(await text("lbi-customer"), /^cus_[\w-]+$/);
+    await shot("lbi-done");
+    assertClean();
+
+    // Withdrawn by a login with the authentication certificate.
+    await byId("lbi-withdraw").click();
+    await expectStep("step-withdraw");
+    await byId("withdraw-continue").click();
+    await expectStep("step-reader");
+    await byId("persona-select").selectOption("taro");
+    await byId("reader-continue").click();
+    await expectStep("step-pin");
+    await submitPin("1234");
+    await expectStep("step-withdraw-done");
+    await byId("withdraw-ok").waitFor();
+    assert.equal(await text("withdraw-count"), "1");
+    await expectText("withdraw-ok", "照会は行われません");
+    await shot("withdraw-done");
+    assertClean();
+    await byId("withdraw-restart").click();
     await expectStep("step-consent");
+  });
+
+  await t.test("hanako: wrong passwords down to the last try, then the guard", async () => {
+    await expectStep("step-consent"); // the login test ended with "back to the start"
     await byId("consent-check").check();
     await byId("consent-continue").click();
     await expectStep("step-reader");

@@ -4,12 +4,12 @@ import { $ } from "./dom.js";
 import { state } from "./state.js";
 import { asError, codeError, setStatus, showError } from "./status.js";
 
-export async function api(method, path, body) {
+export async function api(method, path, body, bearer) {
   let res;
   try {
     res = await fetch(path, {
       method,
-      headers: body ? { "content-type": "application/json" } : {},
+      headers: { ...(body ? { "content-type": "application/json" } : {}), ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
       body: body ? JSON.stringify(body) : undefined,
       cache: "no-store",
       credentials: "same-origin",

@@ -1,4 +1,4 @@
-// The account-opening flow and "see who verified me", as one page with views, so the virtual
+// The account-opening flow, "see who verified me" and the bank's login, as one page with views, so the virtual
 // card (whose tries counters live in this page) is the same card from account opening to login.
 //
 // Nothing here stores or logs a PIN or password: the field is cleared as soon as its value is
@@ -12,12 +12,19 @@ import { onSend } from "./screens/account-opening.js";
 import { onConsent } from "./screens/consent.js";
 import { claimHandoff, onHandoffScan, onHandoffStart, stopHandoffWatch } from "./screens/handoff.js";
 import { onPinSubmit } from "./screens/pin.js";
+import { onLbiContinue } from "./screens/latest-information.js";
+import { onLogout } from "./screens/session.js";
 import { kioskMode, kioskReader, onPlaceRetry, pasoriAvailable, setupKiosk, watchUnplug } from "./screens/place-card.js";
 import { onReaderContinue, readerKind, refreshReaders, showReaderStep, syncReaderFields } from "./screens/reader.js";
 import { smartCardAvailable } from "./smartcard.js";
 import { sdkPromise, state } from "./state.js";
 import { showError } from "./status.js";
 import { endCardSession, go, startView } from "./views.js";
+
+/** The view the address names: #audit, #login, #lbi, #withdraw, else account opening. */
+function viewOfHash() {
+  return { "#audit": "audit", "#login": "login", "#lbi": "lbi", "#withdraw": "withdraw" }[location.hash] ?? "open";
+}
 
 function init() {
   initLang();
@@ -57,10 +64,20 @@ function init() {
     showReaderStep();
   });
   $("trail-restart").addEventListener("click", () => go("open"));
+  $("login-continue").addEventListener("click", () => (kioskMode() ? kioskReader() : showReaderStep()));
+  $("session-logout").addEventListener("click", onLogout);
+  $("session-restart").addEventListener("click", () => go("open"));
+  $("session-lbi").addEventListener("click", () => go("lbi"));
+  $("form-lbi").addEventListener("submit", onLbiContinue);
+  $("lbi-restart").addEventListener("click", () => go("open"));
+  $("lbi-check").addEventListener("change", () => $("lbi-error").replaceChildren());
+  $("lbi-withdraw").addEventListener("click", () => go("withdraw"));
+  $("withdraw-continue").addEventListener("click", () => (kioskMode() ? kioskReader() : showReaderStep()));
+  $("withdraw-restart").addEventListener("click", () => go("open"));
   window.addEventListener("hashchange", () => {
     const handoff = /^#handoff=([\w-]+)$/.exec(location.hash);
     if (handoff) claimHandoff(handoff[1]).then(() => startView("open"));
-    else startView(location.hash === "#audit" ? "audit" : "open");
+    else startView(viewOfHash());
   });
 
   if (smartCardAvailable()) {
@@ -78,7 +95,7 @@ function init() {
   setupKiosk();
   const handoff = /^#handoff=([\w-]+)$/.exec(location.hash);
   if (handoff) claimHandoff(handoff[1]);
-  startView(location.hash === "#audit" ? "audit" : "open");
+  startView(viewOfHash());
   loadConfig().then(() => {
     enablePasori();
     syncReaderFields();

@@ -4,6 +4,8 @@ import { $ } from "./dom.js";
 import { getLang } from "./i18n.js";
 import { renderResult, renderReview } from "./screens/account-opening.js";
 import { renderTrail } from "./screens/audit.js";
+import { renderConsentDone, renderWithdrawalDone } from "./screens/latest-information.js";
+import { renderSession } from "./screens/session.js";
 import { state } from "./state.js";
 import { renderError, setStatus } from "./status.js";
 import { renderProgress } from "./views.js";
@@ -23,4 +25,7 @@ export function rerender() {
   renderReview();
   renderResult();
   renderTrail();
+  renderSession();
+  renderConsentDone();
+  renderWithdrawalDone();
 }

@@ -1,4 +1,4 @@
-// The flow's state, its two views and their steps, and the SDK (loaded in the background).
+// The flow's state, its views and their steps, and the SDK (loaded in the background).
 
 import { readerKind } from "./screens/reader.js";
 
@@ -18,6 +18,23 @@ export const FLOWS = {
     pin: "auth",
     steps: ["step-audit", "step-reader", "step-pin", "step-trail"],
   },
+  login: {
+    purpose: "login",
+    pin: "auth",
+    steps: ["step-login", "step-reader", "step-pin", "step-session"],
+  },
+  // Consent to checks of the latest 4 basic information, signed with the signature key.
+  lbi: {
+    purpose: "sign",
+    pin: "sign",
+    steps: ["step-lbi", "step-reader", "step-pin", "step-lbi-done"],
+  },
+  // Its withdrawal, by a login with the authentication key.
+  withdraw: {
+    purpose: "login",
+    pin: "auth",
+    steps: ["step-withdraw", "step-reader", "step-pin", "step-withdraw-done"],
+  },
 };
 
 export const STEP_LABELS = {
@@ -28,6 +45,12 @@ export const STEP_LABELS = {
   "step-result": () => "progress.result",
   "step-audit": () => "progress.auditIntro",
   "step-trail": () => "progress.trail",
+  "step-login": () => "progress.auditIntro",
+  "step-session": () => "progress.session",
+  "step-lbi": () => "progress.consent",
+  "step-lbi-done": () => "progress.result",
+  "step-withdraw": () => "progress.auditIntro",
+  "step-withdraw-done": () => "progress.result",
 };
 
 export const state = {
@@ -50,4 +73,8 @@ export const state = {
   pending: null, // the signed assertion awaiting "Send"
   result: null, // the server's answer to /v1/assertions
   trail: null, // the server's answer to /v1/audit
+  session: null, // the bank's login session (POST /v1/sessions), its token in memory only
+  consentText: null, // GET /v1/consents/text: { version, text, sha256 }
+  consent: null, // the server's answer to POST /v1/consents
+  withdrawal: null, // the server's answer to POST /v1/consents/withdrawal
 };

@@ -1,7 +1,8 @@
-// The two views (account opening, audit trail), their steps and the progress bar.
+// The views (account opening, audit trail, the bank's login), their steps and the progress bar.
 
 import { $, el, tx } from "./dom.js";
 import { stopHandoffWatch } from "./screens/handoff.js";
+import { loadConsentText } from "./screens/latest-information.js";
 import { dropPasori, READER_GONE, stopRemovalWatch, watchRemoval } from "./screens/place-card.js";
 import { ASSERTION_LIFETIME_SECONDS, FLOWS, state, STEP_LABELS } from "./state.js";
 import { asError, clearAllErrors, setBusy, setStatus } from "./status.js";
@@ -84,6 +85,9 @@ export async function startView(view) {
   state.pending = null;
   state.result = null;
   state.trail = null;
+  state.session = null;
+  state.consent = null;
+  state.withdrawal = null;
   state.tries = null;
   clearAllErrors();
   setStatus(null);
@@ -94,6 +98,14 @@ export async function startView(view) {
   if (state.view === "open") {
     $("consent-check").checked = false;
     showStep("step-consent");
+  } else if (state.view === "login") {
+    showStep("step-login");
+  } else if (state.view === "withdraw") {
+    showStep("step-withdraw");
+  } else if (state.view === "lbi") {
+    $("lbi-check").checked = false;
+    showStep("step-lbi");
+    await loadConsentText();
   } else {
     showStep("step-audit");
   }

@@ -7,6 +7,8 @@ import { asError, clearError, setBusy, setStatus, showError } from "../status.js
 import { endCardSession, showStep } from "../views.js";
 import { signAccountOpening } from "./account-opening.js";
 import { loginAndAudit } from "./audit.js";
+import { signConsent, withdrawConsent } from "./latest-information.js";
+import { loginSession } from "./session.js";
 import { dropPasori, placeCard, READER_GONE } from "./place-card.js";
 import { showReaderStep } from "./reader.js";
 
@@ -144,6 +146,9 @@ export async function onPinSubmit(ev) {
   $("last-try-check").checked = false;
   try {
     if (state.view === "open") await signAccountOpening();
+    else if (state.view === "login") await loginSession();
+    else if (state.view === "lbi") await signConsent();
+    else if (state.view === "withdraw") await withdrawConsent();
     else await loginAndAudit();
   } catch (e) {
     const err = asError(e);

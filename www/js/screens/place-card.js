@@ -193,7 +193,7 @@ export async function onKioskIdle() {
   state.trail = null;
   state.tries = null;
   $("pin-input").value = "";
-  for (const id of ["review-body", "precheck", "result-body", "trail-body", "jws"]) $(id).replaceChildren();
+  for (const id of ["review-body", "precheck", "result-body", "trail-body", "session-body", "lbi-done-body", "withdraw-done-body", "jws"]) $(id).replaceChildren();
   $("place-reader-name").textContent = "";
   setLang("ja");
   try {
