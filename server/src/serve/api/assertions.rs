@@ -48,6 +48,35 @@ pub(super) enum Endpoint {
     Withdrawal,
 }
 
+/// The body of the endpoints that take one compact JWS and nothing else (`/v1/audit`,
+/// `/v1/sessions`, `/v1/consents`, `/v1/consents/withdrawal`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct SignedRequest {
+    pub(super) assertion: String,
+}
+
+impl SignedRequest {
+    /// As a submission of that JWS alone (no detached content, certificate or hand-off).
+    pub(super) fn into_assertion(self) -> AssertionRequest {
+        AssertionRequest {
+            assertion: self.assertion,
+            format: Some(Format::Jws),
+            detached: None,
+            authentication_certificate: None,
+            handoff: None,
+        }
+    }
+}
+
+/// The token of an `Authorization: Bearer …` header, if there is one.
+pub(super) fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|h| h.to_str().ok())
+        .and_then(|h| h.strip_prefix("Bearer "))
+}
+
 pub(super) fn decode_b64_field(text: &str, what: &str) -> Result<Vec<u8>, ApiError> {
     decode_base64(text.trim().as_bytes()).map_err(|e| ApiError::bad_request(format!("{what}: {e}")))
 }

@@ -9,25 +9,12 @@ use super::*;
 pub(super) const MAX_AUDIT_RECORDS: i64 = 100;
 pub(super) const MAX_AUDIT_SUBJECTS: usize = 16;
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct AuditRequest {
-    pub(super) assertion: String,
-}
-
 pub(super) async fn post_audit(
     State(state): State<Shared>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Value>, ApiError> {
-    let req: AuditRequest = parse_body(&state, body)?;
-    let req = AssertionRequest {
-        assertion: req.assertion,
-        format: Some(Format::Jws),
-        detached: None,
-        authentication_certificate: None,
-        handoff: None,
-    };
-    let v = submit(&state, req, Endpoint::Audit).await?;
+    let req: SignedRequest = parse_body(&state, body)?;
+    let v = submit(&state, req.into_assertion(), Endpoint::Audit).await?;
     let subject = v.subject.ok_or_else(|| {
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,

@@ -82,29 +82,13 @@ pub(super) async fn consent_customer(
     })
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct SignedRequest {
-    pub(super) assertion: String,
-}
-
-fn jws_request(assertion: String) -> AssertionRequest {
-    AssertionRequest {
-        assertion,
-        format: Some(Format::Jws),
-        detached: None,
-        authentication_certificate: None,
-        handoff: None,
-    }
-}
-
 pub(super) async fn post_consent(
     State(state): State<Shared>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let req: SignedRequest = parse_body(&state, body)?;
     let evidence = req.assertion.clone();
-    let v = submit(&state, jws_request(req.assertion), Endpoint::Consent).await?;
+    let v = submit(&state, req.into_assertion(), Endpoint::Consent).await?;
     let (Some(customer_id), Some(record_id)) = (v.customer_id, v.linked_record_id) else {
         return Err(ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -145,7 +129,7 @@ pub(super) async fn post_withdrawal(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let req: SignedRequest = parse_body(&state, body)?;
-    let v = submit(&state, jws_request(req.assertion), Endpoint::Withdrawal).await?;
+    let v = submit(&state, req.into_assertion(), Endpoint::Withdrawal).await?;
     let Some(customer_id) = v.customer_id else {
         return Err(ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,

@@ -20,11 +20,7 @@ pub(super) fn require_operator(state: &AppState, headers: &HeaderMap) -> Result<
             "the operator API is disabled (start the server with --operator-token-file)",
         ));
     };
-    let given = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|h| h.to_str().ok())
-        .and_then(|h| h.strip_prefix("Bearer "))
-        .unwrap_or("");
+    let given = bearer_token(headers).unwrap_or("");
     if !token_matches(expected, given.as_bytes()) {
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,

@@ -17,26 +17,12 @@ pub(crate) const SESSION_TTL_DEFAULT: u32 = 900;
 /// Longest session lifetime `--session-ttl` accepts, seconds (12 hours).
 pub(crate) const SESSION_TTL_MAX: u32 = 43_200;
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct SessionRequest {
-    /// A login assertion (JWS) answering a `login` challenge.
-    pub(super) assertion: String,
-}
-
 pub(super) async fn post_session(
     State(state): State<Shared>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let req: SessionRequest = parse_body(&state, body)?;
-    let req = AssertionRequest {
-        assertion: req.assertion,
-        format: Some(Format::Jws),
-        detached: None,
-        authentication_certificate: None,
-        handoff: None,
-    };
-    let v = submit(&state, req, Endpoint::Session).await?;
+    let req: SignedRequest = parse_body(&state, body)?;
+    let v = submit(&state, req.into_assertion(), Endpoint::Session).await?;
     let (Some(subject), Some(customer_id)) = (v.subject, v.customer_id) else {
         return Err(ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -110,10 +96,7 @@ fn invalid_session() -> ApiError {
 }
 
 fn bearer(headers: &HeaderMap) -> Result<&str, ApiError> {
-    headers
-        .get(header::AUTHORIZATION)
-        .and_then(|h| h.to_str().ok())
-        .and_then(|h| h.strip_prefix("Bearer "))
+    bearer_token(headers)
         .filter(|t| !t.is_empty() && t.len() <= 128)
         .ok_or_else(invalid_session)
 }
